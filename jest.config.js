@@ -1,0 +1,9 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  // swc strips types without type checking; `tsc --noEmit` in `npm test` does the checking once.
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+};
