@@ -1,0 +1,527 @@
+import { Construct } from "constructs";
+import { TerraformResource } from "cdktf";
+import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { ValidationError } from "./errors";
+import { Naming, checkName, provideNaming } from "./naming";
+import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
+import { OpenAIAccount, ModelDeploymentProps, ModelDeployment } from "./openai-account";
+import { SearchService, SearchSku, SemanticSearch } from "./search-service";
+import { StorageAccount, ReplicationType } from "./storage-account";
+import { KeyVault } from "./key-vault";
+import { PlanSku, SignInProps, WebApp, WebAppRuntime } from "./web-app";
+import { UserAssignedIdentity } from "./user-assigned-identity";
+import { AccessMatrix, AccessRow, IRoleScope } from "./rbac/grant";
+import { IGrantable, Principal, PrincipalType, PRINCIPAL_TYPES } from "./rbac/principal";
+import { Party } from "./rbac/flows";
+import { ImpliedFlow, impliedFlows } from "./rbac/implied-flows";
+import { RolePropagation } from "./rbac/propagation";
+import { AuthMode, AUTH_MODES, PlatformFacts, SEARCH_QUERY_TYPES, SearchQueryType, SettingsProfile } from "./settings/profile";
+import { BUILT_IN_PROFILES, BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "./settings/profiles";
+import { AppSetting, SECRET_NAME, isKeyVaultReference, keyVaultReference, looksLikeSecretLiteral } from "./settings/app-settings";
+
+/** Which runtime calls the platform must authorize (each feature implies access flows). */
+export interface ChatPlatformFeatures {
+  /**
+   * Ground the chat in Search ("On Your Data"). Keyless, this makes the OpenAI
+   * account's own identity call Search (F2).
+   * @default true
+   */
+  readonly onYourData?: boolean;
+  /**
+   * On Your Data ingestion: OpenAI reads uploads from Storage and writes chunks (F3),
+   * Search's indexer reads the documents container (F4). Needs onYourData.
+   * @default true
+   */
+  readonly ingestion?: boolean;
+  /**
+   * Search calls the embedding deployment to vectorize (F5). Needs an embedding model.
+   * @default true
+   */
+  readonly integratedVectorization?: boolean;
+  /**
+   * Encrypt the OpenAI account with a customer-managed key in the platform's vault
+   * (F6, and F9 for the deployer creating the key).
+   * @default false
+   */
+  readonly customerManagedKey?: boolean;
+  /**
+   * The app queries the Search index itself (F8).
+   * @default false (the sample app lets On Your Data query Search)
+   */
+  readonly appQueriesSearch?: boolean;
+  /**
+   * The app reads blobs, e.g. to serve citations (F11).
+   * @default false
+   */
+  readonly appReadsBlobs?: boolean;
+}
+
+/** A person, group or service principal that runs the app locally (F10). */
+export interface DeveloperPrincipal {
+  /** Entra object id (GUID). */
+  readonly objectId: string;
+  /** @default "User" */
+  readonly type?: PrincipalType;
+  /** Shown in the access matrix. @default the object id */
+  readonly name?: string;
+}
+
+export interface ChatModelProps {
+  /** @default "gpt-4o" (chat), "text-embedding-3-small" (embedding) */
+  readonly deploymentName?: string;
+  /** @default "gpt-4o" / "text-embedding-3-small" */
+  readonly modelName?: string;
+  /** @default "2024-11-20" / "1" */
+  readonly modelVersion?: string;
+  /** @default "GlobalStandard" / "Standard" */
+  readonly skuName?: ModelDeploymentProps["skuName"];
+  /** Thousands of tokens per minute. @default 10 / 30 */
+  readonly capacity?: number;
+}
+
+export interface ChatPlatformProps {
+  /** Environment or stamp name, part of every name ("dev", "prod", "weu1"). */
+  readonly environment: string;
+  /**
+   * Short prefix for every name.
+   * @default "chat"
+   */
+  readonly prefix?: string;
+  /**
+   * Azure region of every resource.
+   * @default "swedencentral" (offers the default chat and embedding models)
+   */
+  readonly location?: string;
+  /**
+   * Extra input to the name hash (see Naming), e.g. your tenant's domain.
+   * @default none
+   */
+  readonly nameSeed?: string;
+  /**
+   * Use an existing resource group instead of creating one.
+   * @default a new group `<prefix>-<env>-rg-<hash>`
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * `keyless`: Entra ID everywhere, no key setting in the app. `keys`: API keys on
+   * OpenAI and Search, stored in Key Vault and handed to the app as Key Vault
+   * references. Storage stays keyless in both modes: nothing needs its keys.
+   * @default "keyless"
+   */
+  readonly authMode?: AuthMode;
+  /** @default see ChatPlatformFeatures */
+  readonly features?: ChatPlatformFeatures;
+  /**
+   * Developers who run the app locally with DefaultAzureCredential (F10).
+   * @default none
+   */
+  readonly developers?: readonly DeveloperPrincipal[];
+  /**
+   * Run the app as a user-assigned identity (and set `AZURE_CLIENT_ID`).
+   * @default false: the app's system-assigned identity
+   */
+  readonly userAssignedIdentity?: boolean;
+  /**
+   * Which variables the app reads: a built-in profile name or your own profile.
+   * @default "sampleApp"
+   */
+  readonly profile?: BuiltInProfileName | SettingsProfile;
+  /** Azure OpenAI options. */
+  readonly openai?: {
+    /** @default derived */
+    readonly name?: string;
+    readonly chatModel?: ChatModelProps;
+    /** `null` for no embedding deployment (then no vectorization). */
+    readonly embeddingModel?: ChatModelProps | null;
+    /** Must match authMode when given. @default authMode === "keys" */
+    readonly localAuthEnabled?: boolean;
+    /** @default true */
+    readonly publicNetworkAccessEnabled?: boolean;
+  };
+  /** Azure AI Search options. */
+  readonly search?: {
+    readonly name?: string;
+    /** @default "basic" */
+    readonly sku?: SearchSku;
+    /** @default 1 */
+    readonly replicaCount?: number;
+    /** @default 1 */
+    readonly partitionCount?: number;
+    /** @default "free" */
+    readonly semanticSearch?: SemanticSearch;
+    /** Must match authMode when given. @default authMode === "keys" */
+    readonly localAuthEnabled?: boolean;
+    /** Index the chat is grounded in. @default "documents-index" */
+    readonly indexName?: string;
+    /** @default "semantic" when the semantic ranker is on, else "simple" */
+    readonly queryType?: SearchQueryType;
+    /** @default 5 */
+    readonly topK?: number;
+    /** @default "default" for semantic query types */
+    readonly semanticConfiguration?: string;
+    /** Vector fields of the index, for vector query types. @default none */
+    readonly vectorColumns?: readonly string[];
+  };
+  /** Storage options. */
+  readonly storage?: {
+    readonly name?: string;
+    /** @default "LRS" */
+    readonly replicationType?: ReplicationType;
+    /** @default ["documents"] */
+    readonly containers?: readonly string[];
+  };
+  /** Key Vault options. */
+  readonly keyVault?: {
+    readonly name?: string;
+    /** @default "standard" */
+    readonly skuName?: "standard" | "premium";
+    /** @default 90 */
+    readonly softDeleteRetentionDays?: number;
+  };
+  /** Web app options. */
+  readonly webApp?: {
+    readonly name?: string;
+    /** @default "B1" */
+    readonly planSku?: PlanSku;
+    /**
+     * @default sampleApp profile: the sample's container image
+     * (sampleappaoaichatgpt.azurecr.io/sample-app-aoai-chatgpt:latest, as its own
+     * "Deploy to Azure" template runs it); otherwise Python 3.11 for your own build.
+     */
+    readonly runtime?: WebAppRuntime;
+    /** @default "/" */
+    readonly healthCheckPath?: string;
+    /**
+     * Require Entra ID sign-in (App Service Authentication).
+     * @default none: the app is public, and the sampleApp profile sets AUTH_ENABLED=false
+     */
+    readonly signIn?: SignInProps;
+    /**
+     * Extra app settings. A key variable in keyless mode, a literal secret, or a value
+     * for a variable the platform derives is an error.
+     * @default none
+     */
+    readonly extraSettings?: Record<string, string>;
+  };
+  /**
+   * `prevent_destroy` on the stateful resources (OpenAI account and deployments,
+   * Search, Storage, Key Vault).
+   * @default false (set true for production)
+   */
+  readonly protectStatefulResources?: boolean;
+  /**
+   * How long deploy-time actions wait for new role assignments (time_sleep).
+   * @default "120s"
+   */
+  readonly rolePropagationDelay?: string;
+  /** Tags on every resource. @default { environment, "managed-by": "cdktf" } */
+  readonly tags?: Record<string, string>;
+}
+
+/** The sample app's image, as its "Deploy to Azure" template (infrastructure/deployment.json) runs it. */
+export const SAMPLE_APP_IMAGE: WebAppRuntime = { kind: "container", registry: "sampleappaoaichatgpt.azurecr.io", image: "sample-app-aoai-chatgpt", tag: "latest" };
+
+const ENV_NAME = /^[a-z][a-z0-9]{0,11}$/;
+const PREFIX = /^[a-z][a-z0-9]{0,9}$/;
+
+/**
+ * The whole platform from one props object: OpenAI (chat + embedding deployments),
+ * Search, Storage, Key Vault and a Linux web app, each with its identity; the access
+ * flows the configuration implies, granted exactly; and the app's settings derived
+ * from the same facts, so identity, roles and settings cannot disagree.
+ */
+export class ChatPlatform extends Construct {
+  public readonly naming: Naming;
+  public readonly location: string;
+  public readonly authMode: AuthMode;
+  public readonly features: Required<ChatPlatformFeatures>;
+  public readonly resourceGroupName: string;
+  public readonly resourceGroup?: ResourceGroup;
+  public readonly openai: OpenAIAccount;
+  public readonly chatDeployment: ModelDeployment;
+  public readonly embeddingDeployment?: ModelDeployment;
+  public readonly search: SearchService;
+  public readonly storage: StorageAccount;
+  public readonly keyVault: KeyVault;
+  public readonly webApp: WebApp;
+  public readonly identity?: UserAssignedIdentity;
+  public readonly profile: SettingsProfile;
+  /** The flows this configuration implies, each granted. */
+  public readonly flows: readonly ImpliedFlow[];
+
+  constructor(scope: Construct, id: string, props: ChatPlatformProps) {
+    super(scope, id);
+    const prefix = props.prefix ?? "chat";
+    if (!PREFIX.test(prefix)) throw new ValidationError(this, "prefix", prefix, "is not a valid prefix", "use 1-10 lower-case letters and digits, starting with a letter");
+    if (!ENV_NAME.test(props.environment ?? "")) throw new ValidationError(this, "environment", props.environment, "is not a valid environment name", 'use 1-12 lower-case letters and digits, starting with a letter, e.g. "dev"');
+    this.location = checkRegion(this, "location", props.location ?? "swedencentral");
+    this.authMode = checkOneOf(this, "authMode", props.authMode ?? "keyless", AUTH_MODES);
+    this.features = this.resolveFeatures(props);
+    this.naming = new Naming({ prefix, environment: props.environment, location: this.location, seed: props.nameSeed });
+    provideNaming(this, this.naming);
+    this.profile = this.resolveProfile(props.profile);
+    RolePropagation.of(this).duration = props.rolePropagationDelay ?? "120s";
+    if (!/^\d+[smh]$/.test(RolePropagation.of(this).duration)) {
+      throw new ValidationError(this, "rolePropagationDelay", props.rolePropagationDelay, "is not a duration", 'use a number with s, m or h, e.g. "120s"');
+    }
+
+    const keys = this.authMode === "keys";
+    this.checkLocalAuth("openai.localAuthEnabled", props.openai?.localAuthEnabled);
+    this.checkLocalAuth("search.localAuthEnabled", props.search?.localAuthEnabled);
+    const developers = this.resolveDevelopers(props.developers ?? []);
+    const tags = { environment: props.environment, "managed-by": "cdktf", ...props.tags };
+    const common = () => ({ location: this.location, resourceGroupName: this.resourceGroupName, tags });
+
+    if (props.resourceGroupName !== undefined) {
+      this.resourceGroupName = checkName(this, "resourceGroupName", "resourceGroup", props.resourceGroupName);
+    } else {
+      this.resourceGroup = new ResourceGroup(this, "ResourceGroup", { name: this.naming.name("resourceGroup"), location: this.location, tags });
+      this.resourceGroupName = this.resourceGroup.name;
+    }
+
+    // --- the five parts -------------------------------------------------------------
+    this.openai = new OpenAIAccount(this, "OpenAI", {
+      ...common(),
+      name: props.openai?.name,
+      localAuthEnabled: keys,
+      publicNetworkAccessEnabled: props.openai?.publicNetworkAccessEnabled,
+    });
+    this.chatDeployment = this.openai.addDeployment(modelProps(props.openai?.chatModel, { deploymentName: "gpt-4o", modelName: "gpt-4o", modelVersion: "2024-11-20", skuName: "GlobalStandard", capacity: 10 }));
+    if (props.openai?.embeddingModel !== null) {
+      this.embeddingDeployment = this.openai.addDeployment(modelProps(props.openai?.embeddingModel, { deploymentName: "text-embedding-3-small", modelName: "text-embedding-3-small", modelVersion: "1", skuName: "Standard", capacity: 30 }));
+    }
+    if (this.features.integratedVectorization && !this.embeddingDeployment) {
+      throw new ValidationError(this, "features.integratedVectorization", true, "needs an embedding deployment, but openai.embeddingModel is null", "configure openai.embeddingModel or set integratedVectorization: false");
+    }
+
+    const searchNeedsIdentity = this.features.ingestion || this.features.integratedVectorization;
+    const searchSku = props.search?.sku ?? "basic";
+    if (searchSku === "free" && (searchNeedsIdentity || this.features.onYourData || developers.length > 0)) {
+      throw new ValidationError(this, "search.sku", "free", "cannot serve this platform: the free tier has no managed identity (needed by ingestion and vectorization) and On Your Data with RBAC needs basic or higher", 'use sku "basic" or higher');
+    }
+    this.search = new SearchService(this, "Search", {
+      ...common(),
+      name: props.search?.name,
+      sku: searchSku,
+      replicaCount: props.search?.replicaCount,
+      partitionCount: props.search?.partitionCount,
+      semanticSearch: props.search?.semanticSearch,
+      localAuthEnabled: keys,
+      systemIdentity: searchSku !== "free",
+    });
+    this.storage = new StorageAccount(this, "Storage", { ...common(), name: props.storage?.name, replicationType: props.storage?.replicationType, containers: props.storage?.containers });
+    this.keyVault = new KeyVault(this, "KeyVault", { ...common(), name: props.keyVault?.name, skuName: props.keyVault?.skuName, softDeleteRetentionDays: props.keyVault?.softDeleteRetentionDays });
+    if (props.userAssignedIdentity) {
+      this.identity = new UserAssignedIdentity(this, "AppIdentity", common());
+    }
+    this.webApp = new WebApp(this, "WebApp", {
+      ...common(),
+      name: props.webApp?.name,
+      planSku: props.webApp?.planSku,
+      runtime: props.webApp?.runtime ?? (this.profile.name === "sampleApp" ? SAMPLE_APP_IMAGE : undefined),
+      healthCheckPath: props.webApp?.healthCheckPath,
+      userAssignedIdentity: this.identity,
+    });
+    if (props.webApp?.signIn) this.webApp.requireSignIn(props.webApp.signIn, this.keyVault);
+
+    // --- deploy-time actions that need grants first -----------------------------------
+    if (this.features.customerManagedKey) this.openai.encryptWith(this.keyVault);
+    const openaiKey = keys ? this.keyVault.addSecret("OpenAIKeySecret", { name: "openai-api-key", value: this.openai.resource.primaryAccessKey, contentType: "Azure OpenAI API key" }) : undefined;
+    const searchKey = keys && (this.features.onYourData || this.features.appQueriesSearch) ? this.keyVault.addSecret("SearchKeySecret", { name: "search-api-key", value: this.search.resource.primaryKey, contentType: "Azure AI Search admin key" }) : undefined;
+
+    // --- the access flows, granted from the table ---------------------------------------
+    this.flows = impliedFlows({ ...this.features, authMode: this.authMode, developers: developers.length > 0, signIn: props.webApp?.signIn !== undefined });
+    const matrix = AccessMatrix.of(this);
+    for (const f of this.flows) {
+      for (const caller of this.callers(f.caller, developers)) {
+        matrix.grant(this.part(f.target), caller, f.roles, f.flow, f.reason);
+      }
+    }
+
+    // --- app settings, derived from the same facts ------------------------------------
+    const facts = this.facts(props, openaiKey?.versionlessId, searchKey?.versionlessId);
+    for (const s of this.profile.settings(facts)) {
+      this.webApp.settings.set({ name: s.name, value: s.value, description: s.description, origin: `profile ${this.profile.name}`, keyVaultReference: s.keyVaultReference ?? false });
+    }
+    if (this.identity) {
+      this.webApp.settings.set({ name: "AZURE_CLIENT_ID", value: this.identity.clientId, origin: "platform", description: "tells DefaultAzureCredential which user-assigned identity to use", keyVaultReference: false });
+    }
+    if (this.webApp.runtime.kind === "python") {
+      this.webApp.settings.set({ name: "SCM_DO_BUILD_DURING_DEPLOYMENT", value: "true", origin: "platform", description: "install requirements.txt on zip deploy", keyVaultReference: false });
+    }
+    this.addExtraSettings(props.webApp?.extraSettings ?? {});
+
+    if (props.protectStatefulResources) {
+      for (const r of this.statefulResources) r.lifecycle = { ...r.lifecycle, preventDestroy: true };
+    }
+    this.node.addValidation({ validate: () => this.checkFlowsGranted() });
+  }
+
+  /** The access-matrix rows of this platform's stack. */
+  public get accessMatrix(): readonly AccessRow[] {
+    return AccessMatrix.of(this).rows;
+  }
+
+  /** The app settings with their origin (Key Vault references, never secret values). */
+  public get appSettings(): readonly AppSetting[] {
+    return this.webApp.settings.all;
+  }
+
+  /** Resources whose loss loses data or configuration that is slow to rebuild. */
+  public get statefulResources(): TerraformResource[] {
+    return [this.openai.resource, ...this.openai.deployments.map((d) => d.resource), this.search.resource, this.storage.resource, this.keyVault.resource];
+  }
+
+  private resolveFeatures(props: ChatPlatformProps): Required<ChatPlatformFeatures> {
+    const f = props.features ?? {};
+    const features = {
+      onYourData: f.onYourData ?? true,
+      ingestion: f.ingestion ?? f.onYourData ?? true,
+      integratedVectorization: f.integratedVectorization ?? (props.openai?.embeddingModel !== null && (f.onYourData ?? true)),
+      customerManagedKey: f.customerManagedKey ?? false,
+      appQueriesSearch: f.appQueriesSearch ?? false,
+      appReadsBlobs: f.appReadsBlobs ?? false,
+    };
+    if (features.ingestion && !features.onYourData) {
+      throw new ValidationError(this, "features.ingestion", true, "is On Your Data ingestion, but onYourData is false", "set onYourData: true, or ingestion: false");
+    }
+    return features;
+  }
+
+  private resolveProfile(profile: ChatPlatformProps["profile"]): SettingsProfile {
+    if (profile === undefined) return BUILT_IN_PROFILES.sampleApp();
+    if (typeof profile === "string") {
+      checkOneOf(this, "profile", profile, BUILT_IN_PROFILE_NAMES);
+      return BUILT_IN_PROFILES[profile]();
+    }
+    if (typeof profile.settings !== "function" || !profile.name) {
+      throw new ValidationError(this, "profile", profile.name, "is not a settings profile", `use one of ${BUILT_IN_PROFILE_NAMES.join(", ")} or an object with a name and a settings(facts) function`);
+    }
+    return profile;
+  }
+
+  private checkLocalAuth(field: string, given: boolean | undefined): void {
+    const wanted = this.authMode === "keys";
+    if (given !== undefined && given !== wanted) {
+      throw new ValidationError(this, field, given, `contradicts authMode "${this.authMode}" (${wanted ? "keys mode needs API keys on" : "keyless mode turns API keys off"})`, `remove ${field}; authMode decides it`);
+    }
+  }
+
+  private resolveDevelopers(developers: readonly DeveloperPrincipal[]): Principal[] {
+    checkUnique(this, "developers[].objectId", developers.map((d) => d.objectId));
+    return developers.map((d, i) => {
+      checkGuid(this, `developers[${i}].objectId`, d.objectId, "developer's object id");
+      const type = checkOneOf(this, `developers[${i}].type`, d.type ?? "User", PRINCIPAL_TYPES);
+      return Principal.fromObjectId(this, d.objectId, type, d.name ? `developer ${d.name}` : undefined);
+    });
+  }
+
+  private part(party: Party): IRoleScope {
+    switch (party) {
+      case "openai": return this.openai;
+      case "search": return this.search;
+      case "storage": return this.storage;
+      case "keyVault": return this.keyVault;
+      case "webApp": return this.webApp;
+      default: throw new Error(`${party} is not a resource of the platform`);
+    }
+  }
+
+  private callers(party: Party, developers: readonly Principal[]): IGrantable[] {
+    switch (party) {
+      case "webApp": return [this.webApp];
+      case "openai": return [this.openai];
+      case "search": return [this.search];
+      case "storage": return [this.storage];
+      case "deployer": return [Principal.deployer(this)];
+      case "developers": return [...developers];
+      default: throw new Error(`${party} cannot call`);
+    }
+  }
+
+  private facts(props: ChatPlatformProps, openaiKeyUri?: string, searchKeyUri?: string): PlatformFacts {
+    const s = props.search ?? {};
+    const semanticOn = this.search.semanticSearch !== "disabled";
+    const queryType = checkOneOf(this, "search.queryType", s.queryType ?? (semanticOn ? "semantic" : "simple"), SEARCH_QUERY_TYPES);
+    if (queryType.includes("semantic") && !semanticOn) {
+      throw new ValidationError(this, "search.queryType", queryType, "needs the semantic ranker, but search.semanticSearch is disabled", 'set search.semanticSearch to "free" or "standard", or use queryType "simple"');
+    }
+    if (queryType.startsWith("vector") && !this.embeddingDeployment) {
+      throw new ValidationError(this, "search.queryType", queryType, "needs an embedding deployment, but openai.embeddingModel is null", "configure openai.embeddingModel or use a non-vector query type");
+    }
+    if (queryType.startsWith("vector") && !s.vectorColumns?.length) {
+      throw new ValidationError(this, "search.vectorColumns", s.vectorColumns, `is required for queryType "${queryType}"`, 'name the index\'s vector fields, e.g. ["contentVector"]');
+    }
+    const indexName = s.indexName ?? "documents-index";
+    checkName(this, "search.indexName", "storageContainer", indexName);
+    return {
+      authMode: this.authMode,
+      openai: {
+        resourceName: this.openai.customSubdomainName,
+        endpoint: this.openai.endpoint,
+        chatDeployment: this.chatDeployment,
+        embeddingDeployment: this.embeddingDeployment,
+        keyReference: openaiKeyUri ? keyVaultReference(openaiKeyUri) : undefined,
+      },
+      search: this.features.onYourData
+        ? {
+            serviceName: this.search.name,
+            endpoint: this.search.endpoint,
+            indexName,
+            queryType,
+            topK: checkIntRange(this, "search.topK", s.topK ?? 5, 1, 20, "On Your Data's top_n_documents"),
+            semanticConfiguration: queryType.includes("semantic") ? (s.semanticConfiguration ?? "default") : undefined,
+            vectorColumns: s.vectorColumns,
+            keyReference: searchKeyUri ? keyVaultReference(searchKeyUri) : undefined,
+          }
+        : undefined,
+      signInEnabled: this.webApp.signInEnabled,
+    };
+  }
+
+  private addExtraSettings(extra: Record<string, string>): void {
+    for (const [name, value] of Object.entries(extra)) {
+      const field = `webApp.extraSettings.${name}`;
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
+        throw new ValidationError(this, field, value, "has a name App Service cannot pass as an environment variable", "use letters, digits and underscores");
+      }
+      if (SECRET_NAME.test(name) && this.authMode === "keyless") {
+        throw new ValidationError(this, field, value, "is a key or secret variable in keyless mode (a present or empty key can switch the app to key auth)", `remove ${name}; the app authenticates with its managed identity`);
+      }
+      if (looksLikeSecretLiteral(value) || (SECRET_NAME.test(name) && !isKeyVaultReference(value))) {
+        throw new ValidationError(this, field, "(redacted)", "is a literal secret in app settings (visible in the portal, the plan and state)", "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead");
+      }
+      const derived = this.webApp.settings.get(name);
+      if (derived) {
+        throw new ValidationError(this, field, value, `overrides ${name}, which the platform derives (${derived.description})`, "change the platform's configuration instead (e.g. openai.chatModel, search.indexName)");
+      }
+      this.webApp.settings.set({ name, value, origin: "user", description: "extra setting", keyVaultReference: isKeyVaultReference(value) });
+    }
+  }
+
+  /** Self-check: every implied flow has its assignments and no row falls outside them. */
+  private checkFlowsGranted(): string[] {
+    const rows = AccessMatrix.of(this).rows.filter((r) => r.scopePath.startsWith(`${this.node.path}/`));
+    const implied = new Set(this.flows.map((f) => f.flow));
+    const errors: string[] = [];
+    for (const f of this.flows) {
+      for (const role of f.roles) {
+        if (!rows.some((r) => r.flow === f.flow && r.roleId === role.id)) errors.push(`${this.node.path}: flow ${f.flow} (${f.reason}) has no ${role.name} assignment`);
+      }
+    }
+    for (const r of rows) {
+      if (r.flow && !implied.has(r.flow)) errors.push(`${this.node.path}: ${r.role} for ${r.principal} on ${r.scope} is flow ${r.flow}, which this configuration does not imply`);
+    }
+    return errors;
+  }
+}
+
+function modelProps(given: ChatModelProps | undefined, defaults: Required<ChatModelProps>): ModelDeploymentProps {
+  return {
+    name: given?.deploymentName ?? defaults.deploymentName,
+    modelName: given?.modelName ?? defaults.modelName,
+    modelVersion: given?.modelVersion ?? defaults.modelVersion,
+    skuName: given?.skuName ?? defaults.skuName,
+    capacity: given?.capacity ?? defaults.capacity,
+  };
+}

@@ -1,0 +1,212 @@
+import { Construct } from "constructs";
+import { CognitiveAccount } from "@cdktf/provider-azurerm/lib/cognitive-account";
+import { CognitiveDeployment } from "@cdktf/provider-azurerm/lib/cognitive-deployment";
+import { CognitiveAccountCustomerManagedKeyA as CognitiveAccountCustomerManagedKey } from "@cdktf/provider-azurerm/lib/cognitive-account-customer-managed-key";
+import { ValidationError } from "./errors";
+import { checkName, namingOf } from "./naming";
+import { checkIntRange, checkNonEmpty, checkOneOf, checkRegion, checkUnique } from "./validate";
+import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
+import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
+import { Roles } from "./rbac/roles";
+import { RolePropagation } from "./rbac/propagation";
+import type { KeyVault } from "./key-vault";
+
+/** Deployment SKUs Azure OpenAI accepts (`sku.name`). */
+export const DEPLOYMENT_SKUS = ["Standard", "GlobalStandard", "DataZoneStandard", "ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged", "GlobalBatch", "DataZoneBatch"] as const;
+export type DeploymentSku = (typeof DEPLOYMENT_SKUS)[number];
+
+export interface ModelDeploymentProps {
+  /** Deployment name, what the app sends as the model (`AZURE_OPENAI_MODEL`). */
+  readonly name: string;
+  /** Model name, e.g. "gpt-4o" or "text-embedding-3-small". */
+  readonly modelName: string;
+  /** Model version, e.g. "2024-11-20" or "1". */
+  readonly modelVersion: string;
+  /**
+   * Deployment type.
+   * @default "GlobalStandard"
+   */
+  readonly skuName?: DeploymentSku;
+  /**
+   * Capacity in units of 1,000 tokens per minute (PTUs for provisioned SKUs).
+   * @default 10
+   */
+  readonly capacity?: number;
+}
+
+export interface OpenAIAccountProps {
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /**
+   * Account name.
+   * @default derived: `<prefix>-<env>-oai-<hash>`
+   */
+  readonly name?: string;
+  /**
+   * Custom subdomain (`https://<subdomain>.openai.azure.com/`). Always set, because
+   * Entra ID (keyless) authentication only works on a custom subdomain, and it can
+   * never be changed afterwards, so it is derived from the name rather than left open.
+   * @default the account name, lower-cased
+   */
+  readonly customSubdomainName?: string;
+  /**
+   * Allow API keys. Off means every caller must use Entra ID and an RBAC role.
+   * @default false
+   */
+  readonly localAuthEnabled?: boolean;
+  /**
+   * Reachable from public networks (still authenticated).
+   * @default true
+   */
+  readonly publicNetworkAccessEnabled?: boolean;
+  /**
+   * Model deployments (see `addDeployment`).
+   * @default none
+   */
+  readonly deployments?: readonly ModelDeploymentProps[];
+  readonly tags?: Record<string, string>;
+}
+
+/** A model deployment on an account. */
+export interface ModelDeployment {
+  readonly name: string;
+  readonly modelName: string;
+  readonly modelVersion: string;
+  readonly resource: CognitiveDeployment;
+}
+
+const MODEL_VERSION = /^[0-9A-Za-z][0-9A-Za-z.-]*$/;
+
+/**
+ * An Azure OpenAI account (`azurerm_cognitive_account`, kind OpenAI) with a
+ * system-assigned identity, a custom subdomain and keyless access by default.
+ *
+ * The system-assigned identity is always on: On Your Data, ingestion and customer-
+ * managed keys make the *service itself* call Search, Storage and Key Vault, and those
+ * calls only ever use the system-assigned identity. Without it the first grounded chat
+ * message fails with `ManagedIdentityIsNotEnabled`.
+ */
+export class OpenAIAccount extends Construct implements IRoleScope, IGrantable {
+  public readonly resource: CognitiveAccount;
+  public readonly name: string;
+  public readonly customSubdomainName: string;
+  /** `https://<subdomain>.openai.azure.com/` */
+  public readonly endpoint: string;
+  public readonly resourceId: string;
+  public readonly scopeLabel: string;
+  public readonly localAuthEnabled: boolean;
+  /** Object id of the system-assigned identity. */
+  public readonly principalId: string;
+  public readonly grantPrincipal: IPrincipal;
+  private readonly deploymentList: ModelDeployment[] = [];
+  private customerManagedKey?: CognitiveAccountCustomerManagedKey;
+
+  constructor(scope: Construct, id: string, props: OpenAIAccountProps) {
+    super(scope, id);
+    checkRegion(this, "location", props.location);
+    this.name = checkName(this, "name", "openai", props.name ?? namingOf(this).name("openai"));
+    this.customSubdomainName = checkName(this, "customSubdomainName", "customSubdomain", props.customSubdomainName ?? this.name.toLowerCase());
+    this.localAuthEnabled = props.localAuthEnabled ?? false;
+
+    this.resource = new CognitiveAccount(this, "Account", {
+      name: this.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      kind: "OpenAI",
+      skuName: "S0",
+      customSubdomainName: this.customSubdomainName,
+      localAuthEnabled: this.localAuthEnabled,
+      publicNetworkAccessEnabled: props.publicNetworkAccessEnabled ?? true,
+      identity: { type: "SystemAssigned" },
+      tags: props.tags,
+    });
+    this.resourceId = this.resource.id;
+    this.endpoint = `https://${this.customSubdomainName}.openai.azure.com/`;
+    this.scopeLabel = `Azure OpenAI ${this.name}`;
+    this.principalId = this.resource.identity.principalId;
+    this.grantPrincipal = Principal.systemAssigned(this, this.principalId, `Azure OpenAI ${this.name}`);
+
+    checkUnique(this, "deployments[].name", (props.deployments ?? []).map((d) => d.name));
+    for (const d of props.deployments ?? []) this.addDeployment(d);
+  }
+
+  public get deployments(): readonly ModelDeployment[] {
+    return this.deploymentList;
+  }
+
+  /**
+   * Adds a model deployment. No depends_on chain is needed between deployments: Azure
+   * rejects concurrent deployment operations on one account (409 "Another operation is
+   * being performed on the parent resource", hashicorp/terraform-provider-azurerm#22607),
+   * and the provider serializes them itself by locking the parent account in create
+   * (v3.68.0, PR #22711), delete (v3.70.0) and update (v3.75.0); we pin 4.55.
+   * Source: internal/services/cognitive/cognitive_deployment_resource.go, `locks.ByID`.
+   */
+  public addDeployment(props: ModelDeploymentProps): ModelDeployment {
+    const field = `deployments[${this.deploymentList.length}]`;
+    checkName(this, `${field}.name`, "deployment", props.name);
+    if (this.deploymentList.some((d) => d.name.toLowerCase() === props.name.toLowerCase())) {
+      throw new ValidationError(this, `${field}.name`, props.name, "is already a deployment on this account", "give every deployment a distinct name");
+    }
+    checkNonEmpty(this, `${field}.modelName`, props.modelName, 'name the model, e.g. "gpt-4o"');
+    if (!MODEL_VERSION.test(props.modelVersion ?? "")) {
+      throw new ValidationError(this, `${field}.modelVersion`, props.modelVersion, "is not a model version", 'use the version Azure lists for the model, e.g. "2024-11-20" or "1"');
+    }
+    const skuName = checkOneOf(this, `${field}.skuName`, props.skuName ?? "GlobalStandard", DEPLOYMENT_SKUS);
+    const capacity = checkIntRange(this, `${field}.capacity`, props.capacity ?? 10, 1, 10000, "thousands of tokens per minute, within your quota");
+
+    const resource = new CognitiveDeployment(this, `Deployment-${props.name}`, {
+      name: props.name,
+      cognitiveAccountId: this.resource.id,
+      model: { format: "OpenAI", name: props.modelName, version: props.modelVersion },
+      sku: { name: skuName, capacity },
+    });
+    const deployment = { name: props.name, modelName: props.modelName, modelVersion: props.modelVersion, resource };
+    this.deploymentList.push(deployment);
+    return deployment;
+  }
+
+  /** The deployment named `name`, or an error listing the ones that exist. */
+  public deployment(name: string): ModelDeployment {
+    const found = this.deploymentList.find((d) => d.name === name);
+    if (!found) {
+      throw new ValidationError(this, "deployment", name, "is not a deployment of this account", `use one of ${this.deploymentList.map((d) => JSON.stringify(d.name)).join(", ") || "(none: add one first)"}`);
+    }
+    return found;
+  }
+
+  /** Inference with Entra ID (chat, embeddings): Cognitive Services OpenAI User. F1, F10. */
+  public grantInvoke(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return AccessMatrix.of(this).grant(this, grantee, [Roles.CognitiveServicesOpenAIUser], options.flow ?? "F1", options.reason ?? "calls chat and embedding deployments with its identity");
+  }
+
+  /**
+   * Inference plus deployment data actions: Cognitive Services OpenAI Contributor.
+   * What Search's identity needs to vectorize through the embedding deployment (F5).
+   */
+  public grantContribute(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return AccessMatrix.of(this).grant(this, grantee, [Roles.CognitiveServicesOpenAIContributor], options.flow ?? "F5", options.reason ?? "calls the embedding deployment for integrated vectorization");
+  }
+
+  /**
+   * Encrypts the account with a customer-managed key in `vault` (F6): creates an RSA
+   * key, grants this account's identity Key Vault Crypto Service Encryption User on the
+   * vault, and binds the key only after that grant has propagated. The vault must have
+   * purge protection (ours always does).
+   * https://learn.microsoft.com/azure/ai-services/openai/encrypt-data-at-rest
+   */
+  public encryptWith(vault: KeyVault, options: { keyName?: string; keySize?: 2048 | 3072 | 4096 } = {}): CognitiveAccountCustomerManagedKey {
+    if (this.customerManagedKey) {
+      throw new ValidationError(this, "customerManagedKey", vault.name, "is already configured", "call encryptWith once per account");
+    }
+    const key = vault.addKey("CmkKey", { name: options.keyName ?? "openai-cmk", size: options.keySize ?? 2048 });
+    const access = vault.grantKeyEncryption(this, { reason: "wraps and unwraps its customer-managed key" });
+    this.customerManagedKey = new CognitiveAccountCustomerManagedKey(this, "CustomerManagedKey", {
+      cognitiveAccountId: this.resource.id,
+      keyVaultKeyId: key.id,
+      dependsOn: [key],
+    });
+    RolePropagation.of(this).gate(access, this.customerManagedKey);
+    return this.customerManagedKey;
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash } from "crypto";
+import { Construct, IConstruct } from "constructs";
+import { TerraformResource, TerraformStack } from "cdktf";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { FlowId } from "./flows";
+import { BuiltInRole, roleDefinitionId } from "./roles";
+import { IGrantable, IPrincipal, PrincipalType } from "./principal";
+import { clientConfigOf } from "./client-config";
+
+/** A resource that role assignments can be scoped to. */
+export interface IRoleScope extends IConstruct {
+  /** ARM id of the resource (a reference resolved at apply time). */
+  readonly resourceId: string;
+  /** Human label for the access matrix ("Search chat-dev-srch-1a2b3c"). */
+  readonly scopeLabel: string;
+}
+
+/** Why a grant exists: the flow it authorizes and a sentence for reviewers. */
+export interface GrantOptions {
+  /**
+   * The access flow (F1-F11) this grant authorizes.
+   * @default the flow the grant method was written for
+   */
+  readonly flow?: FlowId;
+  /**
+   * One sentence saying why the grantee needs this.
+   * @default the grant method's own reason
+   */
+  readonly reason?: string;
+}
+
+/** One row of the access matrix: who holds which role where, and why. */
+export interface AccessRow {
+  readonly flow?: FlowId;
+  readonly principal: string;
+  readonly principalKind: IPrincipal["kind"];
+  readonly principalType: PrincipalType | "looked up";
+  readonly role: string;
+  readonly roleId: string;
+  readonly scope: string;
+  /** Construct path of the scope resource's construct. */
+  readonly scopePath: string;
+  readonly reason: string;
+  /** Terraform address of the role assignment. */
+  readonly address: string;
+}
+
+/**
+ * The result of a grant: the role assignments it holds and the matrix rows it
+ * recorded. Ordering is data: `grant.applyBefore(consumer)` makes the consumer wait
+ * for the assignments instead of hand-written depends_on arrays.
+ */
+export class Grant {
+  /** Combines grants, e.g. to gate one action on several of them. */
+  public static combine(...grants: Grant[]): Grant {
+    const assignments = [...new Set(grants.flatMap((g) => g.assignments))];
+    return new Grant(assignments, grants.flatMap((g) => g.rows));
+  }
+
+  constructor(
+    public readonly assignments: readonly RoleAssignment[],
+    public readonly rows: readonly AccessRow[],
+  ) {}
+
+  /** Makes each consumer depend on every role assignment of this grant. */
+  public applyBefore(...consumers: TerraformResource[]): this {
+    for (const consumer of consumers) {
+      const existing = consumer.dependsOn ?? [];
+      const added = this.assignments.map((a) => a.fqn).filter((fqn) => !existing.includes(fqn));
+      consumer.dependsOn = [...existing, ...added];
+    }
+    return this;
+  }
+}
+
+/** Role-assignment names must be GUIDs; deriving them keeps plans stable and re-creates idempotent. */
+export function deterministicGuid(...parts: string[]): string {
+  const h = createHash("sha1").update(parts.join("|")).digest("hex");
+  // RFC 4122 layout, version 5 (name-based, SHA-1) and variant bits set.
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const MATRIX_ID = "AccessMatrix";
+
+/**
+ * Every grant made in one stack, de-duplicated: granting the same role to the same
+ * principal on the same scope twice yields one assignment (and one row per flow).
+ */
+export class AccessMatrix extends Construct {
+  /** The matrix of the stack that contains `scope`. */
+  public static of(scope: IConstruct): AccessMatrix {
+    const stack = TerraformStack.of(scope);
+    return (stack.node.tryFindChild(MATRIX_ID) as AccessMatrix | undefined) ?? new AccessMatrix(stack, MATRIX_ID);
+  }
+
+  private readonly assignments = new Map<string, RoleAssignment>();
+  private readonly rowList: AccessRow[] = [];
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /** Assigns `roles` to `grantee` on `target` (idempotent) and records the rows. */
+  public grant(target: IRoleScope, grantee: IGrantable, roles: readonly BuiltInRole[], flow: FlowId | undefined, reason: string): Grant {
+    const principal = grantee.grantPrincipal;
+    const assignments = roles.map((role) => this.assign(target, principal, role));
+    const rows = roles.map((role, i) => {
+      const row: AccessRow = {
+        flow,
+        principal: principal.label,
+        principalKind: principal.kind,
+        principalType: principal.principalType ?? "looked up",
+        role: role.name,
+        roleId: role.id,
+        scope: target.scopeLabel,
+        scopePath: target.node.path,
+        reason,
+        address: `${assignments[i].terraformResourceType}.${assignments[i].friendlyUniqueId}`,
+      };
+      const duplicate = this.rowList.find((r) => r.address === row.address && r.flow === row.flow);
+      if (!duplicate) this.rowList.push(row);
+      return duplicate ?? row;
+    });
+    return new Grant(assignments, rows);
+  }
+
+  /** The rows in a stable order: by flow, then principal, role and scope. */
+  public get rows(): readonly AccessRow[] {
+    const order = (f?: FlowId) => (f ? Number(f.slice(1)) : 99);
+    return [...this.rowList].sort(
+      (a, b) => order(a.flow) - order(b.flow) || a.principal.localeCompare(b.principal) || a.role.localeCompare(b.role) || a.scope.localeCompare(b.scope),
+    );
+  }
+
+  private assign(target: IRoleScope, principal: IPrincipal, role: BuiltInRole): RoleAssignment {
+    const key = `${target.node.path}|${principal.key}|${role.id}`;
+    const existing = this.assignments.get(key);
+    if (existing) return existing;
+
+    let id = `Grant-${principal.slug}-${role.slug}`;
+    if (target.node.tryFindChild(id)) id = `${id}-${deterministicGuid(principal.key).slice(0, 8)}`;
+    const assignment = new RoleAssignment(target, id, {
+      name: deterministicGuid(target.node.path, principal.key, role.id),
+      scope: target.resourceId,
+      roleDefinitionId: roleDefinitionId(clientConfigOf(target).subscriptionId, role),
+      principalId: principal.principalId,
+      principalType: principal.principalType,
+      description: `${role.name} for ${principal.label}`,
+    });
+    this.assignments.set(key, assignment);
+    return assignment;
+  }
+}

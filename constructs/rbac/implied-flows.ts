@@ -1,0 +1,53 @@
+import { BuiltInRole, Roles } from "./roles";
+import { FLOWS, FlowId, Party } from "./flows";
+
+/** The features of a platform that decide which flows exist. */
+export interface FlowFeatures {
+  readonly authMode: "keyless" | "keys";
+  readonly onYourData: boolean;
+  readonly ingestion: boolean;
+  readonly integratedVectorization: boolean;
+  readonly customerManagedKey: boolean;
+  readonly appQueriesSearch: boolean;
+  readonly appReadsBlobs: boolean;
+  readonly developers: boolean;
+  /** App Service Authentication reads its client secret through a Key Vault reference. */
+  readonly signIn: boolean;
+}
+
+/** One flow this configuration implies, with the exact roles it needs per target. */
+export interface ImpliedFlow {
+  readonly flow: FlowId;
+  readonly caller: Party;
+  readonly target: Party;
+  readonly roles: readonly BuiltInRole[];
+  readonly reason: string;
+}
+
+/**
+ * Which flows a configuration implies: a pure function of the features, so the grants,
+ * the combination tests and the review all agree. Least privilege: a flow not implied
+ * is not granted.
+ */
+export function impliedFlows(f: FlowFeatures): ImpliedFlow[] {
+  const keyless = f.authMode === "keyless";
+  const out: ImpliedFlow[] = [];
+  const add = (flow: FlowId, reason: string, roles?: readonly BuiltInRole[]) => {
+    for (const t of FLOWS[flow].targets) {
+      out.push({ flow, caller: FLOWS[flow].caller, target: t.target, roles: roles ?? t.roles, reason });
+    }
+  };
+  if (keyless) add("F1", "the app calls chat deployments with its identity (no AZURE_OPENAI_KEY)");
+  if (f.onYourData && keyless) add("F2", "On Your Data without a search key: Azure OpenAI queries Search as itself");
+  if (f.ingestion) add("F3", "On Your Data ingestion reads uploads and writes chunks");
+  if (f.ingestion) add("F4", "the ingestion indexer reads the documents container");
+  if (f.integratedVectorization) add("F5", "integrated vectorization calls the embedding deployment");
+  if (f.customerManagedKey) add("F6", "the account's data is encrypted with a customer-managed key");
+  if (!keyless || f.signIn) add("F7", !keyless ? "API keys reach the app as Key Vault references" : "the sign-in client secret is a Key Vault reference");
+  if (keyless && f.appQueriesSearch) add("F8", "the app queries the index itself");
+  const deployerRoles = [...(f.customerManagedKey ? [Roles.KeyVaultCryptoOfficer] : []), ...(!keyless ? [Roles.KeyVaultSecretsOfficer] : [])];
+  if (deployerRoles.length) add("F9", "terraform creates the platform's keys and secrets", deployerRoles);
+  if (f.developers) add("F10", "developers run the app locally with DefaultAzureCredential");
+  if (f.appReadsBlobs) add("F11", "the app serves citations from Storage");
+  return out;
+}

@@ -1,0 +1,57 @@
+import { Construct, IConstruct } from "constructs";
+import { Lazy, TerraformResource, TerraformStack } from "cdktf";
+import { Sleep } from "@cdktf/provider-time/lib/sleep";
+import { TimeProvider } from "@cdktf/provider-time/lib/provider";
+import { Grant } from "./grant";
+
+const ID = "RolePropagation";
+
+/**
+ * Role assignments are eventually consistent: Azure documents up to 10 minutes before
+ * a new assignment is enforced everywhere (data-plane roles are the slowest).
+ * https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected
+ *
+ * Deploy-time actions that need a fresh grant (binding a customer-managed key,
+ * creating a key or secret) wait behind ONE `time_sleep` that depends on every gating
+ * assignment, so the delay is paid once per apply, not once per grant. Runtime calls
+ * (the app's first chat) are not gated: the review says to allow for propagation.
+ */
+export class RolePropagation extends Construct {
+  /** The stack's propagation gate, created on first use. */
+  public static of(scope: IConstruct): RolePropagation {
+    const stack = TerraformStack.of(scope);
+    return (stack.node.tryFindChild(ID) as RolePropagation | undefined) ?? new RolePropagation(stack, ID);
+  }
+
+  /** How long the gate waits after the last gating assignment. Change it before synth. */
+  public duration = "120s";
+  private sleep?: Sleep;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /** Makes `consumers` wait until `grant` has had time to propagate. */
+  public gate(grant: Grant, ...consumers: TerraformResource[]): void {
+    const sleep = this.ensureSleep();
+    grant.applyBefore(sleep);
+    for (const consumer of consumers) {
+      const existing = consumer.dependsOn ?? [];
+      if (!existing.includes(sleep.fqn)) consumer.dependsOn = [...existing, sleep.fqn];
+    }
+  }
+
+  /** The `time_sleep` resource, once anything has been gated. */
+  public get resource(): Sleep | undefined {
+    return this.sleep;
+  }
+
+  private ensureSleep(): Sleep {
+    if (!this.sleep) {
+      const stack = TerraformStack.of(this);
+      if (!stack.node.tryFindChild("time")) new TimeProvider(stack, "time", {});
+      this.sleep = new Sleep(this, "Wait", { createDuration: Lazy.stringValue({ produce: () => this.duration }) });
+    }
+    return this.sleep;
+  }
+}

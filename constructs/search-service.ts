@@ -1,0 +1,152 @@
+import { Construct } from "constructs";
+import { SearchService as SearchServiceResource } from "@cdktf/provider-azurerm/lib/search-service";
+import { ValidationError } from "./errors";
+import { checkName, namingOf } from "./naming";
+import { checkIntRange, checkOneOf, checkRegion } from "./validate";
+import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
+import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
+import { Roles } from "./rbac/roles";
+
+export const SEARCH_SKUS = ["free", "basic", "standard", "standard2", "standard3", "storage_optimized_l1", "storage_optimized_l2"] as const;
+export type SearchSku = (typeof SEARCH_SKUS)[number];
+export type SemanticSearch = "disabled" | "free" | "standard";
+
+/** Partition counts Azure accepts; replicas and partitions per SKU as the provider enforces them. */
+const PARTITION_COUNTS = [1, 2, 3, 4, 6, 12];
+const LIMITS: Record<SearchSku, { replicas: number; partitions: number }> = {
+  free: { replicas: 1, partitions: 1 },
+  basic: { replicas: 3, partitions: 3 },
+  standard: { replicas: 12, partitions: 12 },
+  standard2: { replicas: 12, partitions: 12 },
+  standard3: { replicas: 12, partitions: 12 },
+  storage_optimized_l1: { replicas: 12, partitions: 12 },
+  storage_optimized_l2: { replicas: 12, partitions: 12 },
+};
+
+export interface SearchServiceProps {
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /**
+   * Service name (globally unique).
+   * @default derived: `<prefix>-<env>-srch-<hash>`
+   */
+  readonly name?: string;
+  /**
+   * Pricing tier. The free tier has no managed identity, so it cannot read Storage or
+   * call OpenAI keylessly; it is refused while `systemIdentity` is on.
+   * @default "basic"
+   */
+  readonly sku?: SearchSku;
+  /** @default 1 */
+  readonly replicaCount?: number;
+  /** @default 1 */
+  readonly partitionCount?: number;
+  /**
+   * Semantic ranker plan. Not available on the free tier.
+   * @default "free" (1,000 semantic queries a month at no cost)
+   */
+  readonly semanticSearch?: SemanticSearch;
+  /**
+   * Accept API keys as well as Entra ID ("Both" mode, failing with 401 + bearer
+   * challenge). Off means RBAC only.
+   * @default false
+   */
+  readonly localAuthEnabled?: boolean;
+  /**
+   * Give the service a system-assigned identity (indexers reading Storage, vectorizers
+   * calling OpenAI).
+   * @default true
+   */
+  readonly systemIdentity?: boolean;
+  /** @default true */
+  readonly publicNetworkAccessEnabled?: boolean;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * An Azure AI Search service, RBAC-only by default, with a system-assigned identity.
+ */
+export class SearchService extends Construct implements IRoleScope, IGrantable {
+  public readonly resource: SearchServiceResource;
+  public readonly name: string;
+  public readonly sku: SearchSku;
+  /** `https://<name>.search.windows.net` */
+  public readonly endpoint: string;
+  public readonly resourceId: string;
+  public readonly scopeLabel: string;
+  public readonly localAuthEnabled: boolean;
+  public readonly semanticSearch: SemanticSearch;
+  public readonly hasSystemIdentity: boolean;
+  private readonly principal?: IPrincipal;
+
+  constructor(scope: Construct, id: string, props: SearchServiceProps) {
+    super(scope, id);
+    checkRegion(this, "location", props.location);
+    this.name = checkName(this, "name", "search", props.name ?? namingOf(this).name("search"));
+    this.sku = checkOneOf(this, "sku", props.sku ?? "basic", SEARCH_SKUS);
+    const limits = LIMITS[this.sku];
+    const replicaCount = checkIntRange(this, "replicaCount", props.replicaCount ?? 1, 1, limits.replicas, `the ${this.sku} tier's limit`);
+    const partitionCount = checkIntRange(this, "partitionCount", props.partitionCount ?? 1, 1, limits.partitions, `the ${this.sku} tier's limit`);
+    if (!PARTITION_COUNTS.includes(partitionCount)) {
+      throw new ValidationError(this, "partitionCount", partitionCount, "is not a partition count Azure offers", `use one of ${PARTITION_COUNTS.join(", ")}`);
+    }
+    this.hasSystemIdentity = props.systemIdentity ?? true;
+    if (this.sku === "free" && this.hasSystemIdentity) {
+      throw new ValidationError(this, "sku", "free", "has no managed identity, but systemIdentity is on (indexers and vectorizers need it)", 'use "basic" or higher, or set systemIdentity: false if nothing calls out from Search');
+    }
+    this.semanticSearch = checkOneOf(this, "semanticSearch", props.semanticSearch ?? (this.sku === "free" ? "disabled" : "free"), ["disabled", "free", "standard"] as const);
+    if (this.sku === "free" && this.semanticSearch !== "disabled") {
+      throw new ValidationError(this, "semanticSearch", this.semanticSearch, "is not available on the free tier", 'use sku "basic" or higher, or semanticSearch: "disabled"');
+    }
+    this.localAuthEnabled = props.localAuthEnabled ?? false;
+
+    this.resource = new SearchServiceResource(this, "Service", {
+      name: this.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      sku: this.sku,
+      replicaCount,
+      partitionCount,
+      semanticSearchSku: this.semanticSearch === "disabled" ? undefined : this.semanticSearch,
+      localAuthenticationEnabled: this.localAuthEnabled,
+      // Only meaningful with keys on: keys *and* Entra ID tokens are accepted ("Both").
+      // https://learn.microsoft.com/azure/search/search-security-enable-roles
+      authenticationFailureMode: this.localAuthEnabled ? "http401WithBearerChallenge" : undefined,
+      publicNetworkAccessEnabled: props.publicNetworkAccessEnabled ?? true,
+      identity: this.hasSystemIdentity ? { type: "SystemAssigned" } : undefined,
+      tags: props.tags,
+    });
+    this.resourceId = this.resource.id;
+    this.endpoint = `https://${this.name}.search.windows.net`;
+    this.scopeLabel = `Search ${this.name}`;
+    if (this.hasSystemIdentity) {
+      this.principal = Principal.systemAssigned(this, this.resource.identity.principalId, `Search ${this.name}`);
+    }
+  }
+
+  /** The system-assigned identity; an error when the service has none. */
+  public get grantPrincipal(): IPrincipal {
+    if (!this.principal) {
+      throw new ValidationError(this, "systemIdentity", false, "is off, so this service cannot be granted roles", "set systemIdentity: true (and a tier other than free)");
+    }
+    return this.principal;
+  }
+
+  /** Query indexes: Search Index Data Reader. F2 (OpenAI), F8 (web app). */
+  public grantIndexRead(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return AccessMatrix.of(this).grant(this, grantee, [Roles.SearchIndexDataReader], options.flow ?? "F2", options.reason ?? "queries the index");
+  }
+
+  /** Load and query indexes: Search Index Data Contributor. F10. */
+  public grantIndexWrite(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return AccessMatrix.of(this).grant(this, grantee, [Roles.SearchIndexDataContributor], options.flow ?? "F10", options.reason ?? "loads documents into indexes");
+  }
+
+  /**
+   * Manage indexes, indexers, data sources and skillsets: Search Service Contributor.
+   * On Your Data needs it even at inference time to read the index schema (F2).
+   */
+  public grantServiceContribute(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return AccessMatrix.of(this).grant(this, grantee, [Roles.SearchServiceContributor], options.flow ?? "F2", options.reason ?? "reads index definitions and creates ingestion indexes");
+  }
+}

@@ -1,0 +1,223 @@
+import { Construct } from "constructs";
+import { Lazy } from "cdktf";
+import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
+import { LinuxWebApp, LinuxWebAppSiteConfigApplicationStack } from "@cdktf/provider-azurerm/lib/linux-web-app";
+import { ValidationError } from "./errors";
+import { checkName, namingOf } from "./naming";
+import { checkNonEmpty, checkOneOf, checkRegion } from "./validate";
+import { IRoleScope } from "./rbac/grant";
+import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
+import { clientConfigOf } from "./rbac/client-config";
+import { AppSettings } from "./settings/app-settings";
+import { KeyVault } from "./key-vault";
+import type { UserAssignedIdentity } from "./user-assigned-identity";
+
+/** Linux App Service plan SKUs. Free (F1) has no always-on and no custom TLS settings worth having. */
+export const PLAN_SKUS = ["F1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3", "P1mv3", "P2mv3", "P3mv3", "P4mv3", "P5mv3"] as const;
+export type PlanSku = (typeof PLAN_SKUS)[number];
+
+export const PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"] as const;
+export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
+
+/** Run your own Python build (zip deploy) with a start command. */
+export interface PythonRuntime {
+  readonly kind: "python";
+  /** @default "3.11" */
+  readonly version?: PythonVersion;
+  /**
+   * Start command.
+   * @default App Service's default (gunicorn on `app:app` when it finds one)
+   */
+  readonly startCommand?: string;
+}
+
+/** Run a container image from a registry that allows anonymous pull. */
+export interface ContainerRuntime {
+  readonly kind: "container";
+  /** Registry host, e.g. "sampleappaoaichatgpt.azurecr.io". */
+  readonly registry: string;
+  /** Image name without registry and tag, e.g. "sample-app-aoai-chatgpt". */
+  readonly image: string;
+  /** Tag. Pin one: "latest" changes under you and the review warns about it. */
+  readonly tag: string;
+}
+
+export type WebAppRuntime = PythonRuntime | ContainerRuntime;
+
+/** App Service Authentication (Easy Auth) with Microsoft Entra ID. */
+export interface SignInProps {
+  /** Application (client) id of the Entra app registration. */
+  readonly clientId: string;
+  /**
+   * Name of the secret in the platform's Key Vault holding the client secret. Store it
+   * there yourself (`az keyvault secret set`); it never passes through Terraform.
+   */
+  readonly clientSecretName: string;
+  /**
+   * @default the tenant of the principal running Terraform
+   */
+  readonly tenantId?: string;
+}
+
+export interface WebAppProps {
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /**
+   * Web app name (globally unique, the `<name>.azurewebsites.net` host).
+   * @default derived: `<prefix>-<env>-app-<hash>`
+   */
+  readonly name?: string;
+  /**
+   * @default derived: `<prefix>-<env>-asp-<hash>`
+   */
+  readonly planName?: string;
+  /**
+   * Plan SKU. Always-on is enabled on every SKU but F1, which does not support it.
+   * @default "B1"
+   */
+  readonly planSku?: PlanSku;
+  /** @default { kind: "python", version: "3.11" } */
+  readonly runtime?: WebAppRuntime;
+  /**
+   * Path App Service probes; unhealthy instances are replaced after 10 minutes.
+   * @default "/"
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Run as this user-assigned identity instead of a system-assigned one. Grants to
+   * the app then go to it, Key Vault references resolve with it, and `AZURE_CLIENT_ID`
+   * must reach the code (ChatPlatform sets it).
+   * @default a system-assigned identity
+   */
+  readonly userAssignedIdentity?: UserAssignedIdentity;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A Linux web app on its own plan: HTTPS only, TLS 1.2, FTPS disabled, FTP and Web
+ * Deploy basic auth off, a managed identity, and app settings collected with their
+ * origin (see `settings`).
+ */
+export class WebApp extends Construct implements IRoleScope, IGrantable {
+  public readonly plan: ServicePlan;
+  public readonly resource: LinuxWebApp;
+  public readonly name: string;
+  public readonly resourceId: string;
+  public readonly scopeLabel: string;
+  /** `https://<name>.azurewebsites.net` */
+  public readonly url: string;
+  public readonly runtime: WebAppRuntime;
+  public readonly grantPrincipal: IPrincipal;
+  public readonly userAssignedIdentity?: UserAssignedIdentity;
+  /** The app settings; add to them until synth. */
+  public readonly settings: AppSettings;
+  private signIn?: SignInProps;
+
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id);
+    checkRegion(this, "location", props.location);
+    const naming = namingOf(this);
+    this.name = checkName(this, "name", "webApp", props.name ?? naming.name("webApp"));
+    const planName = checkName(this, "planName", "servicePlan", props.planName ?? naming.name("servicePlan"));
+    const planSku = checkOneOf(this, "planSku", props.planSku ?? "B1", PLAN_SKUS);
+    this.runtime = props.runtime ?? { kind: "python", version: "3.11" };
+    const healthCheckPath = props.healthCheckPath ?? "/";
+    if (!healthCheckPath.startsWith("/")) {
+      throw new ValidationError(this, "healthCheckPath", healthCheckPath, "is not a path", 'start it with "/", e.g. "/health"');
+    }
+    this.settings = new AppSettings(this);
+    this.userAssignedIdentity = props.userAssignedIdentity;
+
+    this.plan = new ServicePlan(this, "Plan", {
+      name: planName,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      osType: "Linux",
+      skuName: planSku,
+      tags: props.tags,
+    });
+
+    const uami = props.userAssignedIdentity;
+    this.resource = new LinuxWebApp(this, "Site", {
+      name: this.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      servicePlanId: this.plan.id,
+      httpsOnly: true,
+      ftpPublishBasicAuthenticationEnabled: false,
+      webdeployPublishBasicAuthenticationEnabled: false,
+      identity: uami ? { type: "UserAssigned", identityIds: [uami.resourceId] } : { type: "SystemAssigned" },
+      // Key Vault references resolve with the system identity unless told otherwise.
+      keyVaultReferenceIdentityId: uami?.resourceId,
+      siteConfig: {
+        alwaysOn: planSku !== "F1",
+        minimumTlsVersion: "1.2",
+        scmMinimumTlsVersion: "1.2",
+        ftpsState: "Disabled",
+        http2Enabled: true,
+        healthCheckPath,
+        healthCheckEvictionTimeInMin: 10,
+        appCommandLine: this.runtime.kind === "python" ? this.runtime.startCommand : undefined,
+        applicationStack: this.applicationStack(),
+      },
+      appSettings: Lazy.anyValue({ produce: () => this.settings.toRecord() }) as unknown as Record<string, string>,
+      tags: props.tags,
+    });
+    this.resourceId = this.resource.id;
+    this.url = `https://${this.resource.defaultHostname}`;
+    this.scopeLabel = `web app ${this.name}`;
+    this.grantPrincipal = uami ? uami.grantPrincipal : Principal.systemAssigned(this, this.resource.identity.principalId, `web app ${this.name}`);
+  }
+
+  /** Whether the app sits behind App Service Authentication. */
+  public get signInEnabled(): boolean {
+    return this.signIn !== undefined;
+  }
+
+  /**
+   * Requires Entra ID sign-in in front of the app (App Service Authentication). The
+   * client secret reaches the platform as a Key Vault reference resolved with the
+   * app's identity (F7).
+   */
+  public requireSignIn(signIn: SignInProps, vault: KeyVault): void {
+    checkNonEmpty(this, "signIn.clientId", signIn.clientId, "give the Entra app registration's application (client) id");
+    checkName(this, "signIn.clientSecretName", "keyVaultObject", signIn.clientSecretName);
+    this.signIn = { ...signIn, tenantId: signIn.tenantId ?? clientConfigOf(this).tenantId };
+    this.settings.set({
+      name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET",
+      value: `@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${signIn.clientSecretName})`,
+      origin: "platform",
+      description: "Entra ID client secret for App Service Authentication",
+      keyVaultReference: true,
+    });
+    vault.grantSecretsRead(this, { reason: "resolves the sign-in client secret reference" });
+    // https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad
+    this.resource.putAuthSettingsV2({
+      authEnabled: true,
+      requireAuthentication: true,
+      unauthenticatedAction: "RedirectToLoginPage",
+      defaultProvider: "azureactivedirectory",
+      requireHttps: true,
+      activeDirectoryV2: {
+        clientId: signIn.clientId,
+        clientSecretSettingName: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET",
+        tenantAuthEndpoint: `https://login.microsoftonline.com/${this.signIn.tenantId}/v2.0`,
+      },
+      login: { tokenStoreEnabled: true },
+    });
+  }
+
+  private applicationStack(): LinuxWebAppSiteConfigApplicationStack {
+    const rt = this.runtime;
+    if (rt.kind === "python") {
+      return { pythonVersion: checkOneOf(this, "runtime.version", rt.version ?? "3.11", PYTHON_VERSIONS) };
+    }
+    checkNonEmpty(this, "runtime.registry", rt.registry, 'give the registry host, e.g. "sampleappaoaichatgpt.azurecr.io"');
+    checkNonEmpty(this, "runtime.image", rt.image, 'give the image name, e.g. "sample-app-aoai-chatgpt"');
+    checkNonEmpty(this, "runtime.tag", rt.tag, 'give a tag, preferably a pinned version or digest rather than "latest"');
+    if (/[:@]/.test(rt.image)) {
+      throw new ValidationError(this, "runtime.image", rt.image, "contains a tag", "put the tag in runtime.tag and the bare image name in runtime.image");
+    }
+    return { dockerImageName: `${rt.image}:${rt.tag}`, dockerRegistryUrl: `https://${rt.registry}` };
+  }
+}
