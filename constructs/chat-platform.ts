@@ -24,18 +24,18 @@ export interface ChatPlatformFeatures {
   /**
    * Ground the chat in Search ("On Your Data"). Keyless, this makes the OpenAI
    * account's own identity call Search (F2).
-   * @default true
+   * @default the profile's `onYourData` (true for sampleApp, false for openai)
    */
   readonly onYourData?: boolean;
   /**
    * On Your Data ingestion: OpenAI reads uploads from Storage and writes chunks (F3),
    * Search's indexer reads the documents container (F4). Needs onYourData.
-   * @default true
+   * @default onYourData
    */
   readonly ingestion?: boolean;
   /**
    * Search calls the embedding deployment to vectorize (F5). Needs an embedding model.
-   * @default true
+   * @default onYourData (when an embedding model is configured)
    */
   readonly integratedVectorization?: boolean;
   /**
@@ -256,10 +256,10 @@ export class ChatPlatform extends Construct {
     if (!ENV_NAME.test(props.environment ?? "")) throw new ValidationError(this, "environment", props.environment, "is not a valid environment name", 'use 1-12 lower-case letters and digits, starting with a letter, e.g. "dev"');
     this.location = checkRegion(this, "location", props.location ?? "swedencentral");
     this.authMode = checkOneOf(this, "authMode", props.authMode ?? "keyless", AUTH_MODES);
+    this.profile = this.resolveProfile(props.profile);
     this.features = this.resolveFeatures(props);
     this.naming = new Naming({ prefix, environment: props.environment, location: this.location, seed: props.nameSeed });
     provideNaming(this, this.naming);
-    this.profile = this.resolveProfile(props.profile);
     RolePropagation.of(this).duration = props.rolePropagationDelay ?? "120s";
     if (!/^\d+[smh]$/.test(RolePropagation.of(this).duration)) {
       throw new ValidationError(this, "rolePropagationDelay", props.rolePropagationDelay, "is not a duration", 'use a number with s, m or h, e.g. "120s"');
@@ -374,10 +374,14 @@ export class ChatPlatform extends Construct {
 
   private resolveFeatures(props: ChatPlatformProps): Required<ChatPlatformFeatures> {
     const f = props.features ?? {};
+    const onYourData = f.onYourData ?? this.profile.onYourData ?? false;
+    if (onYourData && !this.profile.onYourData) {
+      throw new ValidationError(this, "features.onYourData", true, `is not something profile "${this.profile.name}" does (its app never sends On Your Data requests, so the grants would authorize a call nobody makes)`, 'use profile "sampleApp" (or a profile with onYourData: true), or set onYourData: false');
+    }
     const features = {
-      onYourData: f.onYourData ?? true,
-      ingestion: f.ingestion ?? f.onYourData ?? true,
-      integratedVectorization: f.integratedVectorization ?? (props.openai?.embeddingModel !== null && (f.onYourData ?? true)),
+      onYourData,
+      ingestion: f.ingestion ?? onYourData,
+      integratedVectorization: f.integratedVectorization ?? (props.openai?.embeddingModel !== null && onYourData),
       customerManagedKey: f.customerManagedKey ?? false,
       appQueriesSearch: f.appQueriesSearch ?? false,
       appReadsBlobs: f.appReadsBlobs ?? false,

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { Construct, IConstruct } from "constructs";
-import { TerraformResource, TerraformStack } from "cdktf";
+import { TerraformResource, TerraformStack, dependable } from "cdktf";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { FlowId } from "./flows";
 import { BuiltInRole, roleDefinitionId } from "./roles";
@@ -65,12 +65,21 @@ export class Grant {
   /** Makes each consumer depend on every role assignment of this grant. */
   public applyBefore(...consumers: TerraformResource[]): this {
     for (const consumer of consumers) {
-      const existing = consumer.dependsOn ?? [];
-      const added = this.assignments.map((a) => a.fqn).filter((fqn) => !existing.includes(fqn));
-      consumer.dependsOn = [...existing, ...added];
+      addDependency(consumer, ...this.assignments);
     }
     return this;
   }
+}
+
+/**
+ * Adds depends_on entries (as cdktf renders them: bare addresses) without duplicates.
+ * Setting `dependsOn` after construction needs the `dependable()` wrapper, or the
+ * address would render as an interpolation, which Terraform rejects in depends_on.
+ */
+export function addDependency(consumer: TerraformResource, ...dependencies: TerraformResource[]): void {
+  const existing = consumer.dependsOn ?? [];
+  const added = dependencies.map((d) => dependable(d)).filter((d) => !existing.includes(d));
+  consumer.dependsOn = [...existing, ...added];
 }
 
 /** Role-assignment names must be GUIDs; deriving them keeps plans stable and re-creates idempotent. */

@@ -2,7 +2,7 @@ import { Construct, IConstruct } from "constructs";
 import { Lazy, TerraformResource, TerraformStack } from "cdktf";
 import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
-import { Grant } from "./grant";
+import { Grant, addDependency } from "./grant";
 
 const ID = "RolePropagation";
 
@@ -35,10 +35,7 @@ export class RolePropagation extends Construct {
   public gate(grant: Grant, ...consumers: TerraformResource[]): void {
     const sleep = this.ensureSleep();
     grant.applyBefore(sleep);
-    for (const consumer of consumers) {
-      const existing = consumer.dependsOn ?? [];
-      if (!existing.includes(sleep.fqn)) consumer.dependsOn = [...existing, sleep.fqn];
-    }
+    for (const consumer of consumers) addDependency(consumer, sleep);
   }
 
   /** The `time_sleep` resource, once anything has been gated. */

@@ -51,6 +51,13 @@ export interface ProfileSetting {
 export interface SettingsProfile {
   /** Short name shown in the review ("sampleApp"). */
   readonly name: string;
+  /**
+   * Whether the app sends On Your Data requests when given search settings. The
+   * platform's `onYourData` feature defaults to this, and is refused for a profile
+   * that cannot use it (the grants would authorize a flow nobody makes).
+   * @default false
+   */
+  readonly onYourData?: boolean;
   /** The variables, for the given facts. */
   settings(facts: PlatformFacts): readonly ProfileSetting[];
 }

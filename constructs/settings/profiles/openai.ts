@@ -23,6 +23,7 @@ export function openAIProfile(options: OpenAIProfileOptions = {}): SettingsProfi
   }
   return {
     name: "openai",
+    onYourData: false,
     settings(facts: PlatformFacts): ProfileSetting[] {
       const keyed = facts.openai.keyReference !== undefined;
       const out: ProfileSetting[] = [

@@ -49,6 +49,7 @@ export function sampleAppProfile(options: SampleAppProfileOptions = {}): Setting
   }
   return {
     name: "sampleApp",
+    onYourData: true,
     settings(facts: PlatformFacts): ProfileSetting[] {
       const out: ProfileSetting[] = [
         { name: "AZURE_OPENAI_RESOURCE", value: facts.openai.resourceName, description: "account name = custom subdomain" },

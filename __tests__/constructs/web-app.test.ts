@@ -1,0 +1,91 @@
+import { Testing } from "cdktf";
+import { LinuxWebApp } from "@cdktf/provider-azurerm/lib/linux-web-app";
+import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
+import { WebApp } from "../../constructs/web-app";
+import { UserAssignedIdentity } from "../../constructs/user-assigned-identity";
+import { KeyVault } from "../../constructs/key-vault";
+import { newStack, onlyResource, synthJson } from "../helpers";
+
+const base = { resourceGroupName: "rg", location: "swedencentral" };
+
+describe("WebApp", () => {
+  it("is HTTPS-only with TLS 1.2, FTPS and basic-auth publishing off, a system identity and Python 3.11", () => {
+    const stack = newStack();
+    new WebApp(stack, "App", { ...base, name: "my-app" });
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(LinuxWebApp, {
+      https_only: true,
+      ftp_publish_basic_authentication_enabled: false,
+      webdeploy_publish_basic_authentication_enabled: false,
+      identity: { type: "SystemAssigned" },
+      site_config: expect.objectContaining({
+        minimum_tls_version: "1.2",
+        ftps_state: "Disabled",
+        always_on: true,
+        health_check_path: "/",
+        application_stack: { python_version: "3.11" },
+      }),
+    });
+    expect(synth).toHaveResourceWithProperties(ServicePlan, { os_type: "Linux", sku_name: "B1" });
+  });
+
+  it("turns always-on off on the free plan, which does not support it", () => {
+    const stack = newStack();
+    new WebApp(stack, "App", { ...base, planSku: "F1" });
+    expect(onlyResource(synthJson(stack), "azurerm_linux_web_app").site_config.always_on).toBe(false);
+  });
+
+  it("runs a container image with a start command-less stack", () => {
+    const stack = newStack();
+    new WebApp(stack, "App", { ...base, runtime: { kind: "container", registry: "example.azurecr.io", image: "chat", tag: "1.2.3" } });
+    expect(onlyResource(synthJson(stack), "azurerm_linux_web_app").site_config.application_stack).toEqual({ docker_image_name: "chat:1.2.3", docker_registry_url: "https://example.azurecr.io" });
+  });
+
+  it("runs Python with a start command", () => {
+    const stack = newStack();
+    new WebApp(stack, "App", { ...base, runtime: { kind: "python", version: "3.12", startCommand: "python3 -m gunicorn app:app" } });
+    const site = onlyResource(synthJson(stack), "azurerm_linux_web_app").site_config;
+    expect(site.app_command_line).toBe("python3 -m gunicorn app:app");
+    expect(site.application_stack).toEqual({ python_version: "3.12" });
+  });
+
+  it("runs as a user-assigned identity and resolves Key Vault references with it", () => {
+    const stack = newStack();
+    const id = new UserAssignedIdentity(stack, "Id", base);
+    const app = new WebApp(stack, "App", { ...base, userAssignedIdentity: id });
+    const site = onlyResource(synthJson(stack), "azurerm_linux_web_app");
+    expect(site.identity).toEqual({ type: "UserAssigned", identity_ids: [expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Id_Identity_[0-9A-F]+\.id\}$/)] });
+    expect(site.key_vault_reference_identity_id).toBe(site.identity.identity_ids[0]);
+    expect(app.grantPrincipal.kind).toBe("user-assigned");
+  });
+
+  it("requires Entra sign-in with the client secret as a Key Vault reference", () => {
+    const stack = newStack();
+    const vault = new KeyVault(stack, "Vault", { ...base, name: "my-vault" });
+    const app = new WebApp(stack, "App", base);
+    app.requireSignIn({ clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-secret" }, vault);
+    const site = onlyResource(synthJson(stack), "azurerm_linux_web_app");
+    expect(site.auth_settings_v2).toMatchObject({ auth_enabled: true, require_authentication: true, unauthenticated_action: "RedirectToLoginPage", active_directory_v2: { client_id: "11111111-1111-1111-1111-111111111111", client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET" } });
+    expect(site.app_settings.MICROSOFT_PROVIDER_AUTHENTICATION_SECRET).toBe("@Microsoft.KeyVault(VaultName=my-vault;SecretName=auth-secret)");
+  });
+
+  it("fails on a tag inside the image name", () => {
+    expect(() => new WebApp(newStack(), "App", { ...base, runtime: { kind: "container", registry: "r.io", image: "chat:1", tag: "1" } })).toThrow(/runtime\.image = "chat:1" contains a tag/);
+  });
+
+  it("fails on an unknown plan sku", () => {
+    expect(() => new WebApp(newStack(), "App", { ...base, planSku: "X9" as never })).toThrow(/planSku = "X9" is not supported/);
+  });
+
+  it("fails on an unsupported Python version", () => {
+    expect(() => new WebApp(newStack(), "App", { ...base, runtime: { kind: "python", version: "2.7" as never } })).toThrow(/runtime\.version = "2\.7" is not supported/);
+  });
+
+  it("fails on a health check path that is not a path", () => {
+    expect(() => new WebApp(newStack(), "App", { ...base, healthCheckPath: "health" })).toThrow(/healthCheckPath = "health" is not a path\. Fix: start it with "\/"/);
+  });
+
+  it("fails on a web app name over 60 characters", () => {
+    expect(() => new WebApp(newStack(), "App", { ...base, name: "a".repeat(61) })).toThrow(/is not a valid web app name\. Fix: use 2-60 characters/);
+  });
+});

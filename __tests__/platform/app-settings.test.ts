@@ -1,0 +1,172 @@
+import { ChatPlatform } from "../../constructs/chat-platform";
+import { SettingsProfile } from "../../constructs/settings/profile";
+import { sampleAppProfile } from "../../constructs/settings/profiles";
+import { Roles } from "../../constructs/rbac/roles";
+import { addressOf, assignments, newStack, onlyResource, resources, synthPlatform } from "../helpers";
+
+const settingsOf = (json: ReturnType<typeof synthPlatform>["json"]) => onlyResource(json, "azurerm_linux_web_app").app_settings as Record<string, string>;
+const KEY_VARIABLE = /KEY|SECRET|PASSWORD|CONNECTION_STRING/;
+
+describe.each([
+  ["sampleApp", "keyless"],
+  ["sampleApp", "keys"],
+  ["openai", "keyless"],
+  ["openai", "keys"],
+] as const)("profile %s in %s mode", (profile, authMode) => {
+  const { json, platform } = synthPlatform({ profile, authMode });
+  const settings = settingsOf(json);
+
+  it("produces exactly the expected settings", () => {
+    expect(settings).toMatchSnapshot();
+  });
+
+  if (authMode === "keyless") {
+    it("has no key variable at all, not even an empty one", () => {
+      expect(Object.keys(settings).filter((n) => KEY_VARIABLE.test(n))).toEqual([]);
+    });
+    it("turns local auth off on OpenAI and Search, and creates no secret", () => {
+      expect(onlyResource(json, "azurerm_cognitive_account").local_auth_enabled).toBe(false);
+      expect(onlyResource(json, "azurerm_search_service").local_authentication_enabled).toBe(false);
+      expect(resources(json, "azurerm_key_vault_secret")).toEqual([]);
+    });
+  } else {
+    it("passes every key as a Key Vault reference to a versionless secret", () => {
+      const keys = Object.entries(settings).filter(([n]) => /_KEY$/.test(n));
+      expect(keys.length).toBeGreaterThan(0);
+      for (const [, value] of keys) expect(value).toMatch(/^@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.[\w-]+\.versionless_id\}\)$/);
+    });
+    it("writes the keys into Key Vault from the resources' attributes, never as literals", () => {
+      for (const s of resources(json, "azurerm_key_vault_secret")) expect(s.value).toMatch(/^\$\{azurerm_(cognitive_account|search_service)\.[\w-]+\.(primary_access_key|primary_key)\}$/);
+    });
+    it("turns local auth on, Search in 'Both' mode, and grants the app Key Vault Secrets User (F7)", () => {
+      expect(onlyResource(json, "azurerm_cognitive_account").local_auth_enabled).toBe(true);
+      expect(onlyResource(json, "azurerm_search_service")).toMatchObject({ local_authentication_enabled: true, authentication_failure_mode: "http401WithBearerChallenge" });
+      expect(assignments(json)).toContainEqual(expect.objectContaining({ principal: `${addressOf(json, "azurerm_linux_web_app")}.identity[0].principal_id`, role: Roles.KeyVaultSecretsUser.id }));
+    });
+  }
+
+  it("records where every setting came from", () => {
+    expect(platform.appSettings.map((s) => s.name).sort()).toEqual(Object.keys(settings).sort());
+    for (const s of platform.appSettings) expect(s.origin).toMatch(/^(profile \w+|platform|user)$/);
+  });
+});
+
+describe("the sampleApp profile follows the sample's backend/settings.py", () => {
+  const { json } = synthPlatform();
+  const s = settingsOf(json);
+
+  it("sets the resource name equal to the custom subdomain, and the endpoint built from it", () => {
+    const account = onlyResource(json, "azurerm_cognitive_account");
+    expect(s.AZURE_OPENAI_RESOURCE).toBe(account.custom_subdomain_name);
+    expect(s.AZURE_OPENAI_ENDPOINT).toBe(`https://${account.custom_subdomain_name}.openai.azure.com/`);
+  });
+
+  it("names the chat deployment that exists as AZURE_OPENAI_MODEL", () => {
+    expect(resources(json, "azurerm_cognitive_deployment").map((d) => d.name)).toContain(s.AZURE_OPENAI_MODEL);
+  });
+
+  it("turns grounding on with the exact DATASOURCE_TYPE and the minimum preview API version", () => {
+    expect(s.DATASOURCE_TYPE).toBe("AzureCognitiveSearch");
+    expect(s.AZURE_OPENAI_PREVIEW_API_VERSION).toBe("2024-05-01-preview");
+    expect(s.AZURE_SEARCH_SERVICE).toBe(onlyResource(json, "azurerm_search_service").name);
+  });
+
+  it("sets AUTH_ENABLED=false explicitly when no sign-in is configured", () => {
+    expect(s.AUTH_ENABLED).toBe("false");
+  });
+
+  it("runs the sample's own container image", () => {
+    expect(onlyResource(json, "azurerm_linux_web_app").site_config.application_stack).toEqual({ docker_image_name: "sample-app-aoai-chatgpt:latest", docker_registry_url: "https://sampleappaoaichatgpt.azurecr.io" });
+  });
+
+  it("sets AUTH_ENABLED=true and App Service Authentication when sign-in is configured", () => {
+    const { json: withSignIn } = synthPlatform({ webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret" } } });
+    const site = onlyResource(withSignIn, "azurerm_linux_web_app");
+    expect(site.app_settings.AUTH_ENABLED).toBe("true");
+    expect(site.auth_settings_v2.require_authentication).toBe(true);
+  });
+
+  it("adds the embedding deployment and vector columns for vector query types", () => {
+    const { json: vec } = synthPlatform({ search: { queryType: "vector_semantic_hybrid", vectorColumns: ["contentVector"] } });
+    expect(settingsOf(vec)).toMatchObject({ AZURE_SEARCH_QUERY_TYPE: "vector_semantic_hybrid", AZURE_OPENAI_EMBEDDING_NAME: "text-embedding-3-small", AZURE_SEARCH_VECTOR_COLUMNS: "contentVector", AZURE_SEARCH_SEMANTIC_SEARCH_CONFIG: "default" });
+  });
+
+  it("drops every search variable when On Your Data is off", () => {
+    const { json: plain } = synthPlatform({ features: { onYourData: false, ingestion: false } });
+    expect(Object.keys(settingsOf(plain)).filter((n) => n.startsWith("AZURE_SEARCH") || n === "DATASOURCE_TYPE")).toEqual([]);
+  });
+
+  it("fails on a preview API version below the sample's minimum", () => {
+    expect(() => sampleAppProfile({ previewApiVersion: "2024-02-15-preview" })).toThrow(/profile sampleApp: previewApiVersion = "2024-02-15-preview" is not an API version the sample app accepts \(minimum 2024-05-01-preview\)/);
+  });
+});
+
+describe("user-assigned identity", () => {
+  it("sets AZURE_CLIENT_ID to the identity's client id", () => {
+    const { json } = synthPlatform({ userAssignedIdentity: true });
+    expect(settingsOf(json).AZURE_CLIENT_ID).toBe(`\${${addressOf(json, "azurerm_user_assigned_identity")}.client_id}`);
+  });
+});
+
+describe("custom profiles", () => {
+  it("takes a user profile and records its name as the origin", () => {
+    const mine: SettingsProfile = { name: "mine", settings: (f) => [{ name: "CHAT_ENDPOINT", value: f.openai.endpoint, description: "endpoint" }] };
+    const { platform, json } = synthPlatform({ profile: mine });
+    expect(settingsOf(json).CHAT_ENDPOINT).toMatch(/^https:\/\/chat-dev-oai-\w+\.openai\.azure\.com\/$/);
+    expect(platform.appSettings.find((s) => s.name === "CHAT_ENDPOINT")!.origin).toBe("profile mine");
+  });
+});
+
+describe("extra settings", () => {
+  const build = (extra: Record<string, string>, authMode: "keyless" | "keys" = "keyless") => () => new ChatPlatform(newStack(), "Platform", { environment: "dev", authMode, webApp: { extraSettings: extra } });
+
+  it("merge in with origin 'user'", () => {
+    const { platform, json } = synthPlatform({ webApp: { extraSettings: { UI_TITLE: "Contoso" } } });
+    expect(settingsOf(json).UI_TITLE).toBe("Contoso");
+    expect(platform.appSettings.find((s) => s.name === "UI_TITLE")!.origin).toBe("user");
+  });
+
+  it("fails on a key variable in keyless mode, even an empty one", () => {
+    expect(build({ AZURE_SEARCH_KEY: "" })).toThrow(/test\/Platform: webApp\.extraSettings\.AZURE_SEARCH_KEY = "" is a key or secret variable in keyless mode .* Fix: remove AZURE_SEARCH_KEY/);
+  });
+
+  it("fails on a literal key in key mode", () => {
+    expect(build({ MY_API_KEY: "0123456789abcdef0123456789abcdef" }, "keys")).toThrow(/webApp\.extraSettings\.MY_API_KEY = "\(redacted\)" is a literal secret in app settings .* Fix: store it in Key Vault/);
+  });
+
+  it("fails on a literal that looks like an account key under an innocent name", () => {
+    expect(build({ BLOB: "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abc" })).toThrow(/webApp\.extraSettings\.BLOB = "\(redacted\)" is a literal secret/);
+  });
+
+  it("never prints the secret value in the error", () => {
+    expect(build({ MY_API_KEY: "0123456789abcdef0123456789abcdef" }, "keys")).not.toThrow(/0123456789abcdef/);
+  });
+
+  it("fails when overriding a derived value", () => {
+    expect(build({ AZURE_OPENAI_MODEL: "gpt-35" })).toThrow(/webApp\.extraSettings\.AZURE_OPENAI_MODEL = "gpt-35" overrides AZURE_OPENAI_MODEL, which the platform derives/);
+  });
+
+  it("accepts a Key Vault reference for a secret in key mode", () => {
+    const { json } = synthPlatform({ authMode: "keys", webApp: { extraSettings: { COSMOS_KEY: "@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/cosmos)" } } });
+    expect(settingsOf(json).COSMOS_KEY).toMatch(/^@Microsoft\.KeyVault/);
+  });
+});
+
+describe("auth mode conflicts", () => {
+  it("fails when keys mode is combined with local auth forced off", () => {
+    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", authMode: "keys", openai: { localAuthEnabled: false } })).toThrow(
+      /openai\.localAuthEnabled = false contradicts authMode "keys" \(keys mode needs API keys on\)\. Fix: remove openai\.localAuthEnabled/,
+    );
+  });
+  it("fails when keyless mode is combined with Search keys forced on", () => {
+    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { localAuthEnabled: true } })).toThrow(/search\.localAuthEnabled = true contradicts authMode "keyless"/);
+  });
+});
+
+describe("secrets never appear in the synthesized JSON", () => {
+  it("holds no key material outside Key Vault secret values", () => {
+    const { json } = synthPlatform({ authMode: "keys" });
+    const withoutSecrets = JSON.stringify({ ...json, resource: { ...json.resource, azurerm_key_vault_secret: undefined } });
+    expect(withoutSecrets).not.toMatch(/primary_access_key|secondary_access_key|primary_key|secondary_key|connection_string/);
+  });
+});
