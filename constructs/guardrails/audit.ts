@@ -1,0 +1,118 @@
+import { FlowCheck, checkFlows } from "./flow-audit";
+import { StackModel } from "./model";
+import { AZURE_AI_CHAT_PACK } from "./pack";
+import { Finding, Rule } from "./rule";
+import { Suppression } from "./terraform-json";
+
+/** A suppression reason must say why, not just "ok". */
+export const MIN_SUPPRESSION_REASON = 10;
+
+/**
+ * Reported by the engine itself: a suppression without a real reason, a suppression of
+ * an unknown rule, or a rule that crashed. Not suppressible.
+ */
+export const ENGINE_RULE: Rule = {
+  id: "GR-000",
+  name: "guardrails-engine",
+  severity: "error",
+  title: "Guardrails configuration problem",
+  why: "A suppression must carry a written reason so reviewers can judge it; unknown rule ids and crashing rules mean a check silently did not run.",
+  fix: `Give every suppression a reason of at least ${MIN_SUPPRESSION_REASON} characters and an existing rule id.`,
+  evaluate: () => [],
+};
+
+export interface ExtraSuppression extends Suppression {
+  /** Terraform address the suppression applies to (`azurerm_linux_web_app.web`). */
+  readonly address: string;
+}
+
+export interface AuditOptions {
+  /** @default AZURE_AI_CHAT_PACK */
+  readonly rules?: readonly Rule[];
+  /** Where the JSON came from (a file path), used as the report location. */
+  readonly source?: string;
+  /**
+   * Suppressions from outside the JSON, e.g. for `terraform show -json` plans, which
+   * drop cdktf's `"//"` metadata.
+   */
+  readonly suppressions?: readonly ExtraSuppression[];
+}
+
+export interface SuppressedFinding extends Finding {
+  readonly reason: string;
+}
+
+export interface AuditResult {
+  readonly source?: string;
+  /** Active findings, errors first. */
+  readonly findings: readonly Finding[];
+  /** Findings switched off by a suppression, with its reason. */
+  readonly suppressed: readonly SuppressedFinding[];
+  readonly errors: number;
+  readonly warnings: number;
+  /** The rules that ran (plus the engine rule), for report metadata. */
+  readonly rules: readonly Rule[];
+  /** Every implied flow and its verdict, for the review's flow table. */
+  readonly flows: readonly FlowCheck[];
+}
+
+/** Audits Terraform JSON (cdk.tf.json, `stack.toTerraform()`, plan or state JSON) or a built model. */
+export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
+  const model = StackModel.from(input, options.source);
+  const rules = options.rules ?? AZURE_AI_CHAT_PACK;
+  const knownIds = new Set(rules.map((r) => r.id));
+  const raw: Finding[] = [];
+
+  for (const p of model.problems) raw.push(engineFinding(p.address, p.constructPath, p.message));
+
+  const suppressionsByAddress = new Map<string, Suppression[]>();
+  const register = (address: string, constructPath: string | undefined, s: Suppression) => {
+    if (s.reason.length < MIN_SUPPRESSION_REASON) {
+      raw.push(engineFinding(address, constructPath, `suppression of ${s.ruleId} on ${address} has reason ${JSON.stringify(s.reason)}; a reason of at least ${MIN_SUPPRESSION_REASON} characters is required`));
+      return;
+    }
+    if (!knownIds.has(s.ruleId)) {
+      raw.push(engineFinding(address, constructPath, `suppression on ${address} names rule ${JSON.stringify(s.ruleId)}, which is not in the pack`, "warning"));
+      return;
+    }
+    suppressionsByAddress.set(address, [...(suppressionsByAddress.get(address) ?? []), s]);
+  };
+  for (const r of model.resources) for (const s of r.suppressions) register(r.address, r.constructPath, s);
+  for (const s of options.suppressions ?? []) register(s.address, model.get(s.address)?.constructPath, { ruleId: s.ruleId, reason: s.reason.trim() });
+
+  for (const rule of rules) {
+    try {
+      raw.push(...rule.evaluate(model));
+    } catch (e) {
+      raw.push(engineFinding("(stack)", undefined, `rule ${rule.id} (${rule.name}) failed: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  }
+
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const f of raw) {
+    const s = f.ruleId === ENGINE_RULE.id ? undefined : suppressionsByAddress.get(f.address)?.find((x) => x.ruleId === f.ruleId);
+    if (s) suppressed.push({ ...f, reason: s.reason });
+    else findings.push(f);
+  }
+  findings.sort(byReportOrder);
+  suppressed.sort(byReportOrder);
+  return {
+    source: options.source,
+    findings,
+    suppressed,
+    errors: findings.filter((f) => f.severity === "error").length,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+    rules: [...rules, ENGINE_RULE],
+    flows: checkFlows(model),
+  };
+}
+
+function engineFinding(address: string, constructPath: string | undefined, message: string, severity: "error" | "warning" = "error"): Finding {
+  return { ruleId: ENGINE_RULE.id, severity, address, constructPath, message, fix: ENGINE_RULE.fix };
+}
+
+function byReportOrder(a: Finding, b: Finding): number {
+  if (a.severity !== b.severity) return a.severity === "error" ? -1 : 1;
+  return a.ruleId.localeCompare(b.ruleId) || a.address.localeCompare(b.address) || a.message.localeCompare(b.message);
+}

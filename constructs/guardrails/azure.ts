@@ -1,0 +1,364 @@
+import { BuiltInRole, Roles, roleFromDefinitionId, roleFromName } from "../rbac/roles";
+import { StackModel } from "./model";
+import { Reference, TfResource, block, bool, str } from "./terraform-json";
+
+/**
+ * What the rules know about Azure resources in Terraform JSON: types, identities,
+ * app settings, role assignments and scopes. Facts derived from the whole stack are
+ * memoised on the model so every rule shares one computation.
+ */
+
+export const TYPES = Object.freeze({
+  cognitiveAccount: "azurerm_cognitive_account",
+  customerManagedKey: "azurerm_cognitive_account_customer_managed_key",
+  search: "azurerm_search_service",
+  storage: "azurerm_storage_account",
+  keyVault: "azurerm_key_vault",
+  keyVaultKey: "azurerm_key_vault_key",
+  keyVaultSecret: "azurerm_key_vault_secret",
+  roleAssignment: "azurerm_role_assignment",
+  userAssignedIdentity: "azurerm_user_assigned_identity",
+  resourceGroup: "azurerm_resource_group",
+  timeSleep: "time_sleep",
+  clientConfig: "data.azurerm_client_config",
+});
+
+/** Resources that run the app and carry `app_settings` + `identity`. */
+export const WEB_APP_TYPES = Object.freeze([
+  "azurerm_linux_web_app",
+  "azurerm_windows_web_app",
+  "azurerm_linux_web_app_slot",
+  "azurerm_windows_web_app_slot",
+]);
+
+/**
+ * Kinds that serve Azure OpenAI models. "AIServices" (Azure AI Foundry) exposes the same
+ * OpenAI endpoints and the same On Your Data behaviour.
+ */
+const OPENAI_KINDS = new Set(["openai", "aiservices"]);
+
+export function isOpenAiAccount(r: TfResource): boolean {
+  return r.type === TYPES.cognitiveAccount && OPENAI_KINDS.has((str(r.values.kind) ?? "").toLowerCase());
+}
+
+export function isWebApp(r: TfResource): boolean {
+  return WEB_APP_TYPES.includes(r.type);
+}
+
+export function openAiAccounts(model: StackModel): TfResource[] {
+  return model.derive("openai", (m) => m.ofType(TYPES.cognitiveAccount).filter(isOpenAiAccount));
+}
+
+export function webApps(model: StackModel): readonly TfResource[] {
+  return model.ofType(...WEB_APP_TYPES);
+}
+
+/** Human name for messages: `azurerm_cognitive_account.openai (dev/platform/openai)`. */
+export function describe(r: TfResource): string {
+  return r.constructPath ? `${r.address} (${r.constructPath})` : r.address;
+}
+
+// ---------------------------------------------------------------------------------
+// Identity
+
+export interface IdentityInfo {
+  /** An `identity` block exists. */
+  readonly declared: boolean;
+  readonly type?: string;
+  readonly systemAssigned: boolean;
+  /** `identity_ids` given (user-assigned identities attached). */
+  readonly userAssigned: boolean;
+  /** The user-assigned identity resources attached, when referenced. */
+  readonly userAssignedRefs: readonly Reference[];
+}
+
+export function identityOf(model: StackModel, r: TfResource): IdentityInfo {
+  const identity = block(r.values.identity);
+  const type = str(identity?.type);
+  const ids = identity?.identity_ids;
+  const userAssignedRefs = model.refs(r, "identity", "identity_ids");
+  return {
+    declared: identity !== undefined,
+    type,
+    systemAssigned: /SystemAssigned/i.test(type ?? ""),
+    userAssigned: (Array.isArray(ids) && ids.length > 0) || (typeof ids === "string" && ids !== "") || userAssignedRefs.length > 0,
+    userAssignedRefs,
+  };
+}
+
+// ---------------------------------------------------------------------------------
+// App settings
+
+export interface AppSetting {
+  readonly name: string;
+  /** The value as written; undefined when known only after apply (plans). */
+  readonly value: string | undefined;
+  readonly refs: readonly Reference[];
+}
+
+export function appSettings(model: StackModel, app: TfResource): readonly AppSetting[] {
+  return model.derive(`settings:${app.address}`, (m) => {
+    const raw = block(app.values.app_settings) ?? {};
+    const names = new Set(Object.keys(raw));
+    // Plans omit unknown map entries from values; after_unknown still names them.
+    for (const path of app.unknown) if (path.startsWith("app_settings.")) names.add(path.slice("app_settings.".length));
+    return [...names].map((name) => {
+      const v = raw[name];
+      return { name, value: typeof v === "string" ? v : v === undefined || v === null ? undefined : String(v), refs: m.refs(app, "app_settings", name) };
+    });
+  });
+}
+
+export function setting(model: StackModel, app: TfResource, name: string): AppSetting | undefined {
+  return appSettings(model, app).find((s) => s.name.toUpperCase() === name.toUpperCase());
+}
+
+/** `@Microsoft.KeyVault(SecretUri=...)` or `@Microsoft.KeyVault(VaultName=...;SecretName=...)`. */
+export function isKeyVaultReference(value: string | undefined): boolean {
+  return value !== undefined && /^\s*@Microsoft\.KeyVault\(/i.test(value);
+}
+
+/** `AZURE_OPENAI_KEY`, `AZURE_SEARCH_KEY`, `AZURE_OPENAI_EMBEDDING_KEY`, `FOO_API_KEY`. */
+export function isKeySettingName(name: string): boolean {
+  return /(^|_)(API_?)?KEY$/i.test(name);
+}
+
+/** Which service a setting name is about, by the naming the sample apps use. */
+export function serviceOfSetting(name: string): "openai" | "search" | "storage" | undefined {
+  if (/OPENAI|AOAI/i.test(name)) return "openai";
+  if (/SEARCH/i.test(name)) return "search";
+  if (/STORAGE|BLOB/i.test(name)) return "storage";
+  return undefined;
+}
+
+export type Party = "openai" | "search" | "storage" | "keyVault" | "webApp";
+
+export function partyOf(r: TfResource): Party | undefined {
+  if (isOpenAiAccount(r)) return "openai";
+  if (r.type === TYPES.search) return "search";
+  if (r.type === TYPES.storage) return "storage";
+  if (r.type === TYPES.keyVault) return "keyVault";
+  if (isWebApp(r)) return "webApp";
+  return undefined;
+}
+
+/**
+ * The platform resources a setting points at: through `${...}` references, or through
+ * a literal endpoint/name that matches a resource in the stack
+ * (`https://oai-dev.openai.azure.com/`, `srch-dev`), so hand-written settings count too.
+ */
+export function settingTargets(model: StackModel, s: AppSetting): TfResource[] {
+  const out: TfResource[] = [];
+  const push = (r: TfResource | undefined) => {
+    if (r && partyOf(r) && partyOf(r) !== "webApp" && !out.includes(r)) out.push(r);
+  };
+  for (const ref of s.refs) {
+    const r = model.get(ref.address);
+    push(r);
+    // A Key Vault secret stands for its vault.
+    if (r?.type === TYPES.keyVaultSecret) for (const v of model.referenced(r, ["key_vault_id"], [TYPES.keyVault])) push(v);
+  }
+  if (s.value && !s.value.includes("${")) {
+    const names = literalNameIndex(model);
+    const candidates = new Set<string>([s.value.trim().toLowerCase()]);
+    for (const m of s.value.matchAll(/https?:\/\/([a-z0-9-]+)\./gi)) candidates.add(m[1].toLowerCase());
+    for (const m of s.value.matchAll(/(?:VaultName|AccountName)=([a-z0-9-]+)/gi)) candidates.add(m[1].toLowerCase());
+    for (const c of candidates) for (const r of names.get(c) ?? []) push(r);
+  }
+  return out;
+}
+
+function literalNameIndex(model: StackModel): Map<string, TfResource[]> {
+  return model.derive("names", (m) => {
+    const index = new Map<string, TfResource[]>();
+    const add = (name: unknown, r: TfResource) => {
+      if (typeof name !== "string" || name.includes("${") || name === "") return;
+      const key = name.toLowerCase();
+      index.set(key, [...(index.get(key) ?? []), r]);
+    };
+    for (const r of m.ofType(TYPES.cognitiveAccount, TYPES.search, TYPES.storage, TYPES.keyVault)) {
+      add(r.values.name, r);
+      if (r.values.custom_subdomain_name !== r.values.name) add(r.values.custom_subdomain_name, r);
+    }
+    return index;
+  });
+}
+
+// ---------------------------------------------------------------------------------
+// Role assignments
+
+/**
+ * Roles outside the catalogue that include a catalogue role's data actions, so an
+ * assignment of them also authorizes a flow.
+ * Source: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+ */
+const EXTRA_ROLES: Readonly<Record<string, string>> = Object.freeze({
+  "00482a5a-887f-4fb3-b363-3b7fe8e74483": "Key Vault Administrator",
+  "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
+});
+const EXTRA_BY_NAME = new Map(Object.entries(EXTRA_ROLES).map(([id, name]) => [name.toLowerCase(), id]));
+
+/** Role id -> the ids of roles whose permissions include it. */
+const SATISFIED_BY: ReadonlyMap<string, readonly string[]> = new Map([
+  [Roles.CognitiveServicesOpenAIUser.id, [Roles.CognitiveServicesOpenAIContributor.id]],
+  [Roles.SearchIndexDataReader.id, [Roles.SearchIndexDataContributor.id]],
+  [Roles.StorageBlobDataReader.id, [Roles.StorageBlobDataContributor.id, "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"]],
+  [Roles.StorageBlobDataContributor.id, ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"]],
+  [Roles.KeyVaultSecretsUser.id, [Roles.KeyVaultSecretsOfficer.id, "00482a5a-887f-4fb3-b363-3b7fe8e74483"]],
+  [Roles.KeyVaultSecretsOfficer.id, ["00482a5a-887f-4fb3-b363-3b7fe8e74483"]],
+  [Roles.KeyVaultCryptoOfficer.id, ["00482a5a-887f-4fb3-b363-3b7fe8e74483"]],
+  [Roles.KeyVaultCryptoServiceEncryptionUser.id, [Roles.KeyVaultCryptoOfficer.id, "00482a5a-887f-4fb3-b363-3b7fe8e74483"]],
+]);
+
+export function roleSatisfies(assignedRoleId: string | undefined, required: BuiltInRole): boolean {
+  if (!assignedRoleId) return false;
+  return assignedRoleId === required.id || (SATISFIED_BY.get(required.id) ?? []).includes(assignedRoleId);
+}
+
+export type Principal =
+  | { readonly kind: "system"; readonly resource: TfResource }
+  | { readonly kind: "userAssigned"; readonly resource: TfResource }
+  | { readonly kind: "deployer"; readonly address: string }
+  | { readonly kind: "other"; readonly text: string };
+
+export type ScopeLevel = "subscription" | "resourceGroup" | "resource";
+
+export interface RoleAssignment {
+  readonly resource: TfResource;
+  /** Lower-case role GUID when it could be resolved. */
+  readonly roleId?: string;
+  /** Display name, or the raw id/name as written when unknown. */
+  readonly roleLabel: string;
+  readonly principal: Principal;
+  readonly scopeText: string;
+  readonly scopeRefs: readonly Reference[];
+  readonly scopeLevel: ScopeLevel;
+}
+
+export function roleAssignments(model: StackModel): readonly RoleAssignment[] {
+  return model.derive("roleAssignments", (m) => m.ofType(TYPES.roleAssignment).map((r) => toRoleAssignment(m, r)));
+}
+
+function toRoleAssignment(model: StackModel, r: TfResource): RoleAssignment {
+  const { roleId, roleLabel } = resolveRole(model, r);
+  const scopeText = str(r.values.scope) ?? "";
+  const scopeRefs = model.refs(r, "scope");
+  return { resource: r, roleId, roleLabel, principal: resolvePrincipal(model, r), scopeText, scopeRefs, scopeLevel: scopeLevel(model, scopeText, scopeRefs) };
+}
+
+const GUID_AT_END = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function resolveRole(model: StackModel, r: TfResource): { roleId?: string; roleLabel: string } {
+  const byName = (name: string) => {
+    const role = roleFromName(name);
+    if (role) return { roleId: role.id, roleLabel: role.name };
+    const extra = EXTRA_BY_NAME.get(name.trim().toLowerCase());
+    return { roleId: extra, roleLabel: extra ? EXTRA_ROLES[extra] : name };
+  };
+  const byId = (id: string) => {
+    const role = roleFromDefinitionId(id);
+    if (role) return { roleId: role.id, roleLabel: role.name };
+    // A role outside the catalogue: keep its GUID so equality checks still work.
+    const guid = id.trim().toLowerCase().split("/").pop() ?? "";
+    return { roleId: GUID_AT_END.test(guid) ? guid : undefined, roleLabel: EXTRA_ROLES[guid] ?? id };
+  };
+  const name = str(r.values.role_definition_name);
+  if (name && !name.includes("${")) return byName(name);
+  const id = str(r.values.role_definition_id);
+  if (id && GUID_AT_END.test(id.trim())) return byId(id);
+  // `${data.azurerm_role_definition.x.id}`: read the data source's name or id.
+  for (const ref of [...model.refs(r, "role_definition_id"), ...model.refs(r, "role_definition_name")]) {
+    const def = model.get(ref.address);
+    if (def?.type !== "azurerm_role_definition") continue;
+    const defName = str(def.values.name);
+    if (defName) return byName(defName);
+    const defId = str(def.values.role_definition_id);
+    if (defId) return byId(defId);
+  }
+  return { roleLabel: name ?? id ?? "(unknown role)" };
+}
+
+function resolvePrincipal(model: StackModel, r: TfResource): Principal {
+  for (const ref of model.refs(r, "principal_id")) {
+    if (ref.address.startsWith(`${TYPES.clientConfig}.`)) return { kind: "deployer", address: ref.address };
+    const target = model.get(ref.address);
+    if (!target) continue;
+    if (target.type === TYPES.userAssignedIdentity) return { kind: "userAssigned", resource: target };
+    if (/^identity(\[\d+\])?\.principal_id$/.test(ref.attribute) || ref.attribute === "identity") return { kind: "system", resource: target };
+  }
+  return { kind: "other", text: str(r.values.principal_id) ?? "(unknown)" };
+}
+
+const SUBSCRIPTION = /^\/subscriptions\/[^/]+\/?$/i;
+const RESOURCE_GROUP = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/?$/i;
+
+function scopeLevel(model: StackModel, text: string, refs: readonly Reference[]): ScopeLevel {
+  const template = text.replace(/\$\{[^}]*\}/g, "X");
+  if (template === "X" && refs.length === 1) {
+    const t = model.get(refs[0].address)?.type ?? refs[0].address.split(".").slice(0, -1).join(".");
+    if (/azurerm_resource_group$/.test(t)) return "resourceGroup";
+    if (/azurerm_subscription$/.test(t)) return "subscription";
+    return "resource";
+  }
+  if (SUBSCRIPTION.test(template)) return "subscription";
+  if (RESOURCE_GROUP.test(template)) return "resourceGroup";
+  return "resource";
+}
+
+/** How a role assignment's scope covers `target`, or undefined when it does not. */
+export function scopeCovers(model: StackModel, a: RoleAssignment, target: TfResource): "resource" | "child" | ScopeLevel | undefined {
+  for (const ref of a.scopeRefs) {
+    if (ref.address === target.address) return a.scopeText.replace(/\$\{[^}]*\}/g, "").trim() === "" ? "resource" : "child";
+    const child = model.get(ref.address);
+    if (child && isChildOf(model, child, target)) return "child";
+  }
+  const targetId = str(target.values.id);
+  if (targetId && a.scopeText && a.scopeText.toLowerCase().startsWith(targetId.toLowerCase())) return a.scopeText.length === targetId.length ? "resource" : "child";
+  if (a.scopeLevel === "subscription") return "subscription";
+  if (a.scopeLevel === "resourceGroup" && sameResourceGroup(model, a, target)) return "resourceGroup";
+  return undefined;
+}
+
+const PARENT_ARGS = ["key_vault_id", "storage_account_id", "storage_account_name", "cognitive_account_id", "search_service_id"];
+
+function isChildOf(model: StackModel, child: TfResource, parent: TfResource): boolean {
+  return PARENT_ARGS.some((arg) => model.refs(child, arg).some((r) => r.address === parent.address));
+}
+
+function sameResourceGroup(model: StackModel, a: RoleAssignment, target: TfResource): boolean {
+  const targetRgRefs = model.refs(target, "resource_group_name").map((r) => r.address);
+  const targetRgName = str(target.values.resource_group_name);
+  for (const ref of a.scopeRefs) {
+    if (targetRgRefs.includes(ref.address)) return true;
+    const rg = model.get(ref.address);
+    if (rg && targetRgName && str(rg.values.name) === targetRgName) return true;
+  }
+  const m = /\/resourceGroups\/([^/]+)\/?$/i.exec(a.scopeText);
+  return !!m && !!targetRgName && m[1].toLowerCase() === targetRgName.toLowerCase();
+}
+
+/**
+ * Whether the assignment's principal is `caller`'s identity: its system-assigned one,
+ * or (unless `systemOnly`) a user-assigned identity attached to it.
+ */
+export function principalIs(model: StackModel, a: RoleAssignment, caller: TfResource, systemOnly: boolean): boolean {
+  if (a.principal.kind === "system") return a.principal.resource === caller;
+  if (a.principal.kind === "userAssigned" && !systemOnly) {
+    const uami = a.principal.resource;
+    return identityOf(model, caller).userAssignedRefs.some((r) => r.address === uami.address);
+  }
+  return false;
+}
+
+/** Whether `caller` (a resource) has an identity fit for a flow. */
+export function identityFits(model: StackModel, caller: TfResource, systemOnly: boolean): boolean {
+  const id = identityOf(model, caller);
+  return id.systemAssigned || (!systemOnly && id.userAssigned);
+}
+
+export function isFalse(value: unknown): boolean {
+  return bool(value) === false;
+}
+export function isTrue(value: unknown): boolean {
+  return bool(value) === true;
+}

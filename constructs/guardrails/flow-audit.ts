@@ -1,0 +1,317 @@
+import { FLOWS, FlowDefinition, FlowId } from "../rbac/flows";
+import { BuiltInRole, Roles } from "../rbac/roles";
+import {
+  AppSetting,
+  TYPES,
+  appSettings,
+  describe,
+  identityFits,
+  identityOf,
+  isFalse,
+  isKeySettingName,
+  isKeyVaultReference,
+  isTrue,
+  partyOf,
+  principalIs,
+  roleAssignments,
+  roleSatisfies,
+  scopeCovers,
+  serviceOfSetting,
+  settingTargets,
+  webApps,
+} from "./azure";
+import { StackModel } from "./model";
+import { Finding, Rule, finding } from "./rule";
+import { TfResource, str } from "./terraform-json";
+
+/**
+ * The flow audit: infer from the Terraform JSON which access flows (F1-F11, see
+ * constructs/rbac/flows.ts) the configuration implies, then prove each is authorized:
+ * the caller has an identity of the right kind and that identity holds every required
+ * role at the target (or a narrower child, or a broader scope that contains it).
+ *
+ * Works on any Terraform JSON, so raw provider resources are audited like ours.
+ * Source for the flows and roles:
+ * https://learn.microsoft.com/azure/ai-services/openai/how-to/on-your-data-configuration#role-assignments
+ */
+
+/** One flow the configuration implies, between two concrete resources. */
+export interface ImpliedFlow {
+  readonly flow: FlowDefinition;
+  /** The calling resource; undefined for the deployer when no `azurerm_client_config` is read. */
+  readonly caller?: TfResource;
+  /** How the caller is named in messages. */
+  readonly callerLabel: string;
+  /** The target; undefined when it lives outside this stack (only the identity can be checked). */
+  readonly target?: TfResource;
+  readonly roles: readonly BuiltInRole[];
+  /** Only the system-assigned identity can make this call. */
+  readonly systemOnly: boolean;
+  /** Why the flow is implied, for messages and the review. */
+  readonly because: readonly string[];
+}
+
+export interface FlowCheck {
+  readonly implied: ImpliedFlow;
+  /** Undefined when the caller's identity fits the flow. */
+  readonly identityProblem?: string;
+  readonly missingRoles: readonly BuiltInRole[];
+  /** Roles held only through a resource-group or subscription scope. */
+  readonly broadRoles: readonly BuiltInRole[];
+  /** The principal_id expression that a fix should assign roles to. */
+  readonly principalHint: string;
+}
+
+export function inferFlows(model: StackModel): readonly ImpliedFlow[] {
+  return model.derive("flows", infer);
+}
+
+/** Every implied flow with its verdict; cached on the model for the review. */
+export function checkFlows(model: StackModel): readonly FlowCheck[] {
+  return model.derive("flowChecks", (m) => inferFlows(m).map((f) => check(m, f)));
+}
+
+export const flowAudit: Rule = {
+  id: "AZ-FLOW-001",
+  name: "flow-audit",
+  severity: "error",
+  title: "An access flow the configuration implies is not authorized",
+  why:
+    "Every runtime call between the parts needs an identity on the caller and a role at the target; a missing hop only shows up as 400 ManagedIdentityIsNotEnabled, 401 or 403 when a user sends the first message (Microsoft Learn: Azure OpenAI On Your Data, role assignments).",
+  fix: "Enable the caller's identity (system-assigned for service-to-service flows) and assign each listed role with the caller's principal_id at the target's id (the constructs' grant methods do both).",
+  helpUri: "https://learn.microsoft.com/azure/ai-services/openai/how-to/on-your-data-configuration#role-assignments",
+  evaluate(model) {
+    const findings: Finding[] = [];
+    for (const c of checkFlows(model)) {
+      if (!c.identityProblem && c.missingRoles.length === 0) continue;
+      const f = c.implied;
+      const problems: string[] = [];
+      if (c.identityProblem) problems.push(c.identityProblem);
+      if (c.missingRoles.length > 0) {
+        problems.push(`${f.callerLabel} holds no ${c.missingRoles.map((r) => `"${r.name}"`).join(" and no ")} on ${f.target ? describe(f.target) : "the target"}`);
+      }
+      const message =
+        `${f.flow.id} (${f.flow.title}) is implied because ${f.because.join("; ")}, but ${problems.join("; and ")}. ` +
+        `Symptom at runtime: ${f.flow.symptom}.`;
+      findings.push(finding(this, f.caller ?? f.target ?? { address: f.callerLabel }, message, { fix: fixFor(c) }));
+    }
+    return findings;
+  },
+};
+
+function fixFor(c: FlowCheck): string {
+  const f = c.implied;
+  const steps: string[] = [];
+  if (c.identityProblem && f.caller) {
+    steps.push(
+      f.systemOnly
+        ? `add identity { type = "SystemAssigned" } to ${f.caller.address} (a user-assigned identity cannot make this call)`
+        : `give ${f.caller.address} a managed identity (identity { type = "SystemAssigned" })`,
+    );
+  }
+  for (const role of c.missingRoles) {
+    steps.push(`assign "${role.name}" (role_definition_id ending ${role.id}) to ${c.principalHint} with scope ${f.target ? `${f.target.address}.id` : "the target's id"}`);
+  }
+  return steps.join("; ");
+}
+
+/** The principal_id expression a fix should use for the caller. */
+function principalHint(model: StackModel, f: ImpliedFlow): string {
+  if (!f.caller || f.flow.caller === "deployer") return "data.azurerm_client_config.<name>.object_id";
+  const id = identityOf(model, f.caller);
+  if (!f.systemOnly && !id.systemAssigned && id.userAssignedRefs.length > 0) return `${id.userAssignedRefs[0].address}.principal_id`;
+  return `${f.caller.address}.identity[0].principal_id`;
+}
+
+function check(model: StackModel, f: ImpliedFlow): FlowCheck {
+  let identityProblem: string | undefined;
+  // The deployer is whoever runs terraform (a user or pipeline principal), not a resource with an identity block.
+  if (f.caller && f.flow.caller !== "deployer" && !identityFits(model, f.caller, f.systemOnly)) {
+    const id = identityOf(model, f.caller);
+    const actual = id.declared ? `identity.type = ${JSON.stringify(id.type ?? "")}` : "no identity block";
+    identityProblem = f.systemOnly
+      ? `${describe(f.caller)} has ${actual}: no system-assigned identity (ManagedIdentityIsNotEnabled)`
+      : `${describe(f.caller)} has ${actual}: no managed identity to authenticate with`;
+  }
+  const missingRoles: BuiltInRole[] = [];
+  const broadRoles: BuiltInRole[] = [];
+  if (f.target) {
+    const target = f.target;
+    const assignments = roleAssignments(model).filter((a) =>
+      f.caller && f.flow.caller !== "deployer" ? principalIs(model, a, f.caller, f.systemOnly) : a.principal.kind === "deployer",
+    );
+    for (const role of f.roles) {
+      const covering = assignments.filter((a) => roleSatisfies(a.roleId, role)).map((a) => scopeCovers(model, a, target)).filter((s) => s !== undefined);
+      if (covering.length === 0) missingRoles.push(role);
+      else if (!covering.some((s) => s === "resource" || s === "child")) broadRoles.push(role);
+    }
+  }
+  return { implied: f, identityProblem, missingRoles, broadRoles, principalHint: principalHint(model, f) };
+}
+
+// ---------------------------------------------------------------------------------
+// Inference
+
+function infer(model: StackModel): ImpliedFlow[] {
+  const flows = new Map<string, ImpliedFlow>();
+  const add = (id: FlowId, caller: TfResource | undefined, target: TfResource | undefined, because: string, opts: { roles?: readonly BuiltInRole[]; systemOnly?: boolean; callerLabel?: string } = {}) => {
+    const flow = FLOWS[id];
+    const key = `${id}|${caller?.address ?? "deployer"}|${target?.address ?? "?"}`;
+    const existing = flows.get(key);
+    const roles = opts.roles ?? flow.targets.flatMap((t) => (target && t.target === partyOf(target)) || !target ? t.roles : []);
+    if (existing) {
+      flows.set(key, {
+        ...existing,
+        roles: [...existing.roles, ...roles.filter((r) => !existing.roles.includes(r))],
+        because: existing.because.includes(because) ? existing.because : [...existing.because, because],
+      });
+    } else {
+      flows.set(key, {
+        flow,
+        caller,
+        callerLabel: opts.callerLabel ?? (caller ? describe(caller) : "the deployer"),
+        target,
+        roles,
+        systemOnly: opts.systemOnly ?? flow.requiresSystemIdentity,
+        because: [because],
+      });
+    }
+  };
+
+  for (const app of webApps(model)) inferFromApp(model, app, add);
+  inferFromCustomerManagedKeys(model, add);
+  inferFromVaultWrites(model, add);
+  inferFromRoleAssignments(model, add);
+  return [...flows.values()];
+}
+
+type Add = (
+  id: FlowId,
+  caller: TfResource | undefined,
+  target: TfResource | undefined,
+  because: string,
+  opts?: { roles?: readonly BuiltInRole[]; systemOnly?: boolean; callerLabel?: string },
+) => void;
+
+/**
+ * Settings conventions (sample-app-aoai-chatGPT backend/settings.py and the plain
+ * OpenAI profile): a service is used "with a key" when a non-empty `*_KEY` setting
+ * whose name mentions it exists (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY...). An empty key
+ * is keyless (and AZ-APP-001 flags it).
+ */
+function hasKey(settings: readonly AppSetting[], service: "openai" | "search" | "storage"): AppSetting | undefined {
+  return settings.find((s) => isKeySettingName(s.name) && serviceOfSetting(s.name) === service && (s.value === undefined || s.value.trim() !== ""));
+}
+
+function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
+  const settings = appSettings(model, app);
+  const uses = new Map<TfResource, AppSetting[]>();
+  for (const s of settings) {
+    for (const t of settingTargets(model, s)) uses.set(t, [...(uses.get(t) ?? []), s]);
+  }
+  const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
+  const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
+
+  const openAiKey = hasKey(settings, "openai");
+  const openais = used("openai");
+  for (const account of openais) {
+    if (!openAiKey) add("F1", app, account, `${app.address} app settings ${names(account)} point at ${account.address} and no OpenAI key setting is present`);
+    else if (isFalse(account.values.local_auth_enabled)) add("F1", app, account, `${account.address} has local_auth_enabled = false, so the app's ${openAiKey.name} cannot be used`);
+  }
+
+  const dataSource = settings.find((s) => s.name.toUpperCase() === "DATASOURCE_TYPE");
+  const onYourData = /^AzureCognitiveSearch$/i.test(dataSource?.value?.trim() ?? "");
+  const searchKey = hasKey(settings, "search");
+  const searches = used("search");
+  if (onYourData && !searchKey) {
+    // The chat resource calls Search; the embedding resource is only called by it.
+    const chat = openais.filter((a) => (uses.get(a) ?? []).some((s) => !/EMBEDDING/i.test(s.name)));
+    const callers = chat.length > 0 ? chat : openais;
+    const because = `${app.address} sets DATASOURCE_TYPE = "AzureCognitiveSearch" without a search key (On Your Data with keyless search: Azure OpenAI calls Search with its own identity)`;
+    for (const account of callers) {
+      if (searches.length === 0) add("F2", account, undefined, because);
+      for (const search of searches) add("F2", account, search, because);
+    }
+  } else if (!onYourData && !searchKey) {
+    for (const search of searches) add("F8", app, search, `${app.address} app settings ${names(search)} point at ${search.address} without a search key, so the app queries the index with its identity`);
+  }
+
+  if (!hasKey(settings, "storage")) {
+    for (const storage of used("storage")) {
+      const viaKey = (uses.get(storage) ?? []).some((s) => s.refs.some((r) => r.address === storage.address && /key|connection_string/i.test(r.attribute)));
+      if (!viaKey) add("F11", app, storage, `${app.address} app settings ${names(storage)} point at ${storage.address} without a key`);
+    }
+  }
+
+  for (const s of settings.filter((x) => isKeyVaultReference(x.value))) {
+    const vaults = settingTargets(model, s).filter((t) => t.type === TYPES.keyVault);
+    const because = `${app.address} app setting ${s.name} is a Key Vault reference, resolved by App Service with the app's identity`;
+    if (vaults.length === 0) add("F7", app, undefined, because);
+    for (const v of vaults) add("F7", app, v, because);
+  }
+}
+
+function inferFromCustomerManagedKeys(model: StackModel, add: Add): void {
+  for (const cmk of model.ofType(TYPES.customerManagedKey)) {
+    const account = model.referenced(cmk, ["cognitive_account_id"], [TYPES.cognitiveAccount])[0];
+    const key = model.referenced(cmk, ["key_vault_key_id"], [TYPES.keyVaultKey])[0];
+    const vault = key ? model.referenced(key, ["key_vault_id"], [TYPES.keyVault])[0] : undefined;
+    if (!account) continue;
+    // With identity_client_id the service unwraps the key with that user-assigned identity
+    // (azurerm_cognitive_account_customer_managed_key docs); otherwise with the system one.
+    const userAssigned = str(cmk.values.identity_client_id) !== undefined || model.refs(cmk, "identity_client_id").length > 0;
+    add("F6", account, vault, `${cmk.address} encrypts ${account.address} with a customer-managed key${key ? ` (${key.address})` : ""}`, { systemOnly: !userAssigned });
+  }
+}
+
+function inferFromVaultWrites(model: StackModel, add: Add): void {
+  const deployer = model.ofType(TYPES.clientConfig)[0];
+  const writes: [string, BuiltInRole][] = [
+    [TYPES.keyVaultKey, Roles.KeyVaultCryptoOfficer],
+    [TYPES.keyVaultSecret, Roles.KeyVaultSecretsOfficer],
+  ];
+  for (const [type, role] of writes) {
+    for (const item of model.ofType(type)) {
+      for (const vault of model.referenced(item, ["key_vault_id"], [TYPES.keyVault])) {
+        // Access-policy vaults authorize through policies, not roles (AZ-KV-001 flags them).
+        if (!usesRbac(vault)) continue;
+        add("F9", deployer, vault, `${item.address} is created in ${vault.address} by the principal running terraform`, {
+          roles: [role],
+          systemOnly: false,
+          callerLabel: deployer ? `the deployer (${deployer.address}.object_id)` : "the deployer",
+        });
+      }
+    }
+  }
+}
+
+export function usesRbac(vault: TfResource): boolean {
+  return isTrue(vault.values.rbac_authorization_enabled) || isTrue(vault.values.enable_rbac_authorization);
+}
+
+/**
+ * F3, F4, F5 (and F2 for ingestion-only stacks) cannot be read from settings alone: an
+ * existing role assignment from a service's system identity to another part is taken
+ * as evidence the flow is intended, so the rest of the flow (identity kind, the other
+ * roles) is still checked.
+ */
+function inferFromRoleAssignments(model: StackModel, add: Add): void {
+  const serviceFlows = Object.values(FLOWS).filter((f) => f.caller === "openai" || f.caller === "search");
+  for (const a of roleAssignments(model)) {
+    if (a.principal.kind !== "system") continue;
+    const caller = a.principal.resource;
+    const callerParty = partyOf(caller);
+    for (const ref of a.scopeRefs) {
+      const target = model.get(ref.address);
+      if (!target) continue;
+      const targetParty = partyOf(target);
+      for (const flow of serviceFlows) {
+        if (flow.caller !== callerParty) continue;
+        const t = flow.targets.find((x) => x.target === targetParty);
+        if (t && t.roles.some((r) => roleSatisfies(a.roleId, r))) {
+          add(flow.id, caller, target, `${a.resource.address} assigns "${a.roleLabel}" to it on ${target.address}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import type { AuditResult } from "../audit";
+import type { Finding } from "../rule";
+
+/** Plain, aligned text for terminals and CI logs. No colours: logs stay greppable. */
+export function renderTable(result: AuditResult): string {
+  const lines: string[] = [];
+  if (result.source) lines.push(`guardrails: ${result.source}`);
+  const rows = (items: readonly Finding[], label: (f: Finding) => string) => {
+    const head = ["SEVERITY", "RULE", "RESOURCE"];
+    const cells = items.map((f) => [label(f), f.ruleId, f.constructPath ? `${f.address} (${f.constructPath})` : f.address]);
+    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+    const pad = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i]))).join("  ");
+    lines.push(pad(head));
+    items.forEach((f, i) => {
+      lines.push(pad(cells[i]));
+      lines.push(`    ${f.message}`);
+      lines.push(`    fix: ${f.fix}`);
+      if ("reason" in f) lines.push(`    suppressed: ${(f as { reason: string }).reason}`);
+    });
+  };
+  if (result.findings.length === 0) lines.push("no findings");
+  else rows(result.findings, (f) => f.severity);
+  if (result.suppressed.length > 0) {
+    lines.push("", "suppressed:");
+    rows(result.suppressed, () => "suppressed");
+  }
+  lines.push("", summary(result));
+  return `${lines.join("\n")}\n`;
+}
+
+export function summary(result: Pick<AuditResult, "errors" | "warnings" | "suppressed">): string {
+  const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+  return `${n(result.errors, "error")}, ${n(result.warnings, "warning")}, ${result.suppressed.length} suppressed`;
+}

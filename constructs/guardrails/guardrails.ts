@@ -1,0 +1,98 @@
+import { TerraformResource, TerraformStack } from "cdktf";
+import { IConstruct } from "constructs";
+import { AuditOptions, AuditResult, MIN_SUPPRESSION_REASON, audit } from "./audit";
+import { Finding } from "./rule";
+
+export interface GuardrailsOptions extends Pick<AuditOptions, "rules"> {
+  /**
+   * Where warnings go (once per stack). Errors fail the synth instead.
+   * @default writes to process.stderr
+   */
+  readonly warn?: (line: string) => void;
+}
+
+const BY_STACK = new WeakMap<TerraformStack, Guardrails>();
+const SUPPRESSIONS = new WeakMap<TerraformResource, { id: string; reason: string }[]>();
+
+/**
+ * Synth-time wiring of the rule pack: `Guardrails.apply(stack)` adds a validation that
+ * audits the stack's own Terraform JSON (so raw provider resources count too) and fails
+ * `app.synth()` / `Testing.synth(stack, true)` on any error finding.
+ */
+export class Guardrails {
+  /** The guardrails of the stack containing `scope` (created, but not applied, if needed). */
+  public static of(scope: IConstruct): Guardrails {
+    const stack = TerraformStack.of(scope);
+    let g = BY_STACK.get(stack);
+    if (!g) {
+      g = new Guardrails(stack);
+      BY_STACK.set(stack, g);
+    }
+    return g;
+  }
+
+  /** Adds the validation to the stack containing `scope`; calling it again only updates options. */
+  public static apply(scope: IConstruct, options: GuardrailsOptions = {}): Guardrails {
+    const g = Guardrails.of(scope);
+    g.options = options;
+    if (!g.applied) {
+      g.applied = true;
+      g.stack.node.addValidation({ validate: () => g.validate() });
+    }
+    return g;
+  }
+
+  /**
+   * Switches `ruleId` off for one resource, with the reason reviewers will read. Written
+   * into the resource's `"//".guardrails.suppressions` in cdk.tf.json, so the CLI sees it too.
+   */
+  public static suppress(resource: TerraformResource, ruleId: string, reason: string): void {
+    const why = reason.trim();
+    if (why.length < MIN_SUPPRESSION_REASON) {
+      throw new Error(
+        `${resource.node.path}: suppression of ${ruleId} has reason ${JSON.stringify(reason)}. Fix: explain why the rule does not apply in at least ${MIN_SUPPRESSION_REASON} characters.`,
+      );
+    }
+    const list = (SUPPRESSIONS.get(resource) ?? []).filter((s) => s.id !== ruleId);
+    list.push({ id: ruleId, reason: why });
+    SUPPRESSIONS.set(resource, list);
+    // Overrides replace arrays wholesale, so the full list is written every time.
+    resource.addOverride("//.guardrails.suppressions", list.map((s) => ({ ...s })));
+  }
+
+  private applied = false;
+  private options: GuardrailsOptions = {};
+  private cached?: AuditResult;
+  private warned = false;
+
+  private constructor(private readonly stack: TerraformStack) {}
+
+  /**
+   * The audit of the stack as synthesized. Computed by the validation at synth (or on
+   * first call) and cached, so the review reuses it; `refresh` re-audits.
+   */
+  public result(refresh = false): AuditResult {
+    if (!this.cached || refresh) {
+      this.cached = audit(this.stack.toTerraform(), { rules: this.options.rules, source: `${this.stack.node.path}/cdk.tf.json` });
+    }
+    return this.cached;
+  }
+
+  private validate(): string[] {
+    const result = this.result(true);
+    const warnings = result.findings.filter((f) => f.severity === "warning");
+    if (!this.warned && warnings.length > 0) {
+      this.warned = true;
+      const warn = this.options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+      for (const w of warnings) warn(`[guardrails] warning ${formatFinding(w)}`);
+    }
+    return result.findings.filter((f) => f.severity === "error").map(formatFinding);
+  }
+}
+
+/** `[AZ-OAI-001] azurerm_x.y (dev/path): message Fix: ...`; messages already name their resource. */
+export function formatFinding(f: Finding): string {
+  const where = f.constructPath ? `${f.address} (${f.constructPath})` : f.address;
+  const message = f.message.startsWith(f.address) ? f.message : `${where}: ${f.message}`;
+  return `[${f.ruleId}] ${message} Fix: ${f.fix}`;
+}

@@ -1,0 +1,115 @@
+import {
+  InputFormat,
+  ParsedTerraform,
+  Reference,
+  TfResource,
+  block,
+  configAddress,
+  parseTerraformJson,
+  referencesIn,
+} from "./terraform-json";
+
+/**
+ * The stack as the rules see it: every resource once, indexed by address and by type,
+ * plus a memo for derived facts (role assignments, implied flows) that several rules
+ * share. Built once per audit; rules never walk the raw JSON.
+ */
+export class StackModel {
+  /** Builds a model from a cdk.tf.json, `stack.toTerraform()`, or `terraform show -json` output. */
+  public static from(input: unknown, source?: string): StackModel {
+    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input), source);
+  }
+
+  public readonly format: InputFormat;
+  /** Where the JSON came from (a file path), for report locations. */
+  public readonly source?: string;
+  public readonly resources: readonly TfResource[];
+  public readonly providers: ParsedTerraform["providers"];
+  public readonly problems: ParsedTerraform["problems"];
+
+  private readonly byAddress = new Map<string, TfResource>();
+  private readonly byType = new Map<string, TfResource[]>();
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(parsed: ParsedTerraform, source?: string) {
+    this.format = parsed.format;
+    this.source = source;
+    this.resources = parsed.resources;
+    this.providers = parsed.providers;
+    this.problems = parsed.problems;
+    for (const r of parsed.resources) {
+      this.byAddress.set(r.address, r);
+      // Plans address instances (`x.y[0]`); references name the resource (`x.y`).
+      const plain = configAddress(r.address);
+      if (!this.byAddress.has(plain)) this.byAddress.set(plain, r);
+      const key = r.mode === "data" ? `data.${r.type}` : r.type;
+      const list = this.byType.get(key);
+      if (list) list.push(r);
+      else this.byType.set(key, [r]);
+    }
+  }
+
+  /** Managed resources of the given types (prefix `data.` for data sources). */
+  public ofType(...types: string[]): readonly TfResource[] {
+    if (types.length === 1) return this.byType.get(types[0]) ?? [];
+    return types.flatMap((t) => this.byType.get(t) ?? []);
+  }
+
+  public get(address: string): TfResource | undefined {
+    return this.byAddress.get(address) ?? this.byAddress.get(configAddress(address));
+  }
+
+  /**
+   * References made by the value at `path` of a resource (`["app_settings", "X"]`, or
+   * `["scope"]`). In plans, where values are resolved or unknown, the configuration's
+   * references for the top-level argument are added: Terraform records those per
+   * argument, so for a map they cover all of its keys.
+   */
+  public refs(resource: TfResource, ...path: string[]): Reference[] {
+    let value: unknown = resource.values;
+    for (const key of path) value = block(value)?.[key];
+    const found = referencesIn(value);
+    const fromConfig = path.length > 0 ? resource.configReferences[path[0]] : undefined;
+    if (!fromConfig) return found;
+    // For a single map entry, only borrow the argument-level references when the entry is unknown.
+    if (path.length > 1 && !resource.unknown.has(`${path[0]}.${path[1]}`) && !resource.unknown.has(path[0])) return found;
+    return found.concat(fromConfig);
+  }
+
+  /** The resources `resource` references at `path`, optionally only those of some types. */
+  public referenced(resource: TfResource, path: string[], types?: readonly string[]): TfResource[] {
+    const out: TfResource[] = [];
+    for (const ref of this.refs(resource, ...path)) {
+      const target = this.get(ref.address);
+      if (target && (!types || types.includes(target.type)) && !out.includes(target)) out.push(target);
+    }
+    return out;
+  }
+
+  /**
+   * Every reference made *to* `address` anywhere in the stack (values and plan
+   * configuration), with the resource that makes it. Indexed on first use, in one pass.
+   */
+  public incoming(address: string): readonly { readonly from: TfResource; readonly ref: Reference }[] {
+    const index = this.derive("incoming", (m) => {
+      const map = new Map<string, { from: TfResource; ref: Reference }[]>();
+      for (const from of m.resources) {
+        const refs = referencesIn(from.values).concat(...Object.values(from.configReferences));
+        for (const ref of refs) {
+          const target = m.get(ref.address)?.address ?? ref.address;
+          const list = map.get(target);
+          if (list) list.push({ from, ref });
+          else map.set(target, [{ from, ref }]);
+        }
+      }
+      return map;
+    });
+    return index.get(address) ?? [];
+  }
+
+  /** Computes a derived fact once per model (role assignments, implied flows...). */
+  public derive<T>(key: string, compute: (model: StackModel) => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute(this));
+    return this.memo.get(key) as T;
+  }
+}

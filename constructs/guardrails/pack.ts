@@ -1,0 +1,68 @@
+import { flowAudit } from "./flow-audit";
+import { Rule } from "./rule";
+import { appSettingsLiteralSecret } from "./rules/app-settings-literal-secret";
+import { broadRoleScope } from "./rules/broad-role-scope";
+import { cmkKeyAccess } from "./rules/cmk-key-access";
+import { cmkVaultPurgeProtection } from "./rules/cmk-vault-purge-protection";
+import { cmkWaitsForGrant } from "./rules/cmk-waits-for-grant";
+import { cognitiveContributorInference } from "./rules/cognitive-contributor-inference";
+import { keyVaultPurgeProtection } from "./rules/key-vault-purge-protection";
+import { keyVaultRbac } from "./rules/key-vault-rbac";
+import { keyVaultReferenceIdentity } from "./rules/key-vault-reference-identity";
+import { keylessAppKeySettings } from "./rules/keyless-app-key-settings";
+import { openAiCustomSubdomain } from "./rules/openai-custom-subdomain";
+import { openAiManagedIdentity } from "./rules/openai-managed-identity";
+import { searchFreeTierIdentity } from "./rules/search-free-tier-identity";
+import { searchRbacDisabled } from "./rules/search-rbac-disabled";
+import { storagePublicAccess } from "./rules/storage-public-access";
+import { storageSharedKey } from "./rules/storage-shared-key";
+import { uamiClientId } from "./rules/uami-client-id";
+import { webAppTransport } from "./rules/web-app-transport";
+
+/**
+ * The Azure AI chat platform pack. Order is report order within a severity; ids are
+ * stable (suppressions and SARIF baselines refer to them): never renumber, retire.
+ */
+export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
+  flowAudit,
+  openAiManagedIdentity,
+  openAiCustomSubdomain,
+  searchFreeTierIdentity,
+  searchRbacDisabled,
+  cmkVaultPurgeProtection,
+  cmkKeyAccess,
+  cmkWaitsForGrant,
+  keylessAppKeySettings,
+  appSettingsLiteralSecret,
+  uamiClientId,
+  webAppTransport,
+  keyVaultReferenceIdentity,
+  broadRoleScope,
+  cognitiveContributorInference,
+  storageSharedKey,
+  storagePublicAccess,
+  keyVaultRbac,
+  keyVaultPurgeProtection,
+]);
+
+export {
+  flowAudit,
+  openAiManagedIdentity,
+  openAiCustomSubdomain,
+  searchFreeTierIdentity,
+  searchRbacDisabled,
+  cmkVaultPurgeProtection,
+  cmkKeyAccess,
+  cmkWaitsForGrant,
+  keylessAppKeySettings,
+  appSettingsLiteralSecret,
+  uamiClientId,
+  webAppTransport,
+  keyVaultReferenceIdentity,
+  broadRoleScope,
+  cognitiveContributorInference,
+  storageSharedKey,
+  storagePublicAccess,
+  keyVaultRbac,
+  keyVaultPurgeProtection,
+};

@@ -1,0 +1,36 @@
+import { TYPES, describe, identityOf, setting, webApps } from "../azure";
+import { Finding, Rule, finding } from "../rule";
+
+/**
+ * DefaultAzureCredential picks a user-assigned identity only when AZURE_CLIENT_ID names
+ * it; otherwise it uses the system-assigned one (or none) and the roles granted to the
+ * user-assigned identity never apply.
+ * https://learn.microsoft.com/azure/developer/intro/passwordless-overview
+ * https://learn.microsoft.com/azure/app-service/overview-managed-identity
+ */
+export const uamiClientId: Rule = {
+  id: "AZ-APP-003",
+  name: "uami-client-id",
+  severity: "error",
+  title: "Web app with a user-assigned identity but no AZURE_CLIENT_ID",
+  why: "Without AZURE_CLIENT_ID, DefaultAzureCredential uses the system-assigned identity or finds none; the roles held by the user-assigned identity are never used: 401/403 at runtime.",
+  fix: "Set app_settings.AZURE_CLIENT_ID = ${azurerm_user_assigned_identity.<name>.client_id} for the identity the app should use.",
+  helpUri: "https://learn.microsoft.com/azure/app-service/overview-managed-identity",
+  evaluate(model) {
+    const findings: Finding[] = [];
+    for (const app of webApps(model)) {
+      const identity = identityOf(model, app);
+      if (!identity.userAssigned) continue;
+      const clientId = setting(model, app, "AZURE_CLIENT_ID");
+      if (!clientId || (clientId.value !== undefined && clientId.value.trim() === "")) {
+        findings.push(finding(this, app, `${describe(app)} has identity.identity_ids set (${identity.type ?? "UserAssigned"}) but app_settings.AZURE_CLIENT_ID is ${clientId ? "empty" : "not set"}.`));
+        continue;
+      }
+      const named = clientId.refs.map((r) => model.get(r.address)).find((r) => r?.type === TYPES.userAssignedIdentity);
+      if (named && !identity.userAssignedRefs.some((r) => r.address === named.address)) {
+        findings.push(finding(this, app, `${describe(app)}: app_settings.AZURE_CLIENT_ID names ${named.address}, which is not in identity.identity_ids.`));
+      }
+    }
+    return findings;
+  },
+};
