@@ -38,8 +38,6 @@ export interface AccessRow {
   readonly role: string;
   readonly roleId: string;
   readonly scope: string;
-  /** Construct path of the scope resource's construct. */
-  readonly scopePath: string;
   readonly reason: string;
   /** Terraform address of the role assignment. */
   readonly address: string;
@@ -123,7 +121,6 @@ export class AccessMatrix extends Construct {
         role: role.name,
         roleId: role.id,
         scope: target.scopeLabel,
-        scopePath: target.node.path,
         reason,
         address: `${assignments[i].terraformResourceType}.${assignments[i].friendlyUniqueId}`,
       };

@@ -1,0 +1,98 @@
+import { TerraformStack } from "cdktf";
+import { ChatPlatform } from "./chat-platform";
+import { AccessMatrix, AccessRow } from "./rbac/grant";
+import { FLOWS } from "./rbac/flows";
+import { AppSetting, SECRET_NAME } from "./settings/app-settings";
+import { Guardrails } from "./guardrails/guardrails";
+import { renderAuditMarkdown } from "./guardrails/format/markdown";
+
+/**
+ * The human review of one synthesized stack, as markdown that renders in a terminal
+ * and in a pull-request comment: the access matrix, the app settings with their
+ * origin (secrets redacted), the guardrails result and a diagram of who may call what.
+ */
+export function renderStackReview(stack: TerraformStack): string {
+  const platforms = stack.node.findAll().filter((c): c is ChatPlatform => c instanceof ChatPlatform);
+  const rows = AccessMatrix.of(stack).rows;
+  const out: string[] = [`## Stack \`${stack.node.id}\``, ""];
+
+  for (const p of platforms) {
+    out.push(
+      `Platform \`${p.node.path}\`: auth mode **${p.authMode}**, profile **${p.profile.name}**, region \`${p.location}\`, ` +
+        `features: ${Object.entries(p.features).filter(([, on]) => on).map(([k]) => k).join(", ") || "none"}.`,
+      "",
+    );
+    const notes = reviewNotes(p);
+    if (notes.length) out.push(...notes.map((n) => `> ${n}`), "");
+  }
+
+  out.push("### Access matrix", "");
+  if (rows.length === 0) out.push("No role assignments.", "");
+  else {
+    out.push("| Flow | Principal | Role | Scope | Reason |", "|---|---|---|---|---|");
+    for (const r of rows) out.push(`| ${r.flow ? `${r.flow} ${FLOWS[r.flow].title}` : "-"} | ${cell(r.principal)} | ${r.role} | ${cell(r.scope)} | ${cell(r.reason)} |`);
+    out.push("", "Role assignments on data planes can take up to 10 minutes to take effect after the first apply: a 401/403 in the first minutes is propagation, not configuration.", "");
+  }
+
+  for (const p of platforms) {
+    out.push(`### App settings of \`${p.webApp.name}\``, "", "| Setting | Value | Origin | Meaning |", "|---|---|---|---|");
+    for (const s of p.appSettings) out.push(`| \`${s.name}\` | ${cell(displayValue(s))} | ${s.origin} | ${cell(s.description)} |`);
+    out.push("");
+  }
+
+  out.push(renderAuditMarkdown(Guardrails.of(stack).result(), { heading: "### Guardrails" }));
+  out.push("### Identities and grants", "", "```mermaid", mermaid(rows), "```", "");
+  return out.join("\n");
+}
+
+/** The review of every stack, under one heading. */
+export function renderReview(stacks: readonly TerraformStack[]): string {
+  return [`# Platform review`, "", ...stacks.map(renderStackReview)].join("\n");
+}
+
+/** Things a reviewer should know that are not errors. */
+export function reviewNotes(p: ChatPlatform): string[] {
+  const notes: string[] = [];
+  const rt = p.webApp.runtime;
+  if (rt.kind === "container" && rt.tag === "latest") {
+    notes.push(`⚠️ The app runs \`${rt.registry}/${rt.image}:latest\`: the image can change under you between restarts. Pin a tag or digest (webApp.runtime.tag).`);
+  }
+  if (p.appSettings.some((s) => s.name === "AUTH_ENABLED" && s.value === "false")) {
+    notes.push("⚠️ No sign-in is configured (AUTH_ENABLED=false): the app is open to anyone with its URL. Configure webApp.signIn to require Entra ID sign-in.");
+  }
+  if (p.identity) notes.push(`ℹ️ The app runs as the user-assigned identity \`${p.identity.name}\`; AZURE_CLIENT_ID tells DefaultAzureCredential to use it.`);
+  return notes;
+}
+
+/** Key Vault references and references to other resources are shown; anything secret-shaped is not. */
+function displayValue(s: AppSetting): string {
+  if (s.keyVaultReference) return `🔑 ${s.value}`;
+  if (SECRET_NAME.test(s.name)) return "(redacted)";
+  return s.value.length > 80 ? `${s.value.slice(0, 77)}...` : s.value;
+}
+
+function mermaid(rows: readonly AccessRow[]): string {
+  const ids = new Map<string, string>();
+  const node = (label: string) => {
+    if (!ids.has(label)) ids.set(label, `n${ids.size}`);
+    return ids.get(label)!;
+  };
+  const edges = new Map<string, string[]>();
+  for (const r of rows) {
+    // A resource and its system-assigned identity are one box: "OpenAI calls Search".
+    const caller = r.principalKind === "system-assigned" ? r.principal.replace(/ \(system-assigned\)$/, "") : r.principal;
+    const key = `${node(caller)}-->${node(r.scope)}`;
+    edges.set(key, [...(edges.get(key) ?? []), `${r.flow ?? ""} ${r.role}`.trim()]);
+  }
+  const lines = ["flowchart LR"];
+  for (const [label, id] of ids) lines.push(`  ${id}["${label.replace(/"/g, "'")}"]`);
+  for (const [key, labels] of edges) {
+    const [from, to] = key.split("-->");
+    lines.push(`  ${from} -->|"${labels.join("<br>")}"| ${to}`);
+  }
+  return lines.join("\n");
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
