@@ -1,4 +1,4 @@
-import { TerraformStack } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
 import { ChatPlatform } from "./chat-platform";
 import { AccessMatrix, AccessRow } from "./rbac/grant";
 import { FLOWS } from "./rbac/flows";
@@ -36,7 +36,7 @@ export function renderStackReview(stack: TerraformStack): string {
 
   for (const p of platforms) {
     out.push(`### App settings of \`${p.webApp.name}\``, "", "| Setting | Value | Origin | Meaning |", "|---|---|---|---|");
-    for (const s of p.appSettings) out.push(`| \`${s.name}\` | ${cell(displayValue(s))} | ${s.origin} | ${cell(s.description)} |`);
+    for (const s of p.appSettings) out.push(`| \`${s.name}\` | ${cell(displayValue(stack, s))} | ${s.origin} | ${cell(s.description)} |`);
     out.push("");
   }
 
@@ -65,10 +65,12 @@ export function reviewNotes(p: ChatPlatform): string[] {
 }
 
 /** Key Vault references and references to other resources are shown; anything secret-shaped is not. */
-function displayValue(s: AppSetting): string {
-  if (s.keyVaultReference) return `🔑 ${s.value}`;
+function displayValue(stack: TerraformStack, s: AppSetting): string {
+  // References print as Terraform expressions (`${azurerm_x.y.attr}`), as in cdk.tf.json.
+  const value = String(Tokenization.resolve(s.value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }));
+  if (s.keyVaultReference) return `🔑 ${value}`;
   if (SECRET_NAME.test(s.name)) return "(redacted)";
-  return s.value.length > 80 ? `${s.value.slice(0, 77)}...` : s.value;
+  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 
 function mermaid(rows: readonly AccessRow[]): string {

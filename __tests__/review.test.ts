@@ -1,0 +1,47 @@
+import { renderStackReview } from "../constructs/review";
+import { Guardrails } from "../constructs/guardrails/guardrails";
+import { synthPlatform } from "./helpers";
+
+describe("the human review", () => {
+  it("renders the default stack's review (snapshot)", () => {
+    const { stack } = synthPlatform();
+    expect(renderStackReview(stack)).toMatchSnapshot();
+  });
+
+  it("lists every access-matrix row with flow, principal, role, scope and reason", () => {
+    const { stack, platform } = synthPlatform({ features: { customerManagedKey: true } });
+    const review = renderStackReview(stack);
+    for (const r of platform.accessMatrix) expect(review).toContain(`| ${r.flow} `);
+    expect(review).toContain("| F6 Azure OpenAI unwraps its customer-managed key | Azure OpenAI chat-dev-oai-");
+    expect(review).toContain("Key Vault Crypto Service Encryption User");
+  });
+
+  it("warns that the app is open without sign-in and that the image tag is latest", () => {
+    const review = renderStackReview(synthPlatform().stack);
+    expect(review).toContain("AUTH_ENABLED=false): the app is open to anyone with its URL");
+    expect(review).toContain("sample-app-aoai-chatgpt:latest`: the image can change under you");
+  });
+
+  it("shows keys as Key Vault references, never as values", () => {
+    const review = renderStackReview(synthPlatform({ authMode: "keys" }).stack);
+    expect(review).toMatch(/\| `AZURE_OPENAI_KEY` \| 🔑 @Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.[\w]+\.versionless_id\}\) \| profile sampleApp \|/);
+    expect(review).not.toMatch(/primary_access_key|primary_key/);
+  });
+
+  it("lists suppressions with their reasons", () => {
+    const { stack, platform } = synthPlatform();
+    Guardrails.suppress(platform.storage.resource, "AZ-ST-002", "documents are a public product catalogue");
+    platform.storage.resource.addOverride("allow_nested_items_to_be_public", true);
+    const review = renderStackReview(stack);
+    expect(review).toContain("#### Suppressed");
+    expect(review).toContain("documents are a public product catalogue");
+  });
+
+  it("draws one box per resource, joining it with its system identity", () => {
+    const review = renderStackReview(synthPlatform().stack);
+    const mermaid = review.slice(review.indexOf("```mermaid"));
+    expect(mermaid).not.toContain("(system-assigned)\"]\n  n");
+    expect(mermaid).toMatch(/\["Azure OpenAI chat-dev-oai-\w+"\]/);
+    expect(mermaid).toMatch(/-->\|"F2 Search Index Data Reader<br>F2 Search Service Contributor"\|/);
+  });
+});
