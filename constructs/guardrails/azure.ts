@@ -188,26 +188,19 @@ function literalNameIndex(model: StackModel): Map<string, TfResource[]> {
 // Role assignments
 
 /**
- * Roles outside the catalogue that include a catalogue role's data actions, so an
- * assignment of them also authorizes a flow.
+ * Role id -> the ids of roles whose permissions include it, so an assignment of the
+ * broader role also authorizes a flow.
  * Source: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
  */
-const EXTRA_ROLES: Readonly<Record<string, string>> = Object.freeze({
-  "00482a5a-887f-4fb3-b363-3b7fe8e74483": "Key Vault Administrator",
-  "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
-});
-const EXTRA_BY_NAME = new Map(Object.entries(EXTRA_ROLES).map(([id, name]) => [name.toLowerCase(), id]));
-
-/** Role id -> the ids of roles whose permissions include it. */
 const SATISFIED_BY: ReadonlyMap<string, readonly string[]> = new Map([
   [Roles.CognitiveServicesOpenAIUser.id, [Roles.CognitiveServicesOpenAIContributor.id]],
   [Roles.SearchIndexDataReader.id, [Roles.SearchIndexDataContributor.id]],
-  [Roles.StorageBlobDataReader.id, [Roles.StorageBlobDataContributor.id, "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"]],
-  [Roles.StorageBlobDataContributor.id, ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"]],
-  [Roles.KeyVaultSecretsUser.id, [Roles.KeyVaultSecretsOfficer.id, "00482a5a-887f-4fb3-b363-3b7fe8e74483"]],
-  [Roles.KeyVaultSecretsOfficer.id, ["00482a5a-887f-4fb3-b363-3b7fe8e74483"]],
-  [Roles.KeyVaultCryptoOfficer.id, ["00482a5a-887f-4fb3-b363-3b7fe8e74483"]],
-  [Roles.KeyVaultCryptoServiceEncryptionUser.id, [Roles.KeyVaultCryptoOfficer.id, "00482a5a-887f-4fb3-b363-3b7fe8e74483"]],
+  [Roles.StorageBlobDataReader.id, [Roles.StorageBlobDataContributor.id, Roles.StorageBlobDataOwner.id]],
+  [Roles.StorageBlobDataContributor.id, [Roles.StorageBlobDataOwner.id]],
+  [Roles.KeyVaultSecretsUser.id, [Roles.KeyVaultSecretsOfficer.id, Roles.KeyVaultAdministrator.id]],
+  [Roles.KeyVaultSecretsOfficer.id, [Roles.KeyVaultAdministrator.id]],
+  [Roles.KeyVaultCryptoOfficer.id, [Roles.KeyVaultAdministrator.id]],
+  [Roles.KeyVaultCryptoServiceEncryptionUser.id, [Roles.KeyVaultCryptoOfficer.id, Roles.KeyVaultAdministrator.id]],
 ]);
 
 export function roleSatisfies(assignedRoleId: string | undefined, required: BuiltInRole): boolean {
@@ -251,16 +244,14 @@ const GUID_AT_END = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 function resolveRole(model: StackModel, r: TfResource): { roleId?: string; roleLabel: string } {
   const byName = (name: string) => {
     const role = roleFromName(name);
-    if (role) return { roleId: role.id, roleLabel: role.name };
-    const extra = EXTRA_BY_NAME.get(name.trim().toLowerCase());
-    return { roleId: extra, roleLabel: extra ? EXTRA_ROLES[extra] : name };
+    return role ? { roleId: role.id, roleLabel: role.name } : { roleId: undefined, roleLabel: name };
   };
   const byId = (id: string) => {
     const role = roleFromDefinitionId(id);
     if (role) return { roleId: role.id, roleLabel: role.name };
     // A role outside the catalogue: keep its GUID so equality checks still work.
     const guid = id.trim().toLowerCase().split("/").pop() ?? "";
-    return { roleId: GUID_AT_END.test(guid) ? guid : undefined, roleLabel: EXTRA_ROLES[guid] ?? id };
+    return { roleId: GUID_AT_END.test(guid) ? guid : undefined, roleLabel: id };
   };
   const name = str(r.values.role_definition_name);
   if (name && !name.includes("${")) return byName(name);

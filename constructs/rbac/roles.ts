@@ -42,6 +42,10 @@ export const Roles = Object.freeze({
   /** Wrap/unwrap with a key: what a resource's identity needs for a customer-managed key. */
   KeyVaultCryptoServiceEncryptionUser: role("Key Vault Crypto Service Encryption User", "e147488a-f6f5-4113-8e2d-b22465e65bf6", "data", "kv-crypto-encryption-user"),
   KeyVaultCryptoOfficer: role("Key Vault Crypto Officer", "14b46e9e-c2b7-41b4-b07b-48a6ebf60603", "data", "kv-crypto-officer"),
+  /** Never granted by the platform; listed because it includes every Key Vault data role above. */
+  KeyVaultAdministrator: role("Key Vault Administrator", "00482a5a-887f-4fb3-b363-3b7fe8e74483", "data", "kv-administrator"),
+  /** Never granted by the platform; listed because it includes both blob data roles above. */
+  StorageBlobDataOwner: role("Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "data", "blob-owner"),
 });
 
 export type RoleKey = keyof typeof Roles;
