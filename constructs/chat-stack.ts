@@ -2,10 +2,19 @@ import { Construct } from "constructs";
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ChatPlatform, ChatPlatformProps } from "./chat-platform";
+import { Observability, ObservabilityProps } from "./observability";
+import { Guardrails } from "./guardrails/guardrails";
 
-/** Where Terraform keeps this stack's state. */
+/**
+ * Where Terraform keeps this stack's state: a blob in an Azure Storage container,
+ * reached with Entra ID. Credentials are never part of the synthesized JSON: the
+ * backend reads them from the environment (`az login` locally; ARM_USE_OIDC=true,
+ * ARM_CLIENT_ID and ARM_TENANT_ID in GitHub Actions), so the same cdk.tf.json works on
+ * every machine. https://developer.hashicorp.com/terraform/language/backend/azurerm
+ */
 export interface RemoteStateProps {
   readonly resourceGroupName: string;
+  /** The state account; create it once (docs/delivery.md) with shared keys disabled. */
   readonly storageAccountName: string;
   /** @default "tfstate" */
   readonly containerName?: string;
@@ -14,16 +23,29 @@ export interface RemoteStateProps {
    * @default "<stack name>.tfstate" (one key per stack)
    */
   readonly key?: string;
+  /**
+   * Subscription of the state storage account.
+   * @default ARM_SUBSCRIPTION_ID (the subscription being deployed)
+   */
+  readonly subscriptionId?: string;
 }
+
+/** Observability options of a stack: the Observability props minus the platform. */
+export type StackObservabilityProps = Omit<ObservabilityProps, "platform">;
 
 export interface ChatStackProps {
   readonly platform: ChatPlatformProps;
   /**
-   * Remote state in an Azure Storage container, reached with Entra ID (and OIDC in
-   * CI when ARM_USE_OIDC is set).
-   * @default local state in `terraform.<stack>.tfstate`
+   * Remote state in an Azure Storage container (see RemoteStateProps).
+   * @default local state in `terraform.<stack>.tfstate` at the project root
    */
   readonly remoteState?: RemoteStateProps;
+  /**
+   * Logs, Application Insights and identity-failure alerts for the platform; `false`
+   * for none.
+   * @default {} (on, alerts visible in the portal without receivers)
+   */
+  readonly observability?: StackObservabilityProps | false;
 }
 
 /**
@@ -31,6 +53,7 @@ export interface ChatStackProps {
  */
 export class ChatStack extends TerraformStack {
   public readonly platform: ChatPlatform;
+  public readonly observability?: Observability;
 
   constructor(scope: Construct, id: string, props: ChatStackProps) {
     super(scope, id);
@@ -50,10 +73,17 @@ export class ChatStack extends TerraformStack {
         storageAccountName: r.storageAccountName,
         containerName: r.containerName ?? "tfstate",
         key: r.key ?? `${id}.tfstate`,
+        subscriptionId: r.subscriptionId,
+        // Data-plane auth (Storage Blob Data Contributor on the container): no account
+        // keys, which the state account should not even allow. OIDC is not set here: the
+        // backend reads ARM_USE_OIDC itself, keeping this JSON machine-independent.
         useAzureadAuth: true,
       });
     } else {
-      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+      // Terraform runs in cdktf.out/stacks/<stack>/, a build directory that `rm -rf cdktf.out`
+      // or a renamed stack (cdktf deletes orphaned stack directories) would take the state
+      // with it. Relative, so the JSON stays machine-independent (cdktf's default is absolute).
+      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     }
 
     this.platform = new ChatPlatform(this, "Platform", props.platform);
@@ -63,5 +93,15 @@ export class ChatStack extends TerraformStack {
     new TerraformOutput(this, "search_endpoint", { value: p.search.endpoint });
     new TerraformOutput(this, "key_vault_uri", { value: p.keyVault.vaultUri });
     new TerraformOutput(this, "resource_group_name", { value: p.resourceGroupName });
+
+    if (props.observability !== false) {
+      this.observability = new Observability(this, "Observability", { ...props.observability, platform: p });
+      new TerraformOutput(this, "log_analytics_workspace_id", { value: this.observability.workspace.id });
+      new TerraformOutput(this, "application_insights_name", { value: this.observability.appInsights.name });
+    }
+
+    // Every synth of this stack runs the rule pack over its own JSON, raw resources a
+    // user adds included: an error fails `cdktf synth` / `npm start`.
+    Guardrails.apply(this);
   }
 }

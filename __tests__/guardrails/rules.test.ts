@@ -181,6 +181,22 @@ describe("AZ-APP-002 app-settings-literal-secret", () => {
     const s = platform((x) => (settings(x).AZURE_KEY_VAULT_NAME = "kv-chat"));
     expect(findings(s, "AZ-APP-002")).toEqual([]);
   });
+
+  it("passes on an Application Insights connection string, which Microsoft says is not a secret", () => {
+    const s = platform((x) => {
+      put(x, "azurerm_application_insights.appi", { name: "appi-chat" });
+      settings(x).APPLICATIONINSIGHTS_CONNECTION_STRING = ref("azurerm_application_insights.appi", "connection_string");
+    });
+    expect(findings(s, "AZ-APP-002")).toEqual([]);
+  });
+
+  it("still fails on an Application Insights instrumentation key under a key name", () => {
+    const s = platform((x) => {
+      put(x, "azurerm_application_insights.appi", { name: "appi-chat" });
+      settings(x).APPINSIGHTS_KEY = "0123456789abcdef0123456789abcdef";
+    });
+    expect(findings(s, "AZ-APP-002")).toHaveLength(1);
+  });
 });
 
 describe("AZ-APP-003 uami-client-id", () => {

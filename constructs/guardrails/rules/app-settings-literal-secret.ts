@@ -33,6 +33,12 @@ const SECRET_NAME = /(^|_)(API_?KEY|KEY|SECRET|PASSWORD|PWD|TOKEN|CONNECTION_?ST
 const NOT_SECRET = /(_ID|_NAME|_URL|_URI|_ENDPOINT|_VERSION|_TYPE|_AUDIENCE|_SCOPE|_LIMIT|KEY_?VAULT.*)$/i;
 /** Attributes of resources that are credentials. */
 const SECRET_ATTRIBUTE = /(^|_)(primary|secondary)_(access_)?key$|connection_string|^(primary|secondary)_key$|^query_keys|client_secret|password|sas$/i;
+/**
+ * Attributes that look like credentials but are not: an Application Insights connection
+ * string carries an ingestion key that "isn't considered a secret" and is meant to be
+ * an app setting (https://learn.microsoft.com/azure/azure-monitor/app/connection-strings).
+ */
+const NOT_SECRET_ATTRIBUTE: Readonly<Record<string, string>> = { azurerm_application_insights: "connection_string" };
 /** Connection strings and SAS tokens carry their secret inline. */
 const INLINE_SECRET = /(AccountKey|SharedAccessKey|Password|Pwd)=|[?&]sig=/i;
 /** 32+ characters of base64/hex with letters and digits: the shape of an Azure key. */
@@ -45,6 +51,7 @@ function secretProblem(model: StackModel, s: AppSetting): string | undefined {
     if (target?.type === TYPES.keyVaultSecret && ref.attribute === "value") {
       return `= \${${ref.address}.value}: copies the secret's value into a plain setting instead of referencing it`;
     }
+    if (target && NOT_SECRET_ATTRIBUTE[target.type] === ref.attribute) continue;
     if (SECRET_ATTRIBUTE.test(ref.attribute)) return `= \${${ref.address}.${ref.attribute}}: a credential copied into a plain setting`;
   }
   if (s.value === undefined || s.value.trim() === "" || s.refs.length > 0) return undefined;
