@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
+import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { ValidationError } from "./errors";
 import { Naming, checkName, provideNaming } from "./naming";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
@@ -245,6 +246,8 @@ export class ChatPlatform extends Construct {
   public readonly keyVault: KeyVault;
   public readonly webApp: WebApp;
   public readonly identity?: UserAssignedIdentity;
+  /** The customer-managed key, when the feature is on. */
+  public readonly customerManagedKey?: KeyVaultKey;
   public readonly profile: SettingsProfile;
   /** The flows this configuration implies, each granted. */
   public readonly flows: readonly ImpliedFlow[];
@@ -327,7 +330,7 @@ export class ChatPlatform extends Construct {
     if (props.webApp?.signIn) this.webApp.requireSignIn(props.webApp.signIn, this.keyVault);
 
     // --- deploy-time actions that need grants first -----------------------------------
-    if (this.features.customerManagedKey) this.openai.encryptWith(this.keyVault);
+    if (this.features.customerManagedKey) this.customerManagedKey = this.openai.encryptWith(this.keyVault).key;
     const openaiKey = keys ? this.keyVault.addSecret("OpenAIKeySecret", { name: "openai-api-key", value: this.openai.resource.primaryAccessKey, contentType: "Azure OpenAI API key" }) : undefined;
     const searchKey = keys && (this.features.onYourData || this.features.appQueriesSearch) ? this.keyVault.addSecret("SearchKeySecret", { name: "search-api-key", value: this.search.resource.primaryKey, contentType: "Azure AI Search admin key" }) : undefined;
 
@@ -371,7 +374,17 @@ export class ChatPlatform extends Construct {
 
   /** Resources whose loss loses data or configuration that is slow to rebuild. */
   public get statefulResources(): TerraformResource[] {
-    return [this.openai.resource, ...this.openai.deployments.map((d) => d.resource), this.search.resource, this.storage.resource, this.keyVault.resource];
+    return [
+      ...(this.resourceGroup ? [this.resourceGroup] : []),
+      this.openai.resource,
+      ...this.openai.deployments.map((d) => d.resource),
+      this.search.resource,
+      this.storage.resource,
+      ...this.storage.containers.values(),
+      this.keyVault.resource,
+      // Destroying the customer-managed key makes the account's data unreadable.
+      ...(this.customerManagedKey ? [this.customerManagedKey] : []),
+    ];
   }
 
   private resolveFeatures(props: ChatPlatformProps): Required<ChatPlatformFeatures> {
@@ -496,6 +509,9 @@ export class ChatPlatform extends Construct {
       }
       if (looksLikeSecretLiteral(value) || (SECRET_NAME.test(name) && !isKeyVaultReference(value))) {
         throw new ValidationError(this, field, "(redacted)", "is a literal secret in app settings (visible in the portal, the plan and state)", "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead");
+      }
+      if (name === "AZURE_CLIENT_ID" && !this.identity) {
+        throw new ValidationError(this, field, value, "selects a user-assigned identity, but the app runs as its system-assigned identity (DefaultAzureCredential would ask for an identity the app does not have)", "remove AZURE_CLIENT_ID, or set userAssignedIdentity: true (the platform then sets it)");
       }
       const derived = this.webApp.settings.get(name);
       if (derived) {

@@ -3,7 +3,7 @@ import { KeyVault as KeyVaultResource } from "@cdktf/provider-azurerm/lib/key-va
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { checkName, namingOf } from "./naming";
-import { checkIntRange, checkOneOf, checkRegion } from "./validate";
+import { checkGuid, checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { ValidationError } from "./errors";
 import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, Principal } from "./rbac/principal";
@@ -77,7 +77,7 @@ export class KeyVault extends Construct implements IRoleScope {
       name: this.name,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
-      tenantId: props.tenantId ?? clientConfigOf(this).tenantId,
+      tenantId: props.tenantId !== undefined ? checkGuid(this, "tenantId", props.tenantId, "tenant id", "az account show --query tenantId -o tsv") : clientConfigOf(this).tenantId,
       skuName,
       rbacAuthorizationEnabled: true,
       purgeProtectionEnabled: true,

@@ -4,12 +4,13 @@ import { CognitiveDeployment } from "@cdktf/provider-azurerm/lib/cognitive-deplo
 import { CognitiveAccountCustomerManagedKeyA as CognitiveAccountCustomerManagedKey } from "@cdktf/provider-azurerm/lib/cognitive-account-customer-managed-key";
 import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
-import { checkIntRange, checkNonEmpty, checkOneOf, checkRegion, checkUnique } from "./validate";
+import { checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
 import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
 import { Roles } from "./rbac/roles";
 import { RolePropagation } from "./rbac/propagation";
 import type { KeyVault } from "./key-vault";
+import type { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 
 /** Deployment SKUs Azure OpenAI accepts (`sku.name`). */
 export const DEPLOYMENT_SKUS = ["Standard", "GlobalStandard", "DataZoneStandard", "ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged", "GlobalBatch", "DataZoneBatch"] as const;
@@ -67,6 +68,13 @@ export interface OpenAIAccountProps {
   readonly tags?: Record<string, string>;
 }
 
+/** What `encryptWith` created: the key, its binding to the account and the grant between them. */
+export interface CustomerManagedKey {
+  readonly key: KeyVaultKey;
+  readonly binding: CognitiveAccountCustomerManagedKey;
+  readonly grant: Grant;
+}
+
 /** A model deployment on an account. */
 export interface ModelDeployment {
   readonly name: string;
@@ -75,6 +83,7 @@ export interface ModelDeployment {
   readonly resource: CognitiveDeployment;
 }
 
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MODEL_VERSION = /^[0-9A-Za-z][0-9A-Za-z.-]*$/;
 
 /**
@@ -99,7 +108,7 @@ export class OpenAIAccount extends Construct implements IRoleScope, IGrantable {
   public readonly principalId: string;
   public readonly grantPrincipal: IPrincipal;
   private readonly deploymentList: ModelDeployment[] = [];
-  private customerManagedKey?: CognitiveAccountCustomerManagedKey;
+  private customerManagedKey?: CustomerManagedKey;
 
   constructor(scope: Construct, id: string, props: OpenAIAccountProps) {
     super(scope, id);
@@ -148,7 +157,9 @@ export class OpenAIAccount extends Construct implements IRoleScope, IGrantable {
     if (this.deploymentList.some((d) => d.name.toLowerCase() === props.name.toLowerCase())) {
       throw new ValidationError(this, `${field}.name`, props.name, "is already a deployment on this account", "give every deployment a distinct name");
     }
-    checkNonEmpty(this, `${field}.modelName`, props.modelName, 'name the model, e.g. "gpt-4o"');
+    if (!MODEL_NAME.test(props.modelName ?? "")) {
+      throw new ValidationError(this, `${field}.modelName`, props.modelName, "is not a model name", 'use the model name Azure lists, e.g. "gpt-4o" or "text-embedding-3-small"');
+    }
     if (!MODEL_VERSION.test(props.modelVersion ?? "")) {
       throw new ValidationError(this, `${field}.modelVersion`, props.modelVersion, "is not a model version", 'use the version Azure lists for the model, e.g. "2024-11-20" or "1"');
     }
@@ -195,18 +206,20 @@ export class OpenAIAccount extends Construct implements IRoleScope, IGrantable {
    * purge protection (ours always does).
    * https://learn.microsoft.com/azure/ai-services/openai/encrypt-data-at-rest
    */
-  public encryptWith(vault: KeyVault, options: { keyName?: string; keySize?: 2048 | 3072 | 4096 } = {}): CognitiveAccountCustomerManagedKey {
+  public encryptWith(vault: KeyVault, options: { keyName?: string; keySize?: 2048 | 3072 | 4096 } = {}): CustomerManagedKey {
     if (this.customerManagedKey) {
       throw new ValidationError(this, "customerManagedKey", vault.name, "is already configured", "call encryptWith once per account");
     }
-    const key = vault.addKey("CmkKey", { name: options.keyName ?? "openai-cmk", size: options.keySize ?? 2048 });
-    const access = vault.grantKeyEncryption(this, { reason: "wraps and unwraps its customer-managed key" });
-    this.customerManagedKey = new CognitiveAccountCustomerManagedKey(this, "CustomerManagedKey", {
+    // One key per account, named after it, so several accounts can share a vault.
+    const key = vault.addKey(`${this.node.id}Cmk`, { name: options.keyName ?? `${this.node.id.toLowerCase()}-cmk`, size: options.keySize ?? 2048 });
+    const grant = vault.grantKeyEncryption(this, { reason: "wraps and unwraps its customer-managed key" });
+    const binding = new CognitiveAccountCustomerManagedKey(this, "CustomerManagedKey", {
       cognitiveAccountId: this.resource.id,
       keyVaultKeyId: key.id,
       dependsOn: [key],
     });
-    RolePropagation.of(this).gate(access, this.customerManagedKey);
+    RolePropagation.of(this).gate(grant, binding);
+    this.customerManagedKey = { key, binding, grant };
     return this.customerManagedKey;
   }
 }

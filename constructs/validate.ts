@@ -28,21 +28,45 @@ export function checkIntRange(scope: IConstruct, field: string, value: number, m
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NIL_GUID = "00000000-0000-0000-0000-000000000000";
 
-export function checkGuid(scope: IConstruct, field: string, value: string, what: string): string {
+/**
+ * @param what what the id identifies, e.g. "developer's object id"
+ * @param how where to find it, for the fix
+ */
+export function checkGuid(scope: IConstruct, field: string, value: string, what: string, how = "az ad user show --id <upn> --query id -o tsv"): string {
   if (isUnresolved(value)) return value;
-  if (!GUID.test(value)) {
-    throw new ValidationError(scope, field, value, `is not a GUID`, `give the ${what} as a GUID like 00000000-0000-0000-0000-000000000000 (az ad user show --id <upn> --query id -o tsv)`);
+  if (!GUID.test(value ?? "")) {
+    throw new ValidationError(scope, field, value, `is not a GUID`, `give the ${what} as a GUID like 12345678-90ab-cdef-1234-567890abcdef (${how})`);
+  }
+  if (value === NIL_GUID) {
+    throw new ValidationError(scope, field, value, "is the nil GUID (a placeholder)", `give the real ${what} (${how})`);
   }
   return value;
 }
 
-/** Azure region names as the provider expects them: lower case, no spaces (`swedencentral`). */
-const REGION = /^[a-z]+[a-z0-9]*$/;
+/**
+ * Azure regions by programmatic name (public, US Government and China clouds), as
+ * `az account list-locations --query "[].name"` lists them. A typo such as
+ * "swedencentrall" would otherwise only fail at apply time, after a long plan.
+ */
+export const AZURE_REGIONS: ReadonlySet<string> = new Set(
+  (
+    "australiacentral australiacentral2 australiaeast australiasoutheast austriaeast belgiumcentral brazilsouth brazilsoutheast " +
+    "canadacentral canadaeast centralindia centralus chilecentral denmarkeast eastasia eastus eastus2 francecentral francesouth " +
+    "germanynorth germanywestcentral indonesiacentral israelcentral italynorth japaneast japanwest jioindiacentral jioindiawest " +
+    "koreacentral koreasouth malaysiawest mexicocentral newzealandnorth northcentralus northeurope norwayeast norwaywest " +
+    "polandcentral qatarcentral southafricanorth southafricawest southcentralus southeastasia southindia spaincentral " +
+    "swedencentral swedensouth switzerlandnorth switzerlandwest taiwannorth taiwannorthwest uaecentral uaenorth uksouth ukwest " +
+    "westcentralus westeurope westindia westus westus2 westus3 " +
+    "usgovarizona usgovtexas usgovvirginia usdodcentral usdodeast " +
+    "chinaeast chinaeast2 chinaeast3 chinanorth chinanorth2 chinanorth3"
+  ).split(" "),
+);
 
 export function checkRegion(scope: IConstruct, field: string, value: string): string {
   if (isUnresolved(value)) return value;
-  if (!REGION.test(value) || value.length < 4 || value.length > 30) {
+  if (!AZURE_REGIONS.has(value)) {
     throw new ValidationError(scope, field, value, "is not an Azure region name", 'use the programmatic name, lower case without spaces, e.g. "swedencentral" or "eastus2" (az account list-locations -o table)');
   }
   return value;

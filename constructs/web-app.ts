@@ -4,7 +4,7 @@ import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { LinuxWebApp, LinuxWebAppSiteConfigApplicationStack } from "@cdktf/provider-azurerm/lib/linux-web-app";
 import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
-import { checkNonEmpty, checkOneOf, checkRegion } from "./validate";
+import { checkGuid, checkNonEmpty, checkOneOf, checkRegion } from "./validate";
 import { IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
 import { clientConfigOf } from "./rbac/client-config";
@@ -15,6 +15,8 @@ import type { UserAssignedIdentity } from "./user-assigned-identity";
 /** Linux App Service plan SKUs. Free (F1) has no always-on and no custom TLS settings worth having. */
 export const PLAN_SKUS = ["F1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3", "P1mv3", "P2mv3", "P3mv3", "P4mv3", "P5mv3"] as const;
 export type PlanSku = (typeof PLAN_SKUS)[number];
+
+const REGISTRY_HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i;
 
 export const PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"] as const;
 export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
@@ -180,7 +182,8 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
    * app's identity (F7).
    */
   public requireSignIn(signIn: SignInProps, vault: KeyVault): void {
-    checkNonEmpty(this, "signIn.clientId", signIn.clientId, "give the Entra app registration's application (client) id");
+    checkGuid(this, "signIn.clientId", signIn.clientId, "application (client) id of the Entra app registration", "az ad app list --display-name <name> --query [].appId -o tsv");
+    if (signIn.tenantId !== undefined) checkGuid(this, "signIn.tenantId", signIn.tenantId, "tenant id", "az account show --query tenantId -o tsv");
     checkName(this, "signIn.clientSecretName", "keyVaultObject", signIn.clientSecretName);
     this.signIn = { ...signIn, tenantId: signIn.tenantId ?? clientConfigOf(this).tenantId };
     this.settings.set({
@@ -212,7 +215,9 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     if (rt.kind === "python") {
       return { pythonVersion: checkOneOf(this, "runtime.version", rt.version ?? "3.11", PYTHON_VERSIONS) };
     }
-    checkNonEmpty(this, "runtime.registry", rt.registry, 'give the registry host, e.g. "sampleappaoaichatgpt.azurecr.io"');
+    if (!REGISTRY_HOST.test(rt.registry ?? "")) {
+      throw new ValidationError(this, "runtime.registry", rt.registry, "is not a registry host", 'give the host only, without scheme or path, e.g. "sampleappaoaichatgpt.azurecr.io"');
+    }
     checkNonEmpty(this, "runtime.image", rt.image, 'give the image name, e.g. "sample-app-aoai-chatgpt"');
     checkNonEmpty(this, "runtime.tag", rt.tag, 'give a tag, preferably a pinned version or digest rather than "latest"');
     if (/[:@]/.test(rt.image)) {

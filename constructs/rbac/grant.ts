@@ -147,7 +147,9 @@ export class AccessMatrix extends Construct {
     let id = `Grant-${principal.slug}-${role.slug}`;
     if (target.node.tryFindChild(id)) id = `${id}-${deterministicGuid(principal.key).slice(0, 8)}`;
     const assignment = new RoleAssignment(target, id, {
-      name: deterministicGuid(target.node.path, principal.key, role.id),
+      // Seeded with the resource names too (they carry the stamp's naming hash), so two
+      // projects that both call their stack "dev" never produce the same assignment name.
+      name: deterministicGuid(target.node.path, target.scopeLabel, principal.key, principal.label, role.id),
       scope: target.resourceId,
       roleDefinitionId: roleDefinitionId(clientConfigOf(target).subscriptionId, role),
       principalId: principal.principalId,

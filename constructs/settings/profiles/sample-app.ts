@@ -22,7 +22,7 @@ import { PlatformFacts, ProfileSetting, SettingsProfile } from "../profile";
  */
 export const SAMPLE_APP_MIN_PREVIEW_API_VERSION = "2024-05-01-preview";
 
-const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+const API_VERSION = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(-preview)?$/;
 
 export interface SampleAppProfileOptions {
   /**
