@@ -104,4 +104,9 @@ export class ChatStack extends TerraformStack {
     // user adds included: an error fails `cdktf synth` / `npm start`.
     Guardrails.apply(this);
   }
+
+  /** Reuses the JSON the guardrails validation resolved moments before synthesis. */
+  public toTerraform(): any {
+    return Guardrails.of(this).takeAuditedJson() ?? super.toTerraform();
+  }
 }

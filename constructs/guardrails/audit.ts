@@ -3,6 +3,7 @@ import { StackModel } from "./model";
 import { AZURE_AI_CHAT_PACK } from "./pack";
 import { Finding, Rule } from "./rule";
 import { Suppression } from "./terraform-json";
+import { compareText } from "../order";
 
 /** A suppression reason must say why, not just "ok". */
 export const MIN_SUPPRESSION_REASON = 10;
@@ -114,5 +115,5 @@ function engineFinding(address: string, constructPath: string | undefined, messa
 
 function byReportOrder(a: Finding, b: Finding): number {
   if (a.severity !== b.severity) return a.severity === "error" ? -1 : 1;
-  return a.ruleId.localeCompare(b.ruleId) || a.address.localeCompare(b.address) || a.message.localeCompare(b.message);
+  return compareText(a.ruleId, b.ruleId) || compareText(a.address, b.address) || compareText(a.message, b.message);
 }

@@ -64,6 +64,8 @@ export class Guardrails {
   private options: GuardrailsOptions = {};
   private cached?: AuditResult;
   private warned = false;
+  /** The JSON the last validation audited, until synthesis takes it (see takeAuditedJson). */
+  private auditedJson?: unknown;
 
   private constructor(private readonly stack: TerraformStack) {}
 
@@ -73,13 +75,30 @@ export class Guardrails {
    */
   public result(refresh = false): AuditResult {
     if (!this.cached || refresh) {
-      this.cached = audit(this.stack.toTerraform(), { rules: this.options.rules, source: `${this.stack.node.path}/cdk.tf.json` });
+      const json = this.stack.toTerraform();
+      this.cached = audit(json, { rules: this.options.rules, source: `${this.stack.node.path}/cdk.tf.json` });
+      return this.cached;
     }
     return this.cached;
   }
 
+  /**
+   * The stack JSON the validation just audited, handed over once. cdktf validates a
+   * stack and then synthesizes it, resolving every token twice; a stack that returns
+   * this from `toTerraform()` resolves once (ChatStack does). Cleared on read, so a
+   * later synth after further changes resolves afresh.
+   */
+  public takeAuditedJson(): unknown {
+    const json = this.auditedJson;
+    this.auditedJson = undefined;
+    return json;
+  }
+
   private validate(): string[] {
-    const result = this.result(true);
+    const json = this.stack.toTerraform();
+    this.auditedJson = json;
+    this.cached = audit(json, { rules: this.options.rules, source: `${this.stack.node.path}/cdk.tf.json` });
+    const result = this.cached;
     const warnings = result.findings.filter((f) => f.severity === "warning");
     if (!this.warned && warnings.length > 0) {
       this.warned = true;

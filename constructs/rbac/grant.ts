@@ -6,6 +6,7 @@ import { FlowId } from "./flows";
 import { BuiltInRole, roleDefinitionId } from "./roles";
 import { IGrantable, IPrincipal, PrincipalType } from "./principal";
 import { clientConfigOf } from "./client-config";
+import { compareText } from "../order";
 
 /** A resource that role assignments can be scoped to. */
 export interface IRoleScope extends IConstruct {
@@ -135,7 +136,7 @@ export class AccessMatrix extends Construct {
   public get rows(): readonly AccessRow[] {
     const order = (f?: FlowId) => (f ? Number(f.slice(1)) : 99);
     return [...this.rowList].sort(
-      (a, b) => order(a.flow) - order(b.flow) || a.principal.localeCompare(b.principal) || a.role.localeCompare(b.role) || a.scope.localeCompare(b.scope),
+      (a, b) => order(a.flow) - order(b.flow) || compareText(a.principal, b.principal) || compareText(a.role, b.role) || compareText(a.scope, b.scope),
     );
   }
 

@@ -1,6 +1,7 @@
 import { IConstruct } from "constructs";
 import { Token } from "cdktf";
 import { ValidationError } from "../errors";
+import { compareText } from "../order";
 
 /** Where a setting's value comes from, for the review. */
 export interface AppSetting {
@@ -21,6 +22,18 @@ export interface AppSetting {
  * but other apps and SDKs read a present-but-stale key as "use key auth".
  */
 export const SECRET_NAME = /(^|_)(API_?)?KEY$|SECRET|PASSWORD|CONNECTION_?STRING|(^|_)TOKEN$|ACCOUNT_?KEY/i;
+
+/**
+ * Names that look secret but whose values Microsoft documents as not secret: the
+ * Application Insights connection string's ingestion key "isn't considered a secret"
+ * (https://learn.microsoft.com/azure/azure-monitor/app/connection-strings).
+ */
+export const NON_SECRET_SETTINGS: ReadonlySet<string> = new Set(["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+
+/** Whether a setting of this name carries a key or other credential. */
+export function isSecretSettingName(name: string): boolean {
+  return SECRET_NAME.test(name) && !NON_SECRET_SETTINGS.has(name);
+}
 
 /** `@Microsoft.KeyVault(SecretUri=...)`: resolved by App Service with the app's identity (F7). */
 export function keyVaultReference(secretUri: string): string {
@@ -75,7 +88,7 @@ export class AppSettings {
 
   /** All settings, sorted by name (stable output). */
   public get all(): readonly AppSetting[] {
-    return [...this.map.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.map.values()].sort((a, b) => compareText(a.name, b.name));
   }
 
   /** The `app_settings` map. */
