@@ -18,7 +18,7 @@ import { ImpliedFlow, impliedFlows } from "./rbac/implied-flows";
 import { RolePropagation } from "./rbac/propagation";
 import { AuthMode, AUTH_MODES, PlatformFacts, SEARCH_QUERY_TYPES, SearchQueryType, SettingsProfile } from "./settings/profile";
 import { BUILT_IN_PROFILES, BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "./settings/profiles";
-import { AppSetting, SECRET_NAME, isKeyVaultReference, keyVaultReference, looksLikeSecretLiteral } from "./settings/app-settings";
+import { AppSetting, isKeyVaultReference, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "./settings/app-settings";
 
 /** Which runtime calls the platform must authorize (each feature implies access flows). */
 export interface ChatPlatformFeatures {
@@ -46,12 +46,14 @@ export interface ChatPlatformFeatures {
    */
   readonly customerManagedKey?: boolean;
   /**
-   * The app queries the Search index itself (F8).
+   * The app queries the Search index itself (F8); it gets `AZURE_SEARCH_ENDPOINT`
+   * (and `AZURE_SEARCH_KEY` as a Key Vault reference in keys mode).
    * @default false (the sample app lets On Your Data query Search)
    */
   readonly appQueriesSearch?: boolean;
   /**
-   * The app reads blobs, e.g. to serve citations (F11).
+   * The app reads blobs, e.g. to serve citations (F11); it gets
+   * `AZURE_STORAGE_BLOB_ENDPOINT` and `AZURE_STORAGE_CONTAINER`.
    * @default false
    */
   readonly appReadsBlobs?: boolean;
@@ -348,6 +350,18 @@ export class ChatPlatform extends Construct {
     for (const s of this.profile.settings(facts)) {
       this.webApp.settings.set({ name: s.name, value: s.value, description: s.description, origin: `profile ${this.profile.name}`, keyVaultReference: s.keyVaultReference ?? false });
     }
+    // Features the app uses directly get their endpoints, whatever the profile: a grant
+    // (F8, F11) for a call the app cannot address would be a role nobody uses.
+    if (this.features.appQueriesSearch) {
+      this.webApp.settings.set({ name: "AZURE_SEARCH_ENDPOINT", value: this.search.endpoint, origin: "platform", description: "Search endpoint the app queries itself (F8)", keyVaultReference: false });
+      if (searchKey && !this.webApp.settings.has("AZURE_SEARCH_KEY")) {
+        this.webApp.settings.set({ name: "AZURE_SEARCH_KEY", value: keyVaultReference(searchKey.versionlessId), origin: "platform", description: "Search admin key from Key Vault", keyVaultReference: true });
+      }
+    }
+    if (this.features.appReadsBlobs) {
+      this.webApp.settings.set({ name: "AZURE_STORAGE_BLOB_ENDPOINT", value: this.storage.blobEndpoint, origin: "platform", description: "blob endpoint the app reads documents from (F11)", keyVaultReference: false });
+      this.webApp.settings.set({ name: "AZURE_STORAGE_CONTAINER", value: [...this.storage.containers.keys()][0], origin: "platform", description: "container holding the documents", keyVaultReference: false });
+    }
     if (this.identity) {
       this.webApp.settings.set({ name: "AZURE_CLIENT_ID", value: this.identity.clientId, origin: "platform", description: "tells DefaultAzureCredential which user-assigned identity to use", keyVaultReference: false });
     }
@@ -504,10 +518,10 @@ export class ChatPlatform extends Construct {
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
         throw new ValidationError(this, field, value, "has a name App Service cannot pass as an environment variable", "use letters, digits and underscores");
       }
-      if (SECRET_NAME.test(name) && this.authMode === "keyless") {
+      if (isSecretSettingName(name) && this.authMode === "keyless") {
         throw new ValidationError(this, field, value, "is a key or secret variable in keyless mode (a present or empty key can switch the app to key auth)", `remove ${name}; the app authenticates with its managed identity`);
       }
-      if (looksLikeSecretLiteral(value) || (SECRET_NAME.test(name) && !isKeyVaultReference(value))) {
+      if (looksLikeSecretLiteral(value) || (isSecretSettingName(name) && !isKeyVaultReference(value))) {
         throw new ValidationError(this, field, "(redacted)", "is a literal secret in app settings (visible in the portal, the plan and state)", "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead");
       }
       if (name === "AZURE_CLIENT_ID" && !this.identity) {

@@ -2,7 +2,7 @@ import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from
 import { ChatPlatform } from "./chat-platform";
 import { AccessMatrix, AccessRow } from "./rbac/grant";
 import { FLOWS } from "./rbac/flows";
-import { AppSetting, SECRET_NAME } from "./settings/app-settings";
+import { AppSetting, isSecretSettingName } from "./settings/app-settings";
 import { Guardrails } from "./guardrails/guardrails";
 import { renderAuditMarkdown } from "./guardrails/format/markdown";
 
@@ -69,7 +69,7 @@ function displayValue(stack: TerraformStack, s: AppSetting): string {
   // References print as Terraform expressions (`${azurerm_x.y.attr}`), as in cdk.tf.json.
   const value = String(Tokenization.resolve(s.value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }));
   if (s.keyVaultReference) return `🔑 ${value}`;
-  if (SECRET_NAME.test(s.name)) return "(redacted)";
+  if (isSecretSettingName(s.name)) return "(redacted)";
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 

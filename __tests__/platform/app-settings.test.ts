@@ -108,6 +108,20 @@ describe("user-assigned identity", () => {
   });
 });
 
+describe("features the app uses directly", () => {
+  it("gives an app that queries Search its endpoint, and in keys mode its key as a Key Vault reference", () => {
+    const keyless = settingsOf(synthPlatform({ features: { appQueriesSearch: true } }).json);
+    expect(keyless.AZURE_SEARCH_ENDPOINT).toMatch(/^https:\/\/chat-dev-srch-\w+\.search\.windows\.net$/);
+    const keyed = settingsOf(synthPlatform({ authMode: "keys", features: { onYourData: false, ingestion: false, appQueriesSearch: true } }).json);
+    expect(keyed.AZURE_SEARCH_KEY).toMatch(/^@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.[\w]+\.versionless_id\}\)$/);
+  });
+
+  it("gives an app that reads blobs the blob endpoint and container", () => {
+    const { json } = synthPlatform({ features: { appReadsBlobs: true } });
+    expect(settingsOf(json)).toMatchObject({ AZURE_STORAGE_BLOB_ENDPOINT: `\${${addressOf(json, "azurerm_storage_account")}.primary_blob_endpoint}`, AZURE_STORAGE_CONTAINER: "documents" });
+  });
+});
+
 describe("custom profiles", () => {
   it("takes a user profile and records its name as the origin", () => {
     const mine: SettingsProfile = { name: "mine", settings: (f) => [{ name: "CHAT_ENDPOINT", value: f.openai.endpoint, description: "endpoint" }] };

@@ -1,0 +1,306 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { main as auditMain } from "../../bin/audit";
+import { main as combinationsMain } from "../../scripts/combinations";
+import { ChatPlatform } from "../../constructs/chat-platform";
+import { ChatStack } from "../../constructs/chat-stack";
+import {
+  Accepted,
+  CHECK_IDS,
+  CHECKS,
+  CheckId,
+  Combination,
+  CombinationResult,
+  FEATURE_DIMENSIONS,
+  FEATURE_NAMES,
+  checkAccepted,
+  combinationName,
+  enumerateCombinations,
+  flowIdsOf,
+  runCombinations,
+  skipTokenCreationStacks,
+  summarize,
+  synthesizeCombination,
+} from "../../constructs/combinations";
+import { ValidationError } from "../../constructs/errors";
+import { AUTH_MODES } from "../../constructs/settings/profile";
+import { BUILT_IN_PROFILE_NAMES } from "../../constructs/settings/profiles";
+import { newStack } from "../helpers";
+
+/**
+ * "Every feature combination is safe": every ChatPlatform feature combination is
+ * synthesized once (as a ChatStack, validations included) and is either rejected with
+ * a ValidationError that says how to fix it, or passes every check of CHECKS.
+ *
+ * Known platform bugs are listed in KNOWN_BUGS: their violations are asserted in a
+ * `it.failing` test of their own (it starts failing, i.e. turns red, once the platform is
+ * fixed: then delete the entry), every other violation fails the check's own test.
+ */
+
+interface KnownBug {
+  readonly id: string;
+  /** Where and what, for the report. */
+  readonly description: string;
+  /** Which violations are this bug (by check and message). */
+  readonly matches: (check: CheckId, violation: string, c: Combination) => boolean;
+}
+
+const KNOWN_BUGS: readonly KnownBug[] = [];
+
+skipTokenCreationStacks();
+const started = performance.now();
+const results: CombinationResult[] = runCombinations();
+const elapsed = performance.now() - started;
+const accepted = results.filter((r) => r.kind === "accepted");
+const rejected = results.filter((r) => r.kind === "rejected");
+
+/** Violations of `check` as `combination: violation`, split into unknown ones and each known bug's. */
+function violationsOf(check: CheckId): { unknown: string[]; byBug: Map<string, string[]> } {
+  const unknown: string[] = [];
+  const byBug = new Map<string, string[]>(KNOWN_BUGS.map((b) => [b.id, []]));
+  for (const r of accepted) {
+    for (const v of r.report!.violations[check]) {
+      const bug = KNOWN_BUGS.find((b) => b.matches(check, v, r.combination));
+      (bug ? byBug.get(bug.id)! : unknown).push(`${r.combination.name}: ${v}`);
+    }
+  }
+  return { unknown, byBug };
+}
+
+/** The first `max` violations and a count of the rest, so a failure stays readable. */
+function digest(lines: readonly string[], max = 12): string[] {
+  return lines.length <= max ? [...lines] : [...lines.slice(0, max), `... and ${lines.length - max} more`];
+}
+
+describe("the enumeration", () => {
+  it("covers every auth mode, feature, identity choice, profile and developer choice, each combination once", () => {
+    const all = enumerateCombinations();
+    expect(all).toHaveLength(AUTH_MODES.length * 2 ** FEATURE_NAMES.length * 2 * BUILT_IN_PROFILE_NAMES.length * 2);
+    expect(new Set(all.map((c) => c.name)).size).toBe(all.length);
+    expect(FEATURE_NAMES).toEqual(["onYourData", "ingestion", "integratedVectorization", "customerManagedKey", "appQueriesSearch", "appReadsBlobs"]);
+    for (const c of all) {
+      expect(Object.keys(c.props.features!).sort()).toEqual([...FEATURE_NAMES].sort());
+    }
+  });
+
+  it("names combinations by spelling out their options in a stable order", () => {
+    const all = enumerateCombinations();
+    expect(all[0].name).toBe("keyless-sampleApp");
+    expect(all.map((c) => c.name)).toContain("keys-oyd-ingest-vec-cmk-uami-sampleApp-devs");
+    expect(all.map((c) => c.name)).toContain("keyless-oyd-ingest-vec-cmk-appsearch-appblobs-uami-openai-devs");
+    expect(all.map((c) => c.name)).toEqual(enumerateCombinations().map((c) => c.name));
+    for (const c of all) expect(combinationName(c)).toBe(c.name);
+    expect(Object.values(FEATURE_DIMENSIONS).map((d) => d.token)).toEqual(["oyd", "ingest", "vec", "cmk", "appsearch", "appblobs"]);
+  });
+
+  it("leaves no configuration to defaults: the default features resolve to an enumerated combination", () => {
+    const names = new Set(enumerateCombinations().map((c) => c.name));
+    for (const authMode of AUTH_MODES) {
+      for (const profile of BUILT_IN_PROFILE_NAMES) {
+        const platform = new ChatPlatform(newStack(), "Platform", { environment: "dev", authMode, profile });
+        const name = combinationName({ authMode, profile, features: platform.features, userAssignedIdentity: false, developers: false });
+        expect(names).toContain(name);
+        const explicit = results.find((r) => r.combination.name === name)!;
+        expect(explicit.kind).toBe("accepted");
+        expect(explicit.report!.flows).toEqual(flowIdsOf(platform.flows));
+      }
+    }
+  });
+});
+
+describe("every combination is either synthesized or rejected on purpose", () => {
+  it("nothing crashes: anything thrown that is not a ValidationError is a platform bug", () => {
+    expect(results.filter((r) => r.kind === "crashed").map((r) => `${r.combination.name}: ${r.reason}`)).toEqual([]);
+  });
+
+  it("rejections are ValidationErrors that say how to fix them", () => {
+    for (const r of rejected) {
+      expect(r.error).toBeInstanceOf(ValidationError);
+      expect((r.error as ValidationError).message).toContain("Fix:");
+      expect((r.error as ValidationError).fix.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("rejects exactly the combinations the platform documents as unsupported", () => {
+    // ChatPlatformFeatures: ingestion "Needs onYourData"; SettingsProfile.onYourData: refused for a profile that cannot use it.
+    const unsupported = (c: Combination) => (c.features.ingestion && !c.features.onYourData) || (c.features.onYourData && c.profile === "openai");
+    expect(results.filter((r) => r.kind === "rejected").map((r) => r.combination.name)).toEqual(results.filter((r) => unsupported(r.combination)).map((r) => r.combination.name));
+  });
+
+  it("summary", () => {
+    const summary = summarize(results);
+    // eslint-disable-next-line no-console
+    console.log(
+      `combinations: ${summary.total} (${summary.accepted} accepted, ${summary.total - summary.accepted - summary.crashed} rejected, ${summary.crashed} crashed, ${summary.unsafe} accepted but unsafe); ` +
+        `flows per accepted combination ${summary.flowsPerCombination.min}-${summary.flowsPerCombination.max}; ` +
+        `synthesized and checked in ${(elapsed / 1000).toFixed(1)} s (${(accepted.reduce((t, r) => t + r.ms, 0) / Math.max(accepted.length, 1)).toFixed(1)} ms per accepted synth)`,
+    );
+    const { unsafe: _unsafe, ...stable } = summary;
+    expect(stable).toMatchSnapshot();
+  });
+});
+
+it("every known bug still reproduces (delete the KNOWN_BUGS entry of a fixed one)", () => {
+  const fixed = KNOWN_BUGS.filter((b) => CHECK_IDS.every((check) => violationsOf(check).byBug.get(b.id)!.length === 0)).map((b) => b.id);
+  expect(fixed).toEqual([]);
+});
+
+describe.each(CHECK_IDS.map((id) => [id, CHECKS[id]] as const))("every accepted combination: %s", (check, promise) => {
+  it(promise, () => {
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(digest(violationsOf(check).unknown)).toEqual([]);
+  });
+
+  for (const bug of KNOWN_BUGS) {
+    const hits = violationsOf(check).byBug.get(bug.id)!;
+    if (hits.length === 0) continue;
+    // Known platform bug, reported; leave failing until the platform is fixed (then delete the KNOWN_BUGS entry).
+    it.failing(`KNOWN BUG ${bug.id} (${hits.length} violations): ${bug.description}`, () => {
+      expect(digest(hits, 3)).toEqual([]);
+    });
+  }
+});
+
+describe("the checks catch what they promise (mutated JSON of an accepted combination)", () => {
+  const name = "keyless-oyd-ingest-vec-cmk-appsearch-appblobs-uami-sampleApp-devs";
+  const outcome = synthesizeCombination(enumerateCombinations().find((c) => c.name === name)!) as Accepted;
+  type Resources = Record<string, Record<string, Record<string, any>>>;
+  /** The violations of `check` after `mutate` edits a copy of the JSON, minus those of the unmutated JSON. */
+  const after = (check: CheckId, mutate: (resources: Resources, json: any) => void): string[] => {
+    const json = JSON.parse(JSON.stringify(outcome.json));
+    mutate(json.resource, json);
+    const before = new Set(checkAccepted(outcome).violations[check]);
+    return checkAccepted({ ...outcome, json }).violations[check].filter((v) => !before.has(v));
+  };
+  const first = (r: Resources, type: string) => Object.values(r[type])[0];
+  const flowOf = (r: Resources, roleId: string) => Object.keys(r.azurerm_role_assignment).find((k) => r.azurerm_role_assignment[k].role_definition_id.endsWith(roleId))!;
+
+  it("is accepted", () => expect(outcome.kind).toBe("accepted"));
+
+  it("audit: an OpenAI account without its system identity is ManagedIdentityIsNotEnabled (AZ-FLOW-001)", () => {
+    expect(after("audit", (r) => delete first(r, "azurerm_cognitive_account").identity)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[AZ-FLOW-001\] F2 .*ManagedIdentityIsNotEnabled/)]));
+  });
+
+  it("grantsPresent: a missing role assignment of an implied flow", () => {
+    expect(after("grantsPresent", (r) => delete r.azurerm_role_assignment[flowOf(r, "1407120a-92aa-4202-b7e9-c0e197c71c8f")])).toEqual([expect.stringMatching(/^missing: F2 openai -> search: "Search Index Data Reader"/)]);
+  });
+
+  it("grantsExact: an assignment no flow implies, and a duplicate", () => {
+    const extra = after("grantsExact", (r) => {
+      const a = r.azurerm_role_assignment[flowOf(r, "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd")];
+      r.azurerm_role_assignment.extra = { ...a, role_definition_id: a.role_definition_id.replace(/[0-9a-f-]{36}$/, "b24988ac-6180-42a0-ab88-20f7382dd24c") };
+      r.azurerm_role_assignment.twice = { ...a };
+    });
+    expect(extra).toHaveLength(2);
+    expect(extra).toEqual(expect.arrayContaining([expect.stringMatching(/twice: the same role assignment 2 times/), expect.stringMatching(/^azurerm_role_assignment\.extra: role b24988ac-.* belongs to no implied flow$/)]));
+  });
+
+  it("authSettings: a key variable in keyless mode, local auth on, a secret", () => {
+    expect(after("authSettings", (r) => {
+      first(r, "azurerm_linux_web_app").app_settings.AZURE_SEARCH_KEY = "";
+      first(r, "azurerm_cognitive_account").local_auth_enabled = true;
+    })).toEqual(["app setting AZURE_SEARCH_KEY is a key or secret variable in keyless mode", expect.stringMatching(/local_auth_enabled is not false/)]);
+  });
+
+  it("keyMaterial: a key attribute in an output or a setting, a literal key", () => {
+    const found = after("keyMaterial", (r, json) => {
+      json.output.leak = { value: "${azurerm_search_service.x.primary_key}" };
+      first(r, "azurerm_linux_web_app").app_settings.STORAGE = "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc";
+      first(r, "azurerm_linux_web_app").tags.note = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A=";
+    });
+    expect(found).toHaveLength(3);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/STORAGE: embeds a credential \(AccountKey=\)/),
+        expect.stringMatching(/tags\.note: contains a literal key-shaped string/),
+        "output.leak.value = ${azurerm_search_service.x.primary_key}: references the credential attribute primary_key",
+      ]),
+    );
+  });
+
+  it("deployments: a model variable naming no deployment", () => {
+    expect(after("deployments", (r) => (first(r, "azurerm_linux_web_app").app_settings.AZURE_OPENAI_MODEL = "gpt-5"))).toEqual([expect.stringMatching(/^AZURE_OPENAI_MODEL = "gpt-5" names no azurerm_cognitive_deployment/)]);
+  });
+
+  it("appIdentity: a user-assigned identity without AZURE_CLIENT_ID", () => {
+    expect(after("appIdentity", (r) => delete first(r, "azurerm_linux_web_app").app_settings.AZURE_CLIENT_ID)).toEqual([expect.stringMatching(/^AZURE_CLIENT_ID = undefined, not/)]);
+  });
+
+  it("auditFlows: a flow the audit sees but the platform does not imply", () => {
+    const found = after("auditFlows", (r) => {
+      const vault = Object.keys(r.azurerm_key_vault)[0];
+      first(r, "azurerm_linux_web_app").app_settings.SOME_SETTING = `@Microsoft.KeyVault(SecretUri=\${azurerm_key_vault.${vault}.vault_uri}secrets/some/)`;
+    });
+    expect(found).toEqual([expect.stringMatching(/^the audit infers F7 webApp -> keyVault .*Key Vault reference.*, which the platform does not imply$/)]);
+  });
+});
+
+describe("the enumerated JSON is what Testing.synth produces", () => {
+  it("matches Testing.synth(stack, true) for a sample combination, metadata aside", () => {
+    const sample = enumerateCombinations().find((c) => c.name === "keys-oyd-ingest-vec-cmk-uami-sampleApp-devs")!;
+    let ours: unknown;
+    runCombinations({ combinations: [sample], onAccepted: (a) => (ours = a.json) });
+    const app = Testing.app();
+    const stack = new ChatStack(app, sample.name, { platform: sample.props });
+    expect(withoutMetadata(ours)).toEqual(JSON.parse(Testing.synth(stack, true)));
+  });
+});
+
+function withoutMetadata(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMetadata);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, withoutMetadata(v)]));
+  return value;
+}
+
+describe("scripts/combinations.ts", () => {
+  const run = (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const files = new Map<string, string>();
+    const code = combinationsMain(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), writeFile: (f, t) => files.set(f, t) });
+    return { code, stdout: out.join(""), stderr: err.join(""), files };
+  };
+
+  it("prints one row per combination with result, flows, role assignments, audit and checks", () => {
+    const { stdout } = run("--filter", "^keyless-oyd-ingest-sampleApp$|^keyless-ingest-sampleApp$|^keys-cmk-openai-devs$");
+    const lines = stdout.split("\n");
+    expect(lines[0]).toMatch(/^\| combination +\| result +\| flows implied +\| role assignments \| audit errors\/warnings \| checks +\|$/);
+    expect(lines.find((l) => l.startsWith("| keyless-ingest-sampleApp "))).toMatch(/\| rejected R1 +\|/);
+    expect(lines.find((l) => l.startsWith("| keyless-oyd-ingest-sampleApp "))).toMatch(/\| accepted +\| F1 F2 F3 F4 +\| 5 +\| \d+\/\d+ +\|/);
+    expect(lines.find((l) => l.startsWith("| keys-cmk-openai-devs "))).toMatch(/\| accepted +\| F6 F7 F9 F10 +\| 8 +\|/);
+    expect(stdout).toContain("3 combinations: 2 accepted");
+    expect(stdout).toContain("R1 (1): features.ingestion = true is On Your Data ingestion, but onYourData is false");
+  });
+
+  it("--out writes each accepted combination's cdk.tf.json, which the audit CLI reads", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "combinations-"));
+    try {
+      const { files } = run("--out", dir, "--filter", "^keys-oyd-ingest-vec-cmk-uami-sampleApp-devs$|^keyless-ingest-openai$");
+      expect([...files.keys()].sort()).toEqual([path.join(dir, "combinations.json"), path.join(dir, "keys-oyd-ingest-vec-cmk-uami-sampleApp-devs", "cdk.tf.json")]);
+      const file = path.join(dir, "keys-oyd-ingest-vec-cmk-uami-sampleApp-devs", "cdk.tf.json");
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, files.get(file)!);
+      const report: string[] = [];
+      const code = auditMain([file, "--format", "json"], { stdout: (t) => report.push(t), stderr: () => undefined, readFile: (p) => fs.readFileSync(p, "utf8"), writeFile: () => undefined });
+      const summary = JSON.parse(files.get(path.join(dir, "combinations.json"))!);
+      expect(summary.combinations.map((c: { combination: string; result: string }) => [c.combination, c.result])).toEqual([
+        ["keyless-ingest-openai", "rejected"],
+        ["keys-oyd-ingest-vec-cmk-uami-sampleApp-devs", "accepted"],
+      ]);
+      // The audit CLI on the written file agrees with the in-process audit.
+      expect(code).toBe(summary.combinations[1].audit.errors > 0 ? 1 : 0);
+      expect(JSON.parse(report.join("")).summary).toMatchObject({ errors: summary.combinations[1].audit.errors, warnings: summary.combinations[1].audit.warnings });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses bad arguments with exit code 2", () => {
+    expect(run("--filter", "(").code).toBe(2);
+    expect(run("--filter", "^nothing$").code).toBe(2);
+    expect(run("extra").code).toBe(2);
+    expect(run("--help")).toMatchObject({ code: 0, stdout: expect.stringContaining("Usage: combinations") });
+  });
+});
