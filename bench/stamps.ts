@@ -1,0 +1,23 @@
+/**
+ * Bench entry: one app with N environment stamps (s1..sN), one ChatStack (and so one
+ * ChatPlatform) each, as a platform team composing stamps would build it.
+ *
+ *   node dist/bench/stamps.js 20      (bundled by scripts/bundle.mjs)
+ *
+ * Writes to CDKTF_OUTDIR (or cdktf.out) like any cdktf app.
+ */
+import { App } from "cdktf";
+import { ChatStack } from "../constructs/chat-stack";
+
+/** An app with `count` default stamps named s1..s<count>. */
+export function createStampsApp(count: number, outdir?: string): App {
+  if (!Number.isInteger(count) || count < 1 || count > 999) throw new Error(`stamps: count must be an integer from 1 to 999, got ${count}`);
+  const app = new App({ outdir, skipValidation: false });
+  for (let i = 1; i <= count; i++) {
+    const name = `s${i}`;
+    new ChatStack(app, name, { platform: { environment: name } });
+  }
+  return app;
+}
+
+createStampsApp(Number(process.argv[2] ?? "1")).synth();
