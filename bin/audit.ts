@@ -14,6 +14,7 @@ import { renderJson } from "../constructs/guardrails/format/json";
 import { renderSarif } from "../constructs/guardrails/format/sarif";
 import { renderTable, summary } from "../constructs/guardrails/format/table";
 import { detectFormat } from "../constructs/guardrails/terraform-json";
+import { UsageError, eachArg } from "./cli-args";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -45,8 +46,6 @@ Options:
 Exit codes: 0 no errors, 1 error findings, 2 usage or input error.
 `;
 
-class UsageError extends Error {}
-
 interface Args {
   readonly files: string[];
   readonly format: Format;
@@ -59,14 +58,7 @@ export function parseArgs(argv: readonly string[]): Args {
   let format: Format = "table";
   let out: string | undefined;
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  eachArg(argv, ({ arg, flag, value }) => {
     if (flag === "--help" || flag === "-h") help = true;
     else if (flag === "--format" || flag === "-f") {
       const v = value();
@@ -75,7 +67,7 @@ export function parseArgs(argv: readonly string[]): Args {
     } else if (flag === "--out" || flag === "-o") out = value();
     else if (flag.startsWith("-") && flag !== "-") throw new UsageError(`unknown option ${flag}`);
     else files.push(arg);
-  }
+  });
   return { files, format, out, help };
 }
 

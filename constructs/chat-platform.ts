@@ -5,11 +5,11 @@ import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { ValidationError } from "./errors";
 import { Naming, checkName, provideNaming } from "./naming";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
-import { OpenAIAccount, ModelDeploymentProps, ModelDeployment } from "./openai-account";
-import { SearchService, SearchSku, SemanticSearch } from "./search-service";
-import { StorageAccount, ReplicationType } from "./storage-account";
-import { KeyVault } from "./key-vault";
-import { PlanSku, SignInProps, WebApp, WebAppRuntime } from "./web-app";
+import { OpenAIAccount, OpenAIAccountProps, ModelDeploymentProps, ModelDeployment } from "./openai-account";
+import { SearchService, SearchServiceProps } from "./search-service";
+import { StorageAccount, StorageAccountProps } from "./storage-account";
+import { KeyVault, KeyVaultProps } from "./key-vault";
+import { SignInProps, WebApp, WebAppProps, WebAppRuntime } from "./web-app";
 import { UserAssignedIdentity } from "./user-assigned-identity";
 import { AccessMatrix, AccessRow, Grant, IRoleScope } from "./rbac/grant";
 import { IGrantable, Principal, PrincipalType, PRINCIPAL_TYPES } from "./rbac/principal";
@@ -129,31 +129,20 @@ export interface ChatPlatformProps {
    * @default "sampleApp"
    */
   readonly profile?: BuiltInProfileName | SettingsProfile;
-  /** Azure OpenAI options. */
-  readonly openai?: {
-    /** @default derived */
-    readonly name?: string;
+  /**
+   * Azure OpenAI options (see OpenAIAccountProps). `localAuthEnabled`, when given, must
+   * agree with authMode.
+   */
+  readonly openai?: Pick<OpenAIAccountProps, "name" | "localAuthEnabled" | "publicNetworkAccessEnabled"> & {
     readonly chatModel?: ChatModelProps;
     /** `null` for no embedding deployment (then no vectorization). */
     readonly embeddingModel?: ChatModelProps | null;
-    /** Must match authMode when given. @default authMode === "keys" */
-    readonly localAuthEnabled?: boolean;
-    /** @default true */
-    readonly publicNetworkAccessEnabled?: boolean;
   };
-  /** Azure AI Search options. */
-  readonly search?: {
-    readonly name?: string;
-    /** @default "basic" */
-    readonly sku?: SearchSku;
-    /** @default 1 */
-    readonly replicaCount?: number;
-    /** @default 1 */
-    readonly partitionCount?: number;
-    /** @default "free" */
-    readonly semanticSearch?: SemanticSearch;
-    /** Must match authMode when given. @default authMode === "keys" */
-    readonly localAuthEnabled?: boolean;
+  /**
+   * Azure AI Search options (see SearchServiceProps) and what On Your Data queries.
+   * `localAuthEnabled`, when given, must agree with authMode.
+   */
+  readonly search?: Pick<SearchServiceProps, "name" | "sku" | "replicaCount" | "partitionCount" | "semanticSearch" | "localAuthEnabled"> & {
     /** Index the chat is grounded in. @default "documents-index" */
     readonly indexName?: string;
     /** @default "semantic" when the semantic ranker is on, else "simple" */
@@ -165,35 +154,18 @@ export interface ChatPlatformProps {
     /** Vector fields of the index, for vector query types. @default none */
     readonly vectorColumns?: readonly string[];
   };
-  /** Storage options. */
-  readonly storage?: {
-    readonly name?: string;
-    /** @default "LRS" */
-    readonly replicationType?: ReplicationType;
-    /** @default ["documents"] */
-    readonly containers?: readonly string[];
-  };
-  /** Key Vault options. */
-  readonly keyVault?: {
-    readonly name?: string;
-    /** @default "standard" */
-    readonly skuName?: "standard" | "premium";
-    /** @default 90 */
-    readonly softDeleteRetentionDays?: number;
-  };
-  /** Web app options. */
-  readonly webApp?: {
-    readonly name?: string;
-    /** @default "B1" */
-    readonly planSku?: PlanSku;
+  /** Storage options (see StorageAccountProps). */
+  readonly storage?: Pick<StorageAccountProps, "name" | "replicationType" | "containers">;
+  /** Key Vault options (see KeyVaultProps). */
+  readonly keyVault?: Pick<KeyVaultProps, "name" | "skuName" | "softDeleteRetentionDays">;
+  /** Web app options (see WebAppProps). */
+  readonly webApp?: Pick<WebAppProps, "name" | "planSku" | "healthCheckPath"> & {
     /**
      * @default sampleApp profile: the sample's container image
      * (sampleappaoaichatgpt.azurecr.io/sample-app-aoai-chatgpt:latest, as its own
      * "Deploy to Azure" template runs it); otherwise Python 3.11 for your own build.
      */
     readonly runtime?: WebAppRuntime;
-    /** @default "/" */
-    readonly healthCheckPath?: string;
     /**
      * Require Entra ID sign-in (App Service Authentication).
      * @default none: the app is public, and the sampleApp profile sets AUTH_ENABLED=false

@@ -24,6 +24,7 @@ import {
   runCombinations,
   summarize,
 } from "../constructs/combinations";
+import { UsageError, eachArg } from "../bin/cli-args";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -55,8 +56,6 @@ Exit codes: 0 all accepted combinations pass every check and nothing crashed;
 1 otherwise; 2 usage or I/O error.
 `;
 
-class UsageError extends Error {}
-
 export interface Args {
   readonly out?: string;
   readonly filter?: RegExp;
@@ -67,14 +66,7 @@ export function parseArgs(argv: readonly string[]): Args {
   let out: string | undefined;
   let filter: RegExp | undefined;
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  eachArg(argv, ({ arg, flag, value }) => {
     if (flag === "--help" || flag === "-h") help = true;
     else if (flag === "--out" || flag === "-o") out = value();
     else if (flag === "--filter" || flag === "-f") {
@@ -85,7 +77,7 @@ export function parseArgs(argv: readonly string[]): Args {
         throw new UsageError(`--filter ${JSON.stringify(v)} is not a regular expression: ${(e as Error).message}`);
       }
     } else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-  }
+  });
   return { out, filter, help };
 }
 

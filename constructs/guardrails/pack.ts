@@ -44,25 +44,3 @@ export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
   keyVaultRbac,
   keyVaultPurgeProtection,
 ]);
-
-export {
-  flowAudit,
-  openAiManagedIdentity,
-  openAiCustomSubdomain,
-  searchFreeTierIdentity,
-  searchRbacDisabled,
-  cmkVaultPurgeProtection,
-  cmkKeyAccess,
-  cmkWaitsForGrant,
-  keylessAppKeySettings,
-  appSettingsLiteralSecret,
-  uamiClientId,
-  webAppTransport,
-  keyVaultReferenceIdentity,
-  broadRoleScope,
-  cognitiveContributorInference,
-  storageSharedKey,
-  storagePublicAccess,
-  keyVaultRbac,
-  keyVaultPurgeProtection,
-};
