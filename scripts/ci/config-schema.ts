@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { EnvironmentsFileSchema } from "../../config/schema";
 
 export function configJsonSchema(): string {
