@@ -27,7 +27,7 @@ import {
 import { ValidationError } from "../../constructs/errors";
 import { AUTH_MODES } from "../../constructs/settings/profile";
 import { BUILT_IN_PROFILE_NAMES } from "../../constructs/settings/profiles";
-import { newStack } from "../helpers";
+import { newStack } from "../../testing/helpers";
 
 /**
  * "Every feature combination is safe": every ChatPlatform feature combination is

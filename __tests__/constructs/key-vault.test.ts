@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { KeyVault as KeyVaultResource } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVault } from "../../constructs/key-vault";
-import { newStack, onlyResource, synthJson, assignments } from "../helpers";
+import { newStack, onlyResource, synthJson, assignments } from "../../testing/helpers";
 
 const base = { resourceGroupName: "rg", location: "swedencentral" };
 

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { CognitiveAccount } from "@cdktf/provider-azurerm/lib/cognitive-account";
 import { CognitiveDeployment } from "@cdktf/provider-azurerm/lib/cognitive-deployment";
 import { OpenAIAccount } from "../../constructs/openai-account";
-import { newStack, synthJson, resources } from "../helpers";
+import { newStack, synthJson, resources } from "../../testing/helpers";
 
 const base = { resourceGroupName: "rg", location: "swedencentral" };
 

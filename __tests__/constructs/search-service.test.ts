@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { SearchService as SearchServiceResource } from "@cdktf/provider-azurerm/lib/search-service";
 import { SearchService } from "../../constructs/search-service";
-import { newStack, synthJson, onlyResource } from "../helpers";
+import { newStack, synthJson, onlyResource } from "../../testing/helpers";
 
 const base = { resourceGroupName: "rg", location: "swedencentral" };
 

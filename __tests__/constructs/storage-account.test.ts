@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { StorageAccount as StorageAccountResource } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { StorageAccount } from "../../constructs/storage-account";
-import { newStack, resources, synthJson } from "../helpers";
+import { newStack, resources, synthJson } from "../../testing/helpers";
 
 const base = { resourceGroupName: "rg", location: "swedencentral" };
 

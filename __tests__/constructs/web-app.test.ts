@@ -4,7 +4,7 @@ import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { WebApp } from "../../constructs/web-app";
 import { UserAssignedIdentity } from "../../constructs/user-assigned-identity";
 import { KeyVault } from "../../constructs/key-vault";
-import { newStack, onlyResource, synthJson } from "../helpers";
+import { newStack, onlyResource, synthJson } from "../../testing/helpers";
 
 const base = { resourceGroupName: "rg", location: "swedencentral" };
 

@@ -6,7 +6,7 @@ import { ChatStack } from "../../constructs/chat-stack";
 import { loadEnvironments, shippedEnvironments } from "../../config/environments";
 import { authFailureQuery } from "../../constructs/observability";
 import { createApp } from "../../main";
-import { TfJson, addressOf, onlyResource as only, synthJson } from "../helpers";
+import { TfJson, addressOf, onlyResource as only, synthJson } from "../../testing/helpers";
 
 type Json = TfJson & Record<string, any>;
 

@@ -4,7 +4,7 @@ import { Roles } from "../../constructs/rbac/roles";
 import { audit } from "../../constructs/guardrails/audit";
 import { inferFlows } from "../../constructs/guardrails/flow-audit";
 import { StackModel } from "../../constructs/guardrails/model";
-import { DEPLOYER, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB, get, grant, keylessPlatform, rawOnYourDataWithoutIdentity, ref, remove, settings, systemIdentity } from "./fixtures";
+import { DEPLOYER, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB, get, grant, keylessPlatform, rawOnYourDataWithoutIdentity, ref, remove, settings, systemIdentity } from "../../testing/guardrail-fixtures";
 
 const flowFindings = (stack: unknown) => audit(stack).findings.filter((f) => f.ruleId === "AZ-FLOW-001");
 

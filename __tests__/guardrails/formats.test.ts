@@ -1,7 +1,7 @@
 import { audit } from "../../constructs/guardrails/audit";
 import { renderAuditMarkdown, renderJson, renderTable, toSarif } from "../../constructs/guardrails/format";
 import { AZURE_AI_CHAT_PACK } from "../../constructs/guardrails/pack";
-import { WEB, get, keylessPlatform, rawOnYourDataWithoutIdentity } from "./fixtures";
+import { WEB, get, keylessPlatform, rawOnYourDataWithoutIdentity } from "../../testing/guardrail-fixtures";
 
 const failing = () => audit(rawOnYourDataWithoutIdentity(), { source: "cdktf.out/stacks/dev/cdk.tf.json" });
 

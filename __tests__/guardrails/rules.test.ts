@@ -4,7 +4,7 @@ import { Finding } from "../../constructs/guardrails/rule";
 import {
   CMK, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB,
   get, grant, keylessPlatform, put, ref, remove, settings, systemIdentity,
-} from "./fixtures";
+} from "../../testing/guardrail-fixtures";
 
 /** Findings of one rule on a stack. */
 function findings(stack: TfJson, ruleId: string): Finding[] {

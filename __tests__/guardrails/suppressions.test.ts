@@ -1,5 +1,5 @@
 import { audit } from "../../constructs/guardrails/audit";
-import { WEB, get, keylessPlatform } from "./fixtures";
+import { WEB, get, keylessPlatform } from "../../testing/guardrail-fixtures";
 
 function withSuppression(suppressions: unknown) {
   const s = keylessPlatform();

@@ -1,6 +1,6 @@
 import { detectFormat, parseTraversal, referencesIn } from "../../constructs/guardrails/terraform-json";
 import { StackModel } from "../../constructs/guardrails/model";
-import { emptyStack, put } from "./fixtures";
+import { emptyStack, put } from "../../testing/guardrail-fixtures";
 
 describe("references", () => {
   it("extracts address and attribute from cdktf interpolations, including inside strings", () => {

@@ -2,7 +2,7 @@ import { ChatPlatform } from "../../constructs/chat-platform";
 import { Roles } from "../../constructs/rbac/roles";
 import { FLOW_IDS, FlowId } from "../../constructs/rbac/flows";
 import { impliedFlows } from "../../constructs/rbac/implied-flows";
-import { addressOf, assignments, onlyResource, resources, synthPlatform, TfJson, newStack } from "../helpers";
+import { addressOf, assignments, onlyResource, resources, synthPlatform, TfJson, newStack } from "../../testing/helpers";
 
 /** Principal expressions of each part, as they appear in role assignments. */
 function parties(json: TfJson) {

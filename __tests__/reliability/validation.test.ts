@@ -4,7 +4,7 @@ import { KeyVault } from "../../constructs/key-vault";
 import { WebApp } from "../../constructs/web-app";
 import { UserAssignedIdentity } from "../../constructs/user-assigned-identity";
 import { openAIProfile, sampleAppProfile } from "../../constructs/settings/profiles";
-import { addressOf, newStack, onlyResource, synthPlatform } from "../helpers";
+import { addressOf, newStack, onlyResource, synthPlatform } from "../../testing/helpers";
 import { ExpectedError, expectValidationError } from "./support";
 
 /**
