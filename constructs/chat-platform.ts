@@ -273,10 +273,16 @@ export class ChatPlatform extends Construct {
       throw new ValidationError(this, "features.integratedVectorization", true, "needs an embedding deployment, but openai.embeddingModel is null", "configure openai.embeddingModel or set integratedVectorization: false");
     }
 
-    const searchNeedsIdentity = this.features.ingestion || this.features.integratedVectorization;
     const searchSku = props.search?.sku ?? "basic";
-    if (searchSku === "free" && (searchNeedsIdentity || this.features.onYourData || developers.length > 0)) {
-      throw new ValidationError(this, "search.sku", "free", "cannot serve this platform: the free tier has no managed identity (needed by ingestion and vectorization) and On Your Data with RBAC needs basic or higher", 'use sku "basic" or higher');
+    // The free tier has no managed identity and no RBAC data plane for On Your Data.
+    const needsMoreThanFree = [
+      this.features.ingestion && "the ingestion indexer reads Storage with Search's identity (F4)",
+      this.features.integratedVectorization && "vectorization calls OpenAI with Search's identity (F5)",
+      this.features.onYourData && "On Your Data with RBAC needs basic or higher (F2)",
+      developers.length > 0 && "developers get Search data roles (F10)",
+    ].filter((reason): reason is string => typeof reason === "string");
+    if (searchSku === "free" && needsMoreThanFree.length > 0) {
+      throw new ValidationError(this, "search.sku", "free", `cannot serve this platform: the free tier has no managed identity and no RBAC data plane, but ${needsMoreThanFree.join("; ")}`, 'use sku "basic" or higher');
     }
     this.search = new SearchService(this, "Search", {
       ...common(),

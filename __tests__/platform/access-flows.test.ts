@@ -172,3 +172,16 @@ describe("customer-managed key (F6)", () => {
     expect(synthPlatform().json.resource.time_sleep).toBeUndefined();
   });
 });
+
+describe("flows that need Search's identity", () => {
+  it("fails when search is free tier and On Your Data needs its identity, naming each flow", () => {
+    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { sku: "free" } })).toThrow(
+      /test\/Platform: search\.sku = "free" cannot serve this platform: the free tier has no managed identity and no RBAC data plane, but the ingestion indexer reads Storage with Search's identity \(F4\); vectorization calls OpenAI with Search's identity \(F5\); On Your Data with RBAC needs basic or higher \(F2\)\. Fix: use sku "basic" or higher/,
+    );
+  });
+
+  it("accepts the free tier when no flow needs Search's identity", () => {
+    const { json } = synthPlatform({ profile: "openai", search: { sku: "free" } });
+    expect(onlyResource(json, "azurerm_search_service").identity).toBeUndefined();
+  });
+});
