@@ -239,8 +239,7 @@ export class ChatPlatform extends Construct {
     this.features = this.resolveFeatures(props);
     this.naming = new Naming({ prefix, environment: props.environment, location: this.location, seed: props.nameSeed });
     provideNaming(this, this.naming);
-    RolePropagation.of(this).duration = props.rolePropagationDelay ?? "120s";
-    if (!/^\d+[smh]$/.test(RolePropagation.of(this).duration)) {
+    if (!RolePropagation.of(this).requestDelay(props.rolePropagationDelay ?? "120s")) {
       throw new ValidationError(this, "rolePropagationDelay", props.rolePropagationDelay, "is not a duration", 'use a number with s, m or h, e.g. "120s"');
     }
 

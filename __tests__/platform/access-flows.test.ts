@@ -1,3 +1,4 @@
+import { Testing } from "cdktf";
 import { ChatPlatform } from "../../constructs/chat-platform";
 import { Roles } from "../../constructs/rbac/roles";
 import { FLOW_IDS, FlowId } from "../../constructs/rbac/flows";
@@ -183,5 +184,15 @@ describe("flows that need Search's identity", () => {
   it("accepts the free tier when no flow needs Search's identity", () => {
     const { json } = synthPlatform({ profile: "openai", search: { sku: "free" } });
     expect(onlyResource(json, "azurerm_search_service").identity).toBeUndefined();
+  });
+});
+
+describe("role propagation", () => {
+  it("waits for the longest delay any platform in the stack asks for, not the last", () => {
+    const stack = newStack();
+    new ChatPlatform(stack, "A", { environment: "a", features: { customerManagedKey: true }, rolePropagationDelay: "5m" });
+    new ChatPlatform(stack, "B", { environment: "b", features: { customerManagedKey: true }, rolePropagationDelay: "90s" });
+    const json = JSON.parse(Testing.synth(stack, true));
+    expect(onlyResource(json, "time_sleep").create_duration).toBe("5m");
   });
 });

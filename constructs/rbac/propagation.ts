@@ -5,6 +5,7 @@ import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { Grant, addDependency } from "./grant";
 
 const ID = "RolePropagation";
+const DEFAULT_SECONDS = 120;
 
 /**
  * Role assignments are eventually consistent: Azure documents up to 10 minutes before
@@ -23,12 +24,31 @@ export class RolePropagation extends Construct {
     return (stack.node.tryFindChild(ID) as RolePropagation | undefined) ?? new RolePropagation(stack, ID);
   }
 
-  /** How long the gate waits after the last gating assignment. Change it before synth. */
-  public duration = "120s";
+  /** How long the gate waits after the last gating assignment: the longest requested. */
+  public get duration(): string {
+    return this.longest.text;
+  }
+
+  private longest = { seconds: DEFAULT_SECONDS, text: `${DEFAULT_SECONDS}s` };
+  private requested = false;
   private sleep?: Sleep;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
+  }
+
+  /**
+   * Asks the gate to wait at least `duration` ("90s", "5m", "1h"). Several platforms in
+   * one stack share the gate, so the longest request wins rather than the last.
+   * @returns false when `duration` is not a number followed by s, m or h
+   */
+  public requestDelay(duration: string): boolean {
+    const m = /^(\d+)([smh])$/.exec(duration);
+    if (!m) return false;
+    const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
+    if (!this.requested || seconds > this.longest.seconds) this.longest = { seconds, text: duration };
+    this.requested = true;
+    return true;
   }
 
   /** Makes `consumers` wait until `grant` has had time to propagate. */
