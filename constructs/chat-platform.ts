@@ -196,6 +196,8 @@ export interface ChatPlatformProps {
 /** The sample app's image, as its "Deploy to Azure" template (infrastructure/deployment.json) runs it. */
 export const SAMPLE_APP_IMAGE: WebAppRuntime = { kind: "container", registry: "sampleappaoaichatgpt.azurecr.io", image: "sample-app-aoai-chatgpt", tag: "latest" };
 
+const PLATFORM_BUG = "Fix: none on your side; this is a ChatPlatform bug: report it with the props that produced it";
+
 const ENV_NAME = /^[a-z][a-z0-9]{0,11}$/;
 const PREFIX = /^[a-z][a-z0-9]{0,9}$/;
 
@@ -522,11 +524,11 @@ export class ChatPlatform extends Construct {
     const errors: string[] = [];
     for (const f of this.flows) {
       for (const role of f.roles) {
-        if (!rows.some((r) => r.flow === f.flow && r.roleId === role.id)) errors.push(`${this.node.path}: flow ${f.flow} (${f.reason}) has no ${role.name} assignment`);
+        if (!rows.some((r) => r.flow === f.flow && r.roleId === role.id)) errors.push(`${this.node.path}: flow ${f.flow} (${f.reason}) has no ${role.name} assignment. ${PLATFORM_BUG}`);
       }
     }
     for (const r of rows) {
-      if (!r.flow || !implied.has(r.flow)) errors.push(`${this.node.path}: ${r.role} for ${r.principal} on ${r.scope} is flow ${r.flow}, which this configuration does not imply`);
+      if (!r.flow || !implied.has(r.flow)) errors.push(`${this.node.path}: ${r.role} for ${r.principal} on ${r.scope} is flow ${r.flow}, which this configuration does not imply. ${PLATFORM_BUG}`);
     }
     return errors;
   }
