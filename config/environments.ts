@@ -1,5 +1,4 @@
-import { ChatStackProps } from "../constructs/chat-stack";
-import type { StackObservabilityProps } from "../constructs/chat-stack";
+import type { ChatStackProps, StackObservabilityProps } from "../constructs/chat-stack";
 import { EnvironmentConfig, EnvironmentsFileSchema, ObservabilityConfig } from "./schema";
 import environmentsJson from "./environments.json";
 

@@ -74,12 +74,7 @@ export class Guardrails {
    * first call) and cached, so the review reuses it; `refresh` re-audits.
    */
   public result(refresh = false): AuditResult {
-    if (!this.cached || refresh) {
-      const json = this.stack.toTerraform();
-      this.cached = audit(json, { rules: this.options.rules, source: `${this.stack.node.path}/cdk.tf.json` });
-      return this.cached;
-    }
-    return this.cached;
+    return !this.cached || refresh ? this.auditJson(this.stack.toTerraform()) : this.cached;
   }
 
   /**
@@ -94,11 +89,15 @@ export class Guardrails {
     return json;
   }
 
-  private validate(): string[] {
-    const json = this.stack.toTerraform();
-    this.auditedJson = json;
+  private auditJson(json: unknown): AuditResult {
     this.cached = audit(json, { rules: this.options.rules, source: `${this.stack.node.path}/cdk.tf.json` });
-    const result = this.cached;
+    return this.cached;
+  }
+
+  private validate(): string[] {
+    // Kept for the synthesis that follows this validation (see takeAuditedJson).
+    this.auditedJson = this.stack.toTerraform();
+    const result = this.auditJson(this.auditedJson);
     const warnings = result.findings.filter((f) => f.severity === "warning");
     if (!this.warned && warnings.length > 0) {
       this.warned = true;
