@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { ChatStack, ChatStackProps } from "./constructs/chat-stack";
+import { ChatStack, ChatStackProps } from "./app/chat-stack";
 import { shippedEnvironments } from "./config/environments";
 
 export interface CreateAppOptions {

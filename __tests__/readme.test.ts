@@ -21,7 +21,7 @@ describe("the README example", () => {
     try {
       const source = readmeExample()
         // Run from the project root, into a temporary output directory.
-        .replace(/from "\.\/constructs\//g, `from "${join(__dirname, "..", "constructs")}/`)
+        .replace(/from "\.\//g, `from "${join(__dirname, "..")}/`)
         .replace("new App()", `new App({ outdir: ${JSON.stringify(outdir)} })`);
       const { code } = transformSync(source, { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } });
       new Function("require", "exports", code)(require, {});

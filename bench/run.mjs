@@ -242,7 +242,7 @@ log("bench: checking the bundle");
 
   // The stamps bundle against the same stamps built from tsc's unbundled output.
   const n = 5;
-  const unbundledStamps = `const { App } = require("cdktf"); const { ChatStack } = require("./dist/constructs/chat-stack");
+  const unbundledStamps = `const { App } = require("cdktf"); const { ChatStack } = require("./dist/app/chat-stack");
 const app = new App({ skipValidation: false }); for (let i = 1; i <= ${n}; i++) new ChatStack(app, "s" + i, { platform: { environment: "s" + i } }); app.synth();`;
   const c = tmp("stamps-bundled");
   const d = tmp("stamps-unbundled");

@@ -7,7 +7,7 @@
  * Writes to CDKTF_OUTDIR (or cdktf.out) like any cdktf app.
  */
 import { App } from "cdktf";
-import { ChatStack } from "../constructs/chat-stack";
+import { ChatStack } from "../app/chat-stack";
 
 /** An app with `count` default stamps named s1..s<count>. */
 export function createStampsApp(count: number, outdir?: string): App {

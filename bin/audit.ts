@@ -9,11 +9,11 @@
  * Depends on node only (no cdktf), so it runs in CI on a plan produced anywhere.
  */
 import * as fs from "fs";
-import { AuditResult, audit } from "../constructs/guardrails/audit";
-import { renderJson } from "../constructs/guardrails/format/json";
-import { renderSarif } from "../constructs/guardrails/format/sarif";
-import { renderTable, summary } from "../constructs/guardrails/format/table";
-import { detectFormat } from "../constructs/guardrails/terraform-json";
+import { AuditResult, audit } from "../guardrails/audit";
+import { renderJson } from "../guardrails/format/json";
+import { renderSarif } from "../guardrails/format/sarif";
+import { renderTable, summary } from "../guardrails/format/table";
+import { detectFormat } from "../guardrails/terraform-json";
 import { UsageError, eachArg } from "./cli-args";
 
 export interface CliIo {

@@ -1,4 +1,4 @@
-import type { ChatStackProps, StackObservabilityProps } from "../constructs/chat-stack";
+import type { ChatStackProps, StackObservabilityProps } from "../app/chat-stack";
 import { EnvironmentConfig, EnvironmentsFileSchema, ObservabilityConfig } from "./schema";
 import environmentsJson from "./environments.json";
 

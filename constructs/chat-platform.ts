@@ -13,7 +13,7 @@ import { SignInProps, WebApp, WebAppProps, WebAppRuntime } from "./web-app";
 import { UserAssignedIdentity } from "./user-assigned-identity";
 import { AccessMatrix, AccessRow, Grant, IRoleScope } from "./rbac/grant";
 import { IGrantable, Principal, PrincipalType, PRINCIPAL_TYPES } from "./rbac/principal";
-import { Party } from "./rbac/flows";
+import { Party } from "../catalogue/flows";
 import { ImpliedFlow, impliedFlows } from "./rbac/implied-flows";
 import { RolePropagation } from "./rbac/propagation";
 import { AuthMode, AUTH_MODES, PlatformFacts, SEARCH_QUERY_TYPES, SearchQueryType, SettingsProfile } from "./settings/profile";

@@ -7,7 +7,7 @@ import { checkGuid, checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { ValidationError } from "./errors";
 import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, Principal } from "./rbac/principal";
-import { Roles } from "./rbac/roles";
+import { Roles } from "../catalogue/roles";
 import { clientConfigOf } from "./rbac/client-config";
 import { RolePropagation } from "./rbac/propagation";
 

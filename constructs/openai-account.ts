@@ -7,7 +7,7 @@ import { checkName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
 import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
-import { Roles } from "./rbac/roles";
+import { Roles } from "../catalogue/roles";
 import { RolePropagation } from "./rbac/propagation";
 import type { KeyVault } from "./key-vault";
 import type { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";

@@ -5,7 +5,7 @@ import { checkName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
-import { Roles } from "./rbac/roles";
+import { Roles } from "../catalogue/roles";
 
 export const SEARCH_SKUS = ["free", "basic", "standard", "standard2", "standard3", "storage_optimized_l1", "storage_optimized_l2"] as const;
 export type SearchSku = (typeof SEARCH_SKUS)[number];

@@ -6,7 +6,7 @@ import { checkName, namingOf } from "./naming";
 import { checkOneOf, checkRegion, checkUnique } from "./validate";
 import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
-import { Roles } from "./rbac/roles";
+import { Roles } from "../catalogue/roles";
 
 export const REPLICATION_TYPES = ["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"] as const;
 export type ReplicationType = (typeof REPLICATION_TYPES)[number];

@@ -11,7 +11,7 @@
  *
  * Exit codes: 0 every combination is accepted-and-safe or rejected on purpose;
  * 1 a crash (an error that is not a ValidationError) or an accepted combination that
- * breaks a check; 2 usage or I/O error. See constructs/combinations.ts.
+ * breaks a check; 2 usage or I/O error. See testing/combinations.ts.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -23,7 +23,7 @@ import {
   enumerateCombinations,
   runCombinations,
   summarize,
-} from "../constructs/combinations";
+} from "../testing/combinations";
 import { UsageError, eachArg } from "../bin/cli-args";
 
 export interface CliIo {

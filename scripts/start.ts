@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { TerraformStack } from "cdktf";
 import { createApp } from "../main";
-import { renderReview } from "../constructs/review";
+import { renderReview } from "../app/review";
 
 /**
  * `npm start`: synthesize the ready app (guardrails run as synth validations and fail

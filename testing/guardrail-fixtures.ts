@@ -2,7 +2,7 @@
  * Builders for small cdk.tf.json documents. `keylessPlatform()` is the reference stack
  * that passes every rule; each test breaks exactly one thing in a copy of it.
  */
-import { Roles, BuiltInRole } from "../constructs/rbac/roles";
+import { Roles, BuiltInRole } from "../catalogue/roles";
 
 export type Body = Record<string, unknown>;
 export interface TfJson {

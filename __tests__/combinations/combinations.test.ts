@@ -5,7 +5,7 @@ import { Testing } from "cdktf";
 import { main as auditMain } from "../../bin/audit";
 import { main as combinationsMain } from "../../scripts/combinations";
 import { ChatPlatform } from "../../constructs/chat-platform";
-import { ChatStack } from "../../constructs/chat-stack";
+import { ChatStack } from "../../app/chat-stack";
 import {
   Accepted,
   CHECK_IDS,
@@ -23,7 +23,7 @@ import {
   skipTokenCreationStacks,
   summarize,
   synthesizeCombination,
-} from "../../constructs/combinations";
+} from "../../testing/combinations";
 import { ValidationError } from "../../constructs/errors";
 import { AUTH_MODES } from "../../constructs/settings/profile";
 import { BUILT_IN_PROFILE_NAMES } from "../../constructs/settings/profiles";

@@ -2,7 +2,7 @@ import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { Testing } from "cdktf";
-import { ChatStack } from "../../constructs/chat-stack";
+import { ChatStack } from "../../app/chat-stack";
 import { loadEnvironments, shippedEnvironments } from "../../config/environments";
 import { authFailureQuery } from "../../constructs/observability";
 import { createApp } from "../../main";

@@ -1,9 +1,9 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { Roles } from "../../constructs/rbac/roles";
-import { audit } from "../../constructs/guardrails/audit";
-import { inferFlows } from "../../constructs/guardrails/flow-audit";
-import { StackModel } from "../../constructs/guardrails/model";
+import { Roles } from "../../catalogue/roles";
+import { audit } from "../../guardrails/audit";
+import { inferFlows } from "../../guardrails/flow-audit";
+import { StackModel } from "../../guardrails/model";
 import { DEPLOYER, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB, get, grant, keylessPlatform, rawOnYourDataWithoutIdentity, ref, remove, settings, systemIdentity } from "../../testing/guardrail-fixtures";
 
 const flowFindings = (stack: unknown) => audit(stack).findings.filter((f) => f.ruleId === "AZ-FLOW-001");

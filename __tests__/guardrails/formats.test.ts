@@ -1,6 +1,6 @@
-import { audit } from "../../constructs/guardrails/audit";
-import { renderAuditMarkdown, renderJson, renderTable, toSarif } from "../../constructs/guardrails/format";
-import { AZURE_AI_CHAT_PACK } from "../../constructs/guardrails/pack";
+import { audit } from "../../guardrails/audit";
+import { renderAuditMarkdown, renderJson, renderTable, toSarif } from "../../guardrails/format";
+import { AZURE_AI_CHAT_PACK } from "../../guardrails/pack";
 import { WEB, get, keylessPlatform, rawOnYourDataWithoutIdentity } from "../../testing/guardrail-fixtures";
 
 const failing = () => audit(rawOnYourDataWithoutIdentity(), { source: "cdktf.out/stacks/dev/cdk.tf.json" });

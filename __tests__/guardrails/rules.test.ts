@@ -1,6 +1,6 @@
-import { Roles } from "../../constructs/rbac/roles";
-import { audit } from "../../constructs/guardrails/audit";
-import { Finding } from "../../constructs/guardrails/rule";
+import { Roles } from "../../catalogue/roles";
+import { audit } from "../../guardrails/audit";
+import { Finding } from "../../guardrails/rule";
 import {
   CMK, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB,
   get, grant, keylessPlatform, put, ref, remove, settings, systemIdentity,

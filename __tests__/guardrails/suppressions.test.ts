@@ -1,4 +1,4 @@
-import { audit } from "../../constructs/guardrails/audit";
+import { audit } from "../../guardrails/audit";
 import { WEB, get, keylessPlatform } from "../../testing/guardrail-fixtures";
 
 function withSuppression(suppressions: unknown) {

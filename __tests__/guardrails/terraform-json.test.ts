@@ -1,5 +1,5 @@
-import { detectFormat, parseTraversal, referencesIn } from "../../constructs/guardrails/terraform-json";
-import { StackModel } from "../../constructs/guardrails/model";
+import { detectFormat, parseTraversal, referencesIn } from "../../guardrails/terraform-json";
+import { StackModel } from "../../guardrails/model";
 import { emptyStack, put } from "../../testing/guardrail-fixtures";
 
 describe("references", () => {

@@ -2,7 +2,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { CognitiveAccount } from "@cdktf/provider-azurerm/lib/cognitive-account";
 import { LinuxWebApp } from "@cdktf/provider-azurerm/lib/linux-web-app";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { Guardrails } from "../../constructs/guardrails/guardrails";
+import { Guardrails } from "../../guardrails/guardrails";
 
 /** A stack with raw provider resources only: the guardrails judge the synthesized JSON, not our constructs. */
 function rawStack(withIdentity: boolean) {

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { ChatPlatform } from "../../constructs/chat-platform";
-import { Roles } from "../../constructs/rbac/roles";
-import { FLOW_IDS, FlowId } from "../../constructs/rbac/flows";
+import { Roles } from "../../catalogue/roles";
+import { FLOW_IDS, FlowId } from "../../catalogue/flows";
 import { impliedFlows } from "../../constructs/rbac/implied-flows";
 import { addressOf, assignments, onlyResource, resources, synthPlatform, TfJson, newStack } from "../../testing/helpers";
 

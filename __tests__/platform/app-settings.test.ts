@@ -1,7 +1,7 @@
 import { ChatPlatform } from "../../constructs/chat-platform";
 import { SettingsProfile } from "../../constructs/settings/profile";
 import { sampleAppProfile } from "../../constructs/settings/profiles";
-import { Roles } from "../../constructs/rbac/roles";
+import { Roles } from "../../catalogue/roles";
 import { addressOf, assignments, newStack, onlyResource, resources, synthPlatform } from "../../testing/helpers";
 
 const settingsOf = (json: ReturnType<typeof synthPlatform>["json"]) => onlyResource(json, "azurerm_linux_web_app").app_settings as Record<string, string>;

@@ -2,11 +2,11 @@ import { createHash } from "crypto";
 import { Construct, IConstruct } from "constructs";
 import { TerraformResource, TerraformStack, dependable } from "cdktf";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { FlowId } from "./flows";
-import { BuiltInRole, roleDefinitionId } from "./roles";
+import { FlowId } from "../../catalogue/flows";
+import { BuiltInRole, roleDefinitionId } from "../../catalogue/roles";
 import { IGrantable, IPrincipal, PrincipalType } from "./principal";
 import { clientConfigOf } from "./client-config";
-import { compareText } from "../order";
+import { compareText } from "../../catalogue/order";
 
 /** A resource that role assignments can be scoped to. */
 export interface IRoleScope extends IConstruct {

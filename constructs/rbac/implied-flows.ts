@@ -1,5 +1,5 @@
-import { BuiltInRole, Roles } from "./roles";
-import { FLOWS, FlowId, Party } from "./flows";
+import { BuiltInRole, Roles } from "../../catalogue/roles";
+import { FLOWS, FlowId, Party } from "../../catalogue/flows";
 
 /** The features of a platform that decide which flows exist. */
 export interface FlowFeatures {

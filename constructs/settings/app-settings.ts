@@ -1,7 +1,7 @@
 import { IConstruct } from "constructs";
 import { Token } from "cdktf";
 import { ValidationError } from "../errors";
-import { compareText } from "../order";
+import { compareText } from "../../catalogue/order";
 
 /** Where a setting's value comes from, for the review. */
 export interface AppSetting {

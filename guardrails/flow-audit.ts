@@ -1,5 +1,5 @@
-import { FLOWS, FlowDefinition, FlowId } from "../rbac/flows";
-import { BuiltInRole, Roles } from "../rbac/roles";
+import { FLOWS, FlowDefinition, FlowId } from "../catalogue/flows";
+import { BuiltInRole, Roles } from "../catalogue/roles";
 import {
   AppSetting,
   TYPES,
@@ -26,7 +26,7 @@ import { TfResource, str } from "./terraform-json";
 
 /**
  * The flow audit: infer from the Terraform JSON which access flows (F1-F11, see
- * constructs/rbac/flows.ts) the configuration implies, then prove each is authorized:
+ * catalogue/flows.ts) the configuration implies, then prove each is authorized:
  * the caller has an identity of the right kind and that identity holds every required
  * role at the target (or a narrower child, or a broader scope that contains it).
  *

@@ -1,4 +1,4 @@
-import { FLOWS } from "../../rbac/flows";
+import { FLOWS } from "../../catalogue/flows";
 import { describe, identityOf, openAiAccounts, roleAssignments } from "../azure";
 import { inferFlows } from "../flow-audit";
 import { Finding, Rule, finding } from "../rule";

@@ -1,6 +1,6 @@
-import { renderStackReview } from "../constructs/review";
-import { Guardrails } from "../constructs/guardrails/guardrails";
-import { synthPlatform } from "../testing/helpers";
+import { renderStackReview } from "../../app/review";
+import { Guardrails } from "../../guardrails/guardrails";
+import { synthPlatform } from "../../testing/helpers";
 
 describe("the human review", () => {
   it("renders the default stack's review (snapshot)", () => {

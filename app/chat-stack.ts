@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { ChatPlatform, ChatPlatformProps } from "./chat-platform";
-import { Observability, ObservabilityProps } from "./observability";
-import { Guardrails } from "./guardrails/guardrails";
+import { ChatPlatform, ChatPlatformProps } from "../constructs/chat-platform";
+import { Observability, ObservabilityProps } from "../constructs/observability";
+import { Guardrails } from "../guardrails/guardrails";
 
 /**
  * Where Terraform keeps this stack's state: a blob in an Azure Storage container,

@@ -1,10 +1,10 @@
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
-import { ChatPlatform } from "./chat-platform";
-import { AccessMatrix, AccessRow } from "./rbac/grant";
-import { FLOWS } from "./rbac/flows";
-import { AppSetting, isSecretSettingName } from "./settings/app-settings";
-import { Guardrails } from "./guardrails/guardrails";
-import { renderAuditMarkdown } from "./guardrails/format/markdown";
+import { ChatPlatform } from "../constructs/chat-platform";
+import { AccessMatrix, AccessRow } from "../constructs/rbac/grant";
+import { FLOWS } from "../catalogue/flows";
+import { AppSetting, isSecretSettingName } from "../constructs/settings/app-settings";
+import { Guardrails } from "../guardrails/guardrails";
+import { renderAuditMarkdown } from "../guardrails/format/markdown";
 
 /**
  * The human review of one synthesized stack, as markdown that renders in a terminal

@@ -1,4 +1,4 @@
-import { Roles } from "../../rbac/roles";
+import { Roles } from "../../catalogue/roles";
 import { describe, isOpenAiAccount, isWebApp, roleAssignments, webApps, identityOf } from "../azure";
 import { inferFlows } from "../flow-audit";
 import { Finding, Rule, finding } from "../rule";

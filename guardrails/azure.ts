@@ -1,4 +1,4 @@
-import { BuiltInRole, Roles, roleFromDefinitionId, roleFromName } from "../rbac/roles";
+import { BuiltInRole, Roles, roleFromDefinitionId, roleFromName } from "../catalogue/roles";
 import { StackModel } from "./model";
 import { Reference, TfResource, block, bool, str } from "./terraform-json";
 

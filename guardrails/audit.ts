@@ -3,7 +3,7 @@ import { StackModel } from "./model";
 import { AZURE_AI_CHAT_PACK } from "./pack";
 import { Finding, Rule } from "./rule";
 import { Suppression } from "./terraform-json";
-import { compareText } from "../order";
+import { compareText } from "../catalogue/order";
 
 /** A suppression reason must say why, not just "ok". */
 export const MIN_SUPPRESSION_REASON = 10;

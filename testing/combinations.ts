@@ -1,17 +1,17 @@
 import * as os from "os";
 import { App } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
-import { ChatPlatform, ChatPlatformFeatures, ChatPlatformProps, DeveloperPrincipal } from "./chat-platform";
-import { ChatStack } from "./chat-stack";
-import { ValidationError } from "./errors";
-import { AuditResult, audit } from "./guardrails/audit";
-import { partyOf } from "./guardrails/azure";
-import { flowAudit } from "./guardrails/flow-audit";
-import { FLOW_IDS, FlowId, Party } from "./rbac/flows";
-import { ImpliedFlow } from "./rbac/implied-flows";
-import { isKeyVaultReference, isSecretSettingName } from "./settings/app-settings";
-import { AUTH_MODES, AuthMode } from "./settings/profile";
-import { BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "./settings/profiles";
+import { ChatPlatform, ChatPlatformFeatures, ChatPlatformProps, DeveloperPrincipal } from "../constructs/chat-platform";
+import { ChatStack } from "../app/chat-stack";
+import { ValidationError } from "../constructs/errors";
+import { AuditResult, audit } from "../guardrails/audit";
+import { partyOf } from "../guardrails/azure";
+import { flowAudit } from "../guardrails/flow-audit";
+import { FLOW_IDS, FlowId, Party } from "../catalogue/flows";
+import { ImpliedFlow } from "../constructs/rbac/implied-flows";
+import { isKeyVaultReference, isSecretSettingName } from "../constructs/settings/app-settings";
+import { AUTH_MODES, AuthMode } from "../constructs/settings/profile";
+import { BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "../constructs/settings/profiles";
 
 /**
  * Every ChatPlatform feature combination, for the promise "no configuration the

@@ -1,4 +1,4 @@
-import { Roles } from "../rbac/roles";
+import { Roles } from "../catalogue/roles";
 import { RoleAssignment, TYPES, principalIs, roleAssignments, roleSatisfies, scopeCovers } from "./azure";
 import { StackModel } from "./model";
 import { TfResource } from "./terraform-json";

@@ -1,4 +1,4 @@
-import { Roles } from "../../rbac/roles";
+import { Roles } from "../../catalogue/roles";
 import { TYPES, describe, isFalse, roleAssignments, roleSatisfies, scopeCovers } from "../azure";
 import { inferFlows } from "../flow-audit";
 import { Finding, Rule, finding, show } from "../rule";
