@@ -1,28 +1,47 @@
 #!/usr/bin/env node
 /**
- * pr-comment: the one sticky pull-request comment of the PR review workflow.
+ * pr-comment: the one sticky pull-request comment of the PR review workflow, and the job
+ * summary that holds what the comment had to leave out.
  *
- *   pr-comment --review cdktf.out/review.md --audit audit.txt --audit-exit-code 1 \
- *              --plans-dir plans --out comment.md
+ *   pr-comment --review review/review.md --audit review/audit.txt --audit-exit-code 1 \
+ *              --stacks review/stacks.txt --plans-dir plans --out comment.md --summary-out summary.md
+ *   pr-comment --log FILE        print FILE so that it is safe in an Actions log
  *
- * `--plans-dir` holds, per stack, `<stack>.plan.json` (`terraform show -json tfplan`),
- * `<stack>.plan.txt` (`terraform show -no-color tfplan` or the failed plan's output),
- * and optionally `<stack>.skipped` (why no plan was made) or `<stack>.failed`.
+ * `--plans-dir` holds what scripts/ci/plan-stacks.sh writes per stack: `<stack>.plan.json`
+ * (the plan, already redacted by scripts/ci/redact-plan.ts), `<stack>.plan.txt` (the redacted
+ * human plan, or the failed command's output), `<stack>.skipped` (why no plan) or
+ * `<stack>.failed` (which step failed). A stack in `--stacks` with none of these failed too:
+ * the plan job died before it got there.
  *
- * `renderPrComment` is pure: tests call it with fixtures; the CLI only reads files.
+ * Everything it prints is untrusted: stack names, addresses (for_each keys), the review and
+ * the audit come from the pull request. Identifiers go in code spans fenced longer than any
+ * backtick run inside; free text is Markdown-escaped; blocks go in fences the text cannot
+ * close; the review keeps its Markdown but loses HTML (an unclosed `<!--` would hide the rest
+ * of the comment) and its unclosed fences are closed; @mentions are broken with a zero-width
+ * space everywhere. Every failure state is a ❌ in the comment and exit code 1.
+ *
+ * Runs in the comment job from the base branch with no npm install: dependency-free, one file,
+ * erasable TypeScript only (Node 22.18+ runs it directly). `renderPrComment` is pure.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
-/** Finds the comment to update instead of adding a new one on every push. */
+/** The comment's first line: the workflow updates the bot comment whose body starts with it. */
 export const COMMENT_MARKER = "<!-- chat-platform-review -->";
 /** GitHub rejects issue comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
+/** A job summary may hold 1 MiB per step; stay well under it. */
+export const JOB_SUMMARY_LIMIT = 1_000_000;
+/** Destroyed or replaced addresses listed by name in the comment, per stack. */
+const MAX_LISTED_ADDRESSES = 25;
+/** An identifier longer than this is cut in the comment (a for_each key can be anything). */
+const MAX_IDENTIFIER = 200;
 
-/** The parts of `terraform show -json` output this comment reads. */
+/** The parts of a (redacted) `terraform show -json` plan this comment reads. */
 export interface TerraformPlanJson {
   readonly format_version?: string;
   readonly terraform_version?: string;
+  readonly errored?: boolean;
   readonly resource_changes?: readonly {
     readonly address: string;
     readonly change: { readonly actions: readonly string[] };
@@ -31,20 +50,24 @@ export interface TerraformPlanJson {
 
 export interface PlanInput {
   readonly stack: string;
-  /** `terraform show -json` output, parsed. */
-  readonly planJson?: TerraformPlanJson;
-  /** Human-readable plan (or the error output of a failed plan). */
+  /** The redacted plan JSON, parsed. `null` (a file holding `null`) is a failure. */
+  readonly planJson?: TerraformPlanJson | null;
+  /** The plan JSON file existed but could not be parsed: why. */
+  readonly planJsonError?: string;
+  /** Human-readable plan (redacted), or the failed command's output. */
   readonly planText?: string;
-  /** Why no plan was made (e.g. local state, no Azure credentials on fork PRs). */
+  /** Why no plan was made (local state, no Azure credentials on fork PRs). */
   readonly skipped?: string;
-  /** The plan command failed; planText holds its output. */
-  readonly failed?: boolean;
+  /** A step failed: `true`, or which step and why (e.g. "show: terraform show -json exited 1"). */
+  readonly failed?: boolean | string;
+  /** sha256 of the redacted changes (scripts/ci/redact-plan.ts). */
+  readonly fingerprint?: string;
 }
 
 export interface AuditInput {
   /** The audit CLI's table output. */
   readonly text: string;
-  /** The audit CLI's exit code: 0 clean, 1 error findings, 2 could not run. */
+  /** The audit CLI's exit code: 0 clean, 1 error findings, anything else could not run. */
   readonly exitCode?: number;
 }
 
@@ -58,6 +81,8 @@ export interface PrCommentInput {
   readonly runUrl?: string;
   /** @default GITHUB_COMMENT_LIMIT */
   readonly maxLength?: number;
+  /** Where truncation notes send the reader. @default "the job summary of the workflow run" */
+  readonly fullTextAt?: string;
 }
 
 export interface PlanSummary {
@@ -66,8 +91,12 @@ export interface PlanSummary {
   readonly destroy: number;
   /** Delete-and-recreate, counted apart from add and destroy (Terraform counts it in both). */
   readonly replace: number;
+  /** Removed from state without being destroyed (a `removed` block with `destroy = false`). */
+  readonly forget: number;
   /** Addresses destroyed or replaced: what a reviewer must look at first. */
   readonly destructive: readonly string[];
+  /** Action lists this renderer does not know; shown, never silently counted as no-op. */
+  readonly unknown: readonly string[];
 }
 
 /** Counts a plan's changes from `resource_changes[].change.actions`. */
@@ -76,176 +105,387 @@ export function summarizePlan(plan: TerraformPlanJson): PlanSummary {
   let change = 0;
   let destroy = 0;
   let replace = 0;
+  let forget = 0;
   const destructive: string[] = [];
+  const unknown: string[] = [];
   for (const rc of plan.resource_changes ?? []) {
-    const a = rc.change.actions;
+    const a = rc.change?.actions ?? [];
+    const key = a.join(",");
     // https://developer.hashicorp.com/terraform/internals/json-format#change-representation
-    if (a.includes("delete") && a.includes("create")) {
+    if (key === "delete,create" || key === "create,delete") {
       replace++;
       destructive.push(rc.address);
-    } else if (a.includes("create")) add++;
-    else if (a.includes("update")) change++;
-    else if (a.includes("delete")) {
+    } else if (key === "create") add++;
+    else if (key === "update") change++;
+    else if (key === "delete") {
       destroy++;
       destructive.push(rc.address);
-    }
+    } else if (a.includes("forget")) forget++;
+    else if (key !== "no-op" && key !== "read") unknown.push(`${rc.address} (${key || "no actions"})`);
   }
-  return { add, change, destroy, replace, destructive };
+  return { add, change, destroy, replace, forget, destructive, unknown };
 }
 
-/** Renders the whole comment, never longer than `maxLength`. */
-export function renderPrComment(input: PrCommentInput): string {
-  const limit = input.maxLength ?? GITHUB_COMMENT_LIMIT;
-  const audit = typeof input.audit === "string" ? { text: input.audit } : input.audit;
-  const failedPlans = input.plans.filter((p) => p.failed);
-
-  const head: string[] = [COMMENT_MARKER, "## Chat platform review", ""];
-  const meta = [input.commit && `commit \`${input.commit.slice(0, 12)}\``, input.runUrl && `[workflow run](${input.runUrl})`].filter(Boolean);
-  if (meta.length) head.push(`<sub>${meta.join(" · ")}</sub>`, "");
-  head.push(`**Guardrails:** ${auditStatus(audit)} · **Plans:** ${failedPlans.length ? `❌ ${failedPlans.length} failed` : `${input.plans.filter((p) => p.planJson).length} of ${input.plans.length} stacks planned`}`, "");
-
-  head.push("### Terraform plan", "", "| Stack | Add | Change | Destroy | Replace | |", "|---|---:|---:|---:|---:|---|");
-  for (const p of input.plans) head.push(planRow(p));
-  head.push("");
+/** One line per problem that must fail the check; empty when everything ran. */
+export function failures(input: PrCommentInput): string[] {
+  const out: string[] = [];
+  const audit = auditOf(input);
+  if (!input.review?.trim()) out.push("no review: `npm start` did not write cdktf.out/review.md");
+  if (!audit) out.push("the audit did not run");
+  else if (audit.exitCode === 1) out.push("the audit found errors");
+  else if (audit.exitCode !== 0) out.push(`the audit crashed (exit code ${audit.exitCode ?? "unknown"})`);
   for (const p of input.plans) {
-    const s = p.planJson && summarizePlan(p.planJson);
-    if (s?.destructive.length) {
-      head.push(`> [!WARNING]`, `> **${p.stack}** destroys or replaces ${s.destructive.length} resource(s): ${s.destructive.map((a) => `\`${a}\``).join(", ")}`, "");
-    }
+    const why = planFailure(p);
+    if (why) out.push(`${p.stack}: ${why}`);
   }
+  return out;
+}
 
-  // Fixed parts first; the review and the plan texts share what is left of the limit.
-  const auditBlock = audit ? ["### Guardrails audit", "", details("Audit findings", fence(audit.text, "text")), ""].join("\n") : "";
-  const footer = "\n<sub>Updated in place on every push. Plans are speculative (`-lock=false`): `terraform apply` in the deploy workflow plans again.</sub>\n";
-  let budget = limit - head.join("\n").length - auditBlock.length - footer.length - 200;
+/** Why a stack's plan failed, or undefined when it planned or was skipped on purpose. */
+function planFailure(p: PlanInput): string | undefined {
+  if (p.failed) return typeof p.failed === "string" ? p.failed : "plan failed";
+  if (p.planJsonError) return `plan JSON unreadable: ${p.planJsonError}`;
+  if (p.planJson === null) return "plan JSON is null";
+  if (p.planJson?.errored) return "terraform reported the plan as errored";
+  if (!p.planJson && p.skipped === undefined) return "no plan result (the plan job did not finish this stack)";
+  return undefined;
+}
 
-  const reviewText = input.review?.trim() ? input.review.trim() : "_No review was generated (`npm start` writes cdktf.out/review.md)._";
-  const review = truncate(reviewText, Math.max(0, Math.min(reviewText.length, Math.floor(budget * 0.4))), "review");
-  budget -= review.length + 40;
+/** The comment, never longer than `maxLength`: long sections are cut with a note. */
+export function renderPrComment(input: PrCommentInput): string {
+  return render(input, input.maxLength ?? GITHUB_COMMENT_LIMIT, input.fullTextAt ?? "the job summary of the workflow run");
+}
 
-  const planBlocks: string[] = [];
-  const texts = input.plans.filter((p) => p.planText !== undefined);
-  let remaining = texts.length;
-  for (const p of texts) {
-    const share = Math.max(0, Math.floor(budget / remaining) - 120);
-    const block = details(`Plan output: ${p.stack}${p.failed ? " (failed)" : ""}`, fence(truncate(stripAnsi(p.planText ?? ""), share, "plan"), p.failed ? "text" : "diff"));
-    planBlocks.push(block);
-    budget -= block.length + 2;
-    remaining--;
+/** The same report for the job summary, with room for the full plans. */
+export function renderJobSummary(input: PrCommentInput): string {
+  return render({ ...input, maxLength: JOB_SUMMARY_LIMIT }, JOB_SUMMARY_LIMIT, "the run's `plans` artifact").slice(COMMENT_MARKER.length + 1);
+}
+
+function render(input: PrCommentInput, limit: number, fullTextAt: string): string {
+  const audit = auditOf(input);
+  const problems = failures(input);
+  const head: string[] = [COMMENT_MARKER, "## Chat platform review", ""];
+  const commit = input.commit && /^[0-9a-f]{7,64}$/i.test(input.commit) ? `commit \`${input.commit.slice(0, 12)}\`` : undefined;
+  const run = input.runUrl && /^https:\/\/[\w.-]+\/[\w./-]+$/.test(input.runUrl) ? `[workflow run](${input.runUrl})` : undefined;
+  const meta = [commit, run].filter(Boolean);
+  if (meta.length) head.push(`<sub>${meta.join(" · ")}</sub>`, "");
+  if (problems.length) {
+    head.push(`**❌ ${problems.length} problem(s); the check fails:**`, "", ...problems.slice(0, 20).map((p) => `- ${inline(p)}`));
+    if (problems.length > 20) head.push(`- … and ${problems.length - 20} more in ${fullTextAt}`);
+    head.push("");
   }
+  const planned = input.plans.filter((p) => p.planJson && !planFailure(p)).length;
+  const failedPlans = input.plans.filter((p) => planFailure(p)).length;
+  head.push(`**Guardrails:** ${auditStatus(audit)} · **Plans:** ${failedPlans ? `❌ ${failedPlans} failed, ` : ""}${planned} of ${input.plans.length} stacks planned`, "");
 
-  const body = [...head, ...planBlocks.flatMap((b) => [b, ""]), auditBlock, "### Review", "", review, footer].join("\n");
-  // The shares above are estimates; this guarantees the limit whatever the input.
-  return body.length <= limit ? body : `${body.slice(0, limit - 80)}\n\n_Comment truncated to GitHub's ${limit}-character limit._\n`;
+  head.push("### Terraform plan", "", "| Stack | Add | Change | Destroy | Replace | Forget | |", "|---|---:|---:|---:|---:|---:|---|");
+  const rows = input.plans.map(planRow);
+  const maxRows = Math.max(1, Math.floor((limit * 0.25) / 120));
+  head.push(...rows.slice(0, maxRows));
+  if (rows.length > maxRows) head.push(`| … | | | | | | ${rows.length - maxRows} more stacks in ${inline(fullTextAt)} |`);
+  head.push("");
+  for (const p of input.plans.slice(0, maxRows)) head.push(...warnings(p, fullTextAt));
+
+  const footer = "<sub>Updated in place on every push. Plans are speculative (`-lock=false`, read-only identity); deploys plan again and apply only what the environment's reviewers approved.</sub>\n";
+
+  // The sections share what the head and footer leave: small ones whole, the rest an equal share.
+  const sections: Section[] = [];
+  for (const p of input.plans.filter((x) => x.planText !== undefined)) {
+    const bad = planFailure(p) !== undefined;
+    sections.push({ title: `Plan output: <code>${html(p.stack)}</code>${bad ? " ❌" : ""}`, text: stripControl(p.planText ?? ""), kind: bad ? "text" : "diff", what: "plan" });
+  }
+  if (audit) sections.push({ heading: "### Guardrails audit", title: "Audit findings", text: stripControl(audit.text), kind: "text", what: "audit" });
+  sections.push({ heading: "### Review", text: input.review?.trim() ? sanitizeMarkdown(input.review.trim()) : "_No review was generated (`npm start` writes cdktf.out/review.md)._", kind: "markdown", what: "review" });
+
+  const fixed = head.join("\n").length + footer.length + 2;
+  let slack = 0;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const blocks = fitSections(sections, limit - fixed - slack, fullTextAt);
+    const body = [...head, ...blocks.flatMap((b) => [b, ""]), footer].join("\n");
+    if (body.length <= limit) return body;
+    slack += body.length - limit + 200;
+  }
+  // Unreachable with sane limits; still never exceed GitHub's.
+  return `${head.join("\n").slice(0, Math.max(0, limit - 200))}\n\n_Comment truncated: see ${inline(fullTextAt)}._\n`;
+}
+
+interface Section {
+  readonly heading?: string;
+  readonly title?: string;
+  readonly text: string;
+  readonly kind: "diff" | "text" | "markdown";
+  readonly what: string;
+}
+
+function fitSections(sections: readonly Section[], budget: number, fullTextAt: string): string[] {
+  const overhead = (s: Section) => (s.heading?.length ?? 0) + (s.title ? s.title.length + 60 : 0) + 40;
+  const order = sections.map((s, i) => ({ s, i })).sort((a, b) => a.s.text.length + overhead(a.s) - (b.s.text.length + overhead(b.s)));
+  const out: string[] = new Array(sections.length);
+  let left = Math.max(0, budget);
+  let count = order.length;
+  for (const { s, i } of order) {
+    const share = Math.floor(left / count) - overhead(s);
+    const text = s.kind === "markdown" ? truncateMarkdown(s.text, share, fullTextAt) : truncate(s.text, share, s.what, fullTextAt);
+    const body = s.kind === "markdown" ? text : fence(text, s.kind);
+    const block = [s.heading ? `${s.heading}\n\n` : "", s.title ? details(s.title, body) : body].join("");
+    out[i] = block;
+    left -= block.length + 2;
+    count--;
+  }
+  return out;
 }
 
 function planRow(p: PlanInput): string {
-  if (p.failed) return `| ${p.stack} | | | | | ❌ plan failed |`;
-  if (!p.planJson) return `| ${p.stack} | | | | | ⏭️ ${escapeCell(p.skipped ?? "not planned")} |`;
+  const stack = codeSpan(p.stack, true);
+  const failure = planFailure(p);
+  if (failure) return `| ${stack} | | | | | | ❌ ${inline(failure)} |`;
+  if (!p.planJson) return `| ${stack} | | | | | | ⏭️ ${inline(p.skipped ?? "not planned")} |`;
   const s = summarizePlan(p.planJson);
-  const none = s.add + s.change + s.destroy + s.replace === 0;
-  return `| ${p.stack} | ${s.add} | ${s.change} | ${s.destroy} | ${s.replace} | ${none ? "✅ no changes" : s.destructive.length ? "⚠️ destructive" : ""} |`;
+  const none = s.add + s.change + s.destroy + s.replace + s.forget + s.unknown.length === 0;
+  const note = none ? "✅ no changes" : s.destructive.length ? "⚠️ destructive" : s.unknown.length ? "⚠️ unrecognised actions" : "";
+  return `| ${stack} | ${s.add} | ${s.change} | ${s.destroy} | ${s.replace} | ${s.forget} | ${note} |`;
+}
+
+function warnings(p: PlanInput, fullTextAt: string): string[] {
+  if (!p.planJson || planFailure(p)) return [];
+  const s = summarizePlan(p.planJson);
+  const out: string[] = [];
+  const list = (addresses: readonly string[]) => {
+    const shown = addresses.slice(0, MAX_LISTED_ADDRESSES).map((a) => codeSpan(a)).join(", ");
+    return addresses.length > MAX_LISTED_ADDRESSES ? `${shown} and ${addresses.length - MAX_LISTED_ADDRESSES} more (see ${inline(fullTextAt)})` : shown;
+  };
+  if (s.destructive.length) out.push("> [!WARNING]", `> ${codeSpan(p.stack)} destroys or replaces ${s.destructive.length} resource(s): ${list(s.destructive)}`, "");
+  if (s.unknown.length) out.push("> [!WARNING]", `> ${codeSpan(p.stack)} has ${s.unknown.length} change(s) with actions this comment does not know: ${list(s.unknown)}`, "");
+  return out;
+}
+
+function auditOf(input: PrCommentInput): AuditInput | undefined {
+  return typeof input.audit === "string" ? { text: input.audit, exitCode: 0 } : input.audit;
 }
 
 function auditStatus(audit: AuditInput | undefined): string {
-  if (!audit) return "⏭️ not run";
-  if (audit.exitCode === undefined) return "see below";
+  if (!audit) return "❌ not run";
   if (audit.exitCode === 0) return "✅ no errors";
-  if (audit.exitCode === 1) return "❌ error findings (the check fails)";
-  return `⚠️ could not run (exit ${audit.exitCode})`;
+  if (audit.exitCode === 1) return "❌ error findings";
+  return `❌ crashed (exit code ${audit.exitCode ?? "unknown"})`;
 }
 
 function details(summary: string, content: string): string {
   return `<details><summary>${summary}</summary>\n\n${content}\n\n</details>`;
 }
 
-/** A code fence longer than any backtick run inside, so plan text cannot close it. */
-function fence(text: string, lang: string): string {
+// --- escaping -------------------------------------------------------------------------
+
+/**
+ * Removes what must never reach a comment or a log: ANSI escapes, C0/C1 control characters
+ * (but tab and newline), and the bidirectional overrides that make text read differently
+ * from what it is (https://trojansource.codes).
+ */
+export function stripControl(text: string): string {
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+      .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, "")
+      .replace(/\r\n?/g, "\n")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "")
+  );
+}
+
+/** `@name` notifies name: a zero-width space after the `@` keeps the text and drops the ping. */
+export function neutraliseMentions(text: string): string {
+  return text.replace(/@(?=[\w-])/g, "@\u200b");
+}
+
+/** Free text for one Markdown line (and a table cell: `|` is escaped too): every ASCII punctuation escaped, no HTML, no mentions. */
+export function inline(text: string): string {
+  const flat = stripControl(text).replace(/\s*\n\s*/g, " ");
+  const escaped = flat.replace(/[\\`*_{}[\]()#+!|~:=&<>@-]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+  return neutraliseMentions(escaped);
+}
+
+/**
+ * An identifier as a code span: fenced with one backtick more than the longest run inside,
+ * so it cannot close early; on one line; `|` escaped in a table (GFM splits cells first).
+ */
+export function codeSpan(text: string, inTable = false): string {
+  let s = stripControl(text).replace(/\n/g, " ");
+  if (s.length > MAX_IDENTIFIER) s = `${s.slice(0, MAX_IDENTIFIER)}…`;
+  if (inTable) s = s.replace(/\|/g, "\\|");
+  const ticks = "`".repeat(Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+  const pad = s.startsWith("`") || s.endsWith("`") || s === "" ? " " : "";
+  return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+
+/** Text for HTML context (`<summary>`): entities, no mentions. */
+export function html(text: string): string {
+  const s = stripControl(text).replace(/\n/g, " ").slice(0, MAX_IDENTIFIER);
+  return neutraliseMentions(s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+}
+
+/** A fenced code block longer than any backtick run inside, so the text cannot close it. */
+export function fence(text: string, lang: string): string {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
   const f = "`".repeat(longest + 1);
   return `${f}${lang}\n${text.replace(/\n+$/, "")}\n${f}`;
 }
 
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/**
+ * The review's Markdown without HTML or mentions outside its code fences, images and links
+ * disarmed, and every fence closed. Inside fences the text is left alone: nothing renders there.
+ */
+export function sanitizeMarkdown(markdown: string): string {
+  const lines = stripControl(markdown).split("\n");
+  let open: { char: string; length: number } | undefined;
+  const out: string[] = [];
+  for (const line of lines) {
+    const m = FENCE_LINE.exec(line);
+    if (open) {
+      if (m && m[1][0] === open.char && m[1].length >= open.length && m[2].trim() === "") open = undefined;
+      out.push(line);
+    } else if (m && !(m[1][0] === "`" && m[2].includes("`"))) {
+      open = { char: m[1][0], length: m[1].length };
+      out.push(line);
+    } else {
+      out.push(neutraliseMentions(line.replace(/&(?![a-z]+;|#\d+;)/gi, "&amp;").replace(/</g, "&lt;").replace(/!\[/g, "!\\[").replace(/\]\(/g, "]\\(")));
+    }
+  }
+  if (open) out.push(open.char.repeat(open.length));
+  return out.join("\n");
+}
+
 /** Keeps the head of `text` within `max` characters and says what was cut. */
-function truncate(text: string, max: number, what: string): string {
+function truncate(text: string, max: number, what: string, fullTextAt: string): string {
   if (text.length <= max) return text;
-  const note = `\n... ${what} truncated: ${max} of ${text.length} characters shown; the full text is in the workflow run's artifacts.`;
+  const note = `\n… ${what} truncated: ${Math.max(0, max)} of ${text.length} characters shown; the full text is in ${fullTextAt}.`;
   const keep = Math.max(0, max - note.length);
   const cut = text.lastIndexOf("\n", keep);
   return `${text.slice(0, cut > keep / 2 ? cut : keep)}${note}`;
 }
 
-function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, "");
+/** Cuts sanitized Markdown at a line, closes a fence left open, and says what was cut. */
+function truncateMarkdown(markdown: string, max: number, fullTextAt: string): string {
+  if (markdown.length <= max) return markdown;
+  const note = `\n\n_… review truncated: the full review is in ${fullTextAt}._`;
+  const keep = Math.max(0, max - note.length - 20);
+  const cut = markdown.lastIndexOf("\n", keep);
+  return `${sanitizeMarkdown(markdown.slice(0, cut > 0 ? cut : 0))}${note}`;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/**
+ * Text for an Actions log: no control characters, and no line that the runner would read as
+ * a workflow command (`::set-output`, `::add-mask`, ... or the old `##[...]` form).
+ * https://docs.github.com/actions/reference/workflows-and-actions/workflow-commands
+ */
+export function safeForLog(text: string): string {
+  return stripControl(text).replace(/^(\s*)(::|##\[)/gm, (_m, space: string, cmd: string) => `${space}${cmd[0]}\u200b${cmd.slice(1)}`);
 }
 
 // --- CLI ------------------------------------------------------------------------------
 
-export const USAGE = `Usage: pr-comment [--review FILE] [--audit FILE] [--audit-exit-code N] [--plans-dir DIR] [--out FILE]
+export const USAGE = `Usage: pr-comment [--review FILE] [--audit FILE] [--audit-exit-code N] [--stacks FILE]
+                  [--plans-dir DIR] [--out FILE] [--summary-out FILE]
+       pr-comment --log FILE
 
-Renders the pull-request review comment (markdown) from the review, the audit output
-and the per-stack plans in DIR (<stack>.plan.json, <stack>.plan.txt, <stack>.skipped,
-<stack>.failed). Writes to stdout unless --out is given. Reads GITHUB_SHA and the run URL
-from the GitHub Actions environment when present.
+Renders the pull-request review comment (markdown) from the review, the audit output and
+the per-stack results in DIR (<stack>.plan.json, .plan.txt, .skipped, .failed). --stacks
+lists the stacks that must have a result, one per line. Writes the comment to --out (else
+stdout) and the untruncated report to --summary-out. Exit 1 when anything failed (the
+comment says what), 2 on bad arguments. --log prints FILE safe for an Actions log.
 `;
 
-export function readInputs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { input: PrCommentInput; out?: string } {
+const FLAGS = ["--review", "--audit", "--audit-exit-code", "--stacks", "--plans-dir", "--out", "--summary-out", "--log"];
+
+export function readInputs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { input: PrCommentInput; out?: string; summaryOut?: string; log?: string } {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    if (!["--review", "--audit", "--audit-exit-code", "--plans-dir", "--out"].includes(flag)) throw new Error(`unknown argument ${flag}\n\n${USAGE}`);
+    if (!FLAGS.includes(flag)) throw new UsageError(`unknown argument ${JSON.stringify(flag)}\n\n${USAGE}`);
     const value = argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value\n\n${USAGE}`);
+    if (value === undefined) throw new UsageError(`${flag} needs a value\n\n${USAGE}`);
     args.set(flag, value);
   }
   const read = (file: string | undefined) => (file && fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
   const auditText = read(args.get("--audit"));
-  const exitCode = args.has("--audit-exit-code") ? Number(args.get("--audit-exit-code")) : undefined;
+  const rawExit = args.get("--audit-exit-code");
+  const exitCode = rawExit !== undefined && /^\d+$/.test(rawExit.trim()) ? Number(rawExit) : undefined;
   const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  const stacks = read(args.get("--stacks"))
+    ?.split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     input: {
       review: read(args.get("--review")),
-      audit: auditText !== undefined ? { text: auditText, exitCode } : exitCode !== undefined ? { text: "(no audit output)", exitCode } : undefined,
-      plans: readPlans(args.get("--plans-dir")),
+      audit: auditText !== undefined || rawExit !== undefined ? { text: auditText ?? "(no audit output)", exitCode } : undefined,
+      plans: readPlans(args.get("--plans-dir"), stacks),
       commit: env.PR_HEAD_SHA ?? env.GITHUB_SHA,
       runUrl,
     },
     out: args.get("--out"),
+    summaryOut: args.get("--summary-out"),
+    log: args.get("--log"),
   };
 }
 
-const PLAN_FILE = /\.(plan\.json|plan\.txt|skipped|failed)$/;
+export class UsageError extends Error {}
 
-function readPlans(dir: string | undefined): PlanInput[] {
-  if (!dir || !fs.existsSync(dir)) return [];
-  const stacks = [...new Set(fs.readdirSync(dir).filter((f) => PLAN_FILE.test(f)).map((f) => f.replace(PLAN_FILE, "")))].sort();
+const PLAN_FILE = /\.(plan\.json|plan\.txt|skipped|failed|fingerprint)$/;
+
+function readPlans(dir: string | undefined, expected: readonly string[] | undefined): PlanInput[] {
+  const found = dir && fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => PLAN_FILE.test(f)).map((f) => f.replace(PLAN_FILE, "")) : [];
+  const stacks = [...new Set([...(expected ?? []), ...found])].sort();
   return stacks.map((stack) => {
-    const file = (suffix: string) => path.join(dir, `${stack}${suffix}`);
-    const text = (suffix: string) => (fs.existsSync(file(suffix)) ? fs.readFileSync(file(suffix), "utf8") : undefined);
+    const file = (suffix: string) => path.join(dir ?? ".", `${stack}${suffix}`);
+    const text = (suffix: string) => (dir && fs.existsSync(file(suffix)) ? fs.readFileSync(file(suffix), "utf8") : undefined);
     const json = text(".plan.json");
+    let planJson: TerraformPlanJson | null | undefined;
+    let planJsonError: string | undefined;
+    if (json !== undefined) {
+      try {
+        planJson = JSON.parse(json) as TerraformPlanJson | null;
+        if (planJson !== null && (typeof planJson !== "object" || Array.isArray(planJson))) planJsonError = "not a JSON object";
+      } catch (e) {
+        // Not the parser's message: V8 quotes the text around the error.
+        const at = /position (\d+)/.exec((e as Error).message);
+        planJsonError = `truncated or invalid JSON${at ? ` at character ${at[1]} of ${json.length}` : ""}`;
+      }
+    }
+    const failed = text(".failed");
     return {
       stack,
-      planJson: json ? (JSON.parse(json) as TerraformPlanJson) : undefined,
+      ...(planJsonError ? { planJsonError } : { planJson }),
       planText: text(".plan.txt"),
       skipped: text(".skipped")?.trim(),
-      failed: fs.existsSync(file(".failed")),
+      failed: failed === undefined ? undefined : failed.trim() || true,
+      fingerprint: text(".fingerprint")?.trim(),
     };
   });
 }
 
-if (require.main === module) {
+function main(argv: readonly string[]): number {
+  const { input, out, summaryOut, log } = readInputs(argv);
+  if (log !== undefined) {
+    process.stdout.write(safeForLog(fs.existsSync(log) ? fs.readFileSync(log, "utf8") : `(no file ${log})\n`));
+    return 0;
+  }
+  const body = renderPrComment(input);
+  if (out) fs.writeFileSync(out, body);
+  else process.stdout.write(body);
+  if (summaryOut) fs.writeFileSync(summaryOut, renderJobSummary(input));
+  const problems = failures(input);
+  for (const p of problems) process.stderr.write(safeForLog(`pr-comment: ❌ ${p}\n`));
+  return problems.length ? 1 : 0;
+}
+
+// Not `require.main === module`: Node runs this file as an ES module when it strips the types.
+if (/pr-comment\.[jt]s$/.test(process.argv[1] ?? "")) {
   try {
-    const { input, out } = readInputs(process.argv.slice(2));
-    const body = renderPrComment(input);
-    if (out) fs.writeFileSync(out, body);
-    else process.stdout.write(body);
+    process.exitCode = main(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`pr-comment: ${(e as Error).message}\n`);
-    process.exit(2);
+    process.stderr.write(safeForLog(`pr-comment: ${(e as Error).message}\n`));
+    process.exitCode = 2;
   }
 }

@@ -1,43 +1,118 @@
 #!/usr/bin/env bash
-# Speculative `terraform plan` of every synthesized stack, for the PR comment.
+# Plans synthesized stacks and writes only redacted results. Runs in the jobs that hold an
+# Azure OIDC token (PR plan, deploy preview, deploy apply), always from a trusted checkout
+# (the base branch, or main), never from the pull request's files.
 #
-#   scripts/ci/plan-stacks.sh [OUT_DIR]        (run from the repository root after `npm start`)
+#   scripts/ci/plan-stacks.sh STACKS_DIR OUT_DIR
 #
-# Writes OUT_DIR/<stack>.plan.json (terraform show -json) and <stack>.plan.txt, or
-# <stack>.skipped (why no plan) / <stack>.failed (+ the error in .plan.txt). A failed plan
-# does not stop the others; the count goes to $GITHUB_OUTPUT as `failed` so the workflow
-# can fail after the comment is posted. Set SKIP_REASON to skip every stack.
+#   STACKS_DIR  synthesized stacks: STACKS_DIR/<stack>/cdk.tf.json (an artifact of the build job)
+#   OUT_DIR     per stack, one of:
+#                 <stack>.plan.json + .plan.txt + .fingerprint   redacted plan (redact-plan.ts)
+#                 <stack>.skipped                                why it was not planned
+#                 <stack>.failed (+ .plan.txt)                   which step failed (+ its output)
+#
+# Environment:
+#   TOOLS_DIR     trusted checkout holding scripts/ci/redact-plan.ts and .terraform.lock.hcl
+#                 (default: this script's repository)
+#   ONLY_STACK    plan just this stack
+#   SKIP_REASON   skip every stack with this reason (no credentials: fork PR, no variables)
+#   PLAN_LOCK     "true" to take the state lock (the deploy's apply job); default false: a
+#                 plan with a read-only identity cannot write a lock, and must not block a deploy
+#   KEEP_PLAN_DIR keep the binary plan as KEEP_PLAN_DIR/<stack>.tfplan for `terraform apply`
+#                 (it holds secrets: it never leaves the runner)
+#   NODE          node binary with TypeScript type stripping (22.18+; default: node)
+#
+# The raw `terraform show -json` output and the binary plan live in a private temp directory
+# that is removed on exit. Nothing printed to the log comes from Terraform unfiltered: output
+# is redacted, stripped of control characters and printed between ::stop-commands:: markers,
+# so a resource name cannot issue workflow commands. Exit 1 when any stack failed.
 set -uo pipefail
 
-out=${1:-plans}
+stacks_dir=${1:?usage: plan-stacks.sh STACKS_DIR OUT_DIR}
+out=${2:?usage: plan-stacks.sh STACKS_DIR OUT_DIR}
+tools=${TOOLS_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+node=${NODE:-node}
+lock=${PLAN_LOCK:-false}
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d)
+chmod 700 "$work"
+trap 'rm -rf "$work"' EXIT
 failed=0
+planned=0
 
-for dir in cdktf.out/stacks/*/; do
+# Text from Terraform or the pull request, made safe for the log: no control characters, no
+# line the runner reads as a workflow command, and commands off while it prints.
+print_untrusted() {
+  local token
+  token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  echo "::stop-commands::$token"
+  LC_ALL=C tr -d '\000-\010\013-\037\177' | sed -E 's/^([[:space:]]*)(::|##\[)/\1[\2]/'
+  echo "::$token::"
+}
+
+fail() { # stack step message [output file]
+  printf '%s: %s\n' "$2" "$3" > "$out/$1.failed"
+  if [ -n "${4:-}" ] && [ -f "$4" ]; then LC_ALL=C tr -d '\000-\010\013-\037\177' < "$4" > "$out/$1.plan.txt"; fi
+  echo "::error::stack $1: $2 failed"
+  if [ -n "${4:-}" ] && [ -f "$4" ]; then tail -n 60 "$4" | print_untrusted; fi
+  failed=$((failed + 1))
+}
+
+for dir in "$stacks_dir"/*/; do
+  [ -f "$dir/cdk.tf.json" ] || continue
   stack=$(basename "$dir")
+  # Stack names come from the pull request; only plain names reach file names and the log.
+  if ! [[ $stack =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ ]]; then
+    echo "::error::a stack directory name is not a plain name (letters, digits, . _ -); refusing to plan it"
+    failed=$((failed + 1))
+    continue
+  fi
+  if [ -n "${ONLY_STACK:-}" ] && [ "$stack" != "$ONLY_STACK" ]; then continue; fi
   if [ -n "${SKIP_REASON:-}" ]; then
     printf '%s\n' "$SKIP_REASON" > "$out/$stack.skipped"
     continue
   fi
-  # A plan against local (empty) state would show every resource as new: noise, not review.
-  if ! jq -e '.terraform.backend.azurerm' "$dir/cdk.tf.json" > /dev/null; then
-    printf 'local state: add remoteState for %s in config/environments.json to plan it here\n' "$stack" > "$out/$stack.skipped"
+  # A plan against local (empty) state shows every resource as new: noise, not review; and a
+  # deploy with runner-local state would forget everything it created.
+  if ! jq -e '.terraform.backend.azurerm' "$dir/cdk.tf.json" > /dev/null 2>&1; then
+    printf 'local state: add remoteState for %s in config/environments.json to plan and deploy it from CI\n' "$stack" > "$out/$stack.skipped"
+    echo "::notice::stack $stack skipped: local state (add remoteState in config/environments.json to plan and deploy it from CI)"
     continue
   fi
-  echo "::group::terraform plan $stack"
-  # -lock=false: a PR plan only reads; it must not block a deploy holding the state lock.
-  if terraform -chdir="$dir" init -input=false -no-color > "$out/$stack.log" 2>&1 &&
-    terraform -chdir="$dir" plan -input=false -lock=false -no-color -out=tfplan >> "$out/$stack.log" 2>&1; then
-    terraform -chdir="$dir" show -json tfplan > "$out/$stack.plan.json"
-    terraform -chdir="$dir" show -no-color tfplan > "$out/$stack.plan.txt"
-  else
-    cp "$out/$stack.log" "$out/$stack.plan.txt"
-    touch "$out/$stack.failed"
-    failed=$((failed + 1))
+  # Provider checksums come from the trusted checkout: a pull request that adds a provider
+  # (or changes a version) fails `init` here instead of running a new binary with our token.
+  if [ ! -f "$tools/.terraform.lock.hcl" ]; then
+    fail "$stack" init "no .terraform.lock.hcl in the trusted checkout: run scripts/ci/lock-providers.sh and commit it"
+    continue
   fi
-  tail -n 40 "$out/$stack.log"
+  cp "$tools/.terraform.lock.hcl" "$dir/.terraform.lock.hcl"
+  tfplan="$work/$stack.tfplan"
+  log="$work/$stack.log"
+
+  echo "::group::terraform plan $stack"
+  if ! terraform -chdir="$dir" init -input=false -no-color -lockfile=readonly > "$log" 2>&1; then
+    fail "$stack" init "terraform init exited non-zero (provider not in the lock file, or the state backend is unreachable)" "$log"
+  elif ! terraform -chdir="$dir" plan -input=false -no-color -lock="$lock" -out="$tfplan" >> "$log" 2>&1; then
+    fail "$stack" plan "terraform plan exited non-zero" "$log"
+  elif ! terraform -chdir="$dir" show -json "$tfplan" > "$work/$stack.raw.json" 2>> "$log"; then
+    fail "$stack" show "terraform show -json exited non-zero" "$log"
+  elif ! terraform -chdir="$dir" show -no-color "$tfplan" > "$work/$stack.raw.txt" 2>> "$log"; then
+    fail "$stack" show "terraform show exited non-zero" "$log"
+  elif ! "$node" "$tools/scripts/ci/redact-plan.ts" --plan "$work/$stack.raw.json" --text "$work/$stack.raw.txt" \
+    --out "$out/$stack.plan.json" --text-out "$out/$stack.plan.txt" > "$work/$stack.fingerprint" 2> "$work/$stack.redact.log"; then
+    rm -f "$out/$stack.plan.json" "$out/$stack.plan.txt"
+    fail "$stack" redact "the plan JSON could not be read and redacted (truncated?)" "$work/$stack.redact.log"
+  else
+    mv "$work/$stack.fingerprint" "$out/$stack.fingerprint"
+    if [ -n "${KEEP_PLAN_DIR:-}" ]; then mkdir -p "$KEEP_PLAN_DIR" && cp "$tfplan" "$KEEP_PLAN_DIR/$stack.tfplan"; fi
+    print_untrusted < "$out/$stack.plan.txt"
+    planned=$((planned + 1))
+  fi
+  rm -f "$work/$stack".*
   echo "::endgroup::"
 done
 
 if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "failed=$failed" >> "$GITHUB_OUTPUT"; fi
-echo "plans: $failed failed"
+echo "plans: $planned planned, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+/**
+ * redact-plan: the only way a Terraform plan leaves the runner.
+ *
+ *   terraform show -json tfplan > "$RUNNER_TEMP/raw.json"
+ *   terraform show -no-color tfplan > "$RUNNER_TEMP/raw.txt"
+ *   node scripts/ci/redact-plan.ts --plan "$RUNNER_TEMP/raw.json" --text "$RUNNER_TEMP/raw.txt" \
+ *        --out plans/prod.plan.json --text-out plans/prod.plan.txt
+ *
+ * Prints the plan's fingerprint (sha256 of the redacted changes) on stdout; exits 1 when the
+ * plan JSON is missing, truncated or not a plan, so a failed `terraform show` cannot pass as
+ * "no changes".
+ *
+ * What it keeps is an allowlist, not a denylist: the resource and output changes (addresses,
+ * actions, before/after values) and the plan's status flags. Everything else in
+ * `terraform show -json` (prior_state, planned_values, variables, configuration,
+ * relevant_attributes, checks) is dropped: those hold the same values again, and the
+ * configuration's literals are not marked sensitive at all.
+ * Values are redacted by the plan's own markers, `before_sensitive` / `after_sensitive`
+ * (https://developer.hashicorp.com/terraform/internals/json-format#change-representation):
+ * `true` at a path means the value there is sensitive. A change without markers is redacted
+ * whole. Every sensitive string (6+ characters) is then also scrubbed from the rest of the
+ * output and from the human-readable plan text, in case it was copied into a non-sensitive
+ * attribute or printed by a provider.
+ *
+ * Runs in the privileged plan and deploy jobs, which must not run npm: dependency-free, one
+ * file, erasable TypeScript only, so Node 22.18+ runs it directly (type stripping).
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+
+/** What a redacted value is replaced with; the same words `terraform show` prints. */
+export const SENSITIVE = "(sensitive value)";
+/** Shorter sensitive strings are redacted where marked, but not searched for elsewhere. */
+const MIN_SCRUB_LENGTH = 6;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+/** The redacted plan: changes and flags only. */
+export interface RedactedPlan {
+  readonly format_version?: string;
+  readonly terraform_version?: string;
+  readonly errored?: boolean;
+  readonly applyable?: boolean;
+  readonly complete?: boolean;
+  readonly resource_changes: readonly RedactedResourceChange[];
+  readonly resource_drift: readonly RedactedResourceChange[];
+  readonly output_changes: { readonly [name: string]: Json };
+}
+
+/** A resource change: its identifying fields and `change` (actions, redacted before/after). */
+export interface RedactedResourceChange {
+  readonly address: string;
+  readonly change: { readonly actions: string[]; readonly before: Json; readonly after: Json };
+}
+
+export interface RedactionResult {
+  readonly plan: RedactedPlan;
+  /** The sensitive strings found, to scrub from other text (never printed). */
+  readonly secrets: readonly string[];
+}
+
+/** The fields of a resource change that identify it; copied as they are. */
+const RESOURCE_FIELDS = ["address", "previous_address", "module_address", "mode", "type", "name", "index", "provider_name", "deposed", "action_reason"];
+/** The fields of a change that carry no values; copied as they are. */
+const CHANGE_FIELDS = ["actions", "after_unknown", "before_sensitive", "after_sensitive", "replace_paths", "importing", "generated_config"];
+
+/** Thrown for input that is not a complete plan; the message says what was wrong. */
+export class PlanJsonError extends Error {}
+
+/** Parses `terraform show -json` output; a truncated or empty file is an error, not an empty plan. */
+export function parsePlan(text: string): JsonObject {
+  if (!text.trim()) throw new PlanJsonError("the plan JSON is empty (did `terraform show -json` fail?)");
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text) as Json;
+  } catch (e) {
+    // Not the parser's message: V8 quotes the text around the error, which may be a secret.
+    const at = /position (\d+)/.exec((e as Error).message);
+    throw new PlanJsonError(`the plan JSON is truncated or invalid${at ? ` at character ${at[1]} of ${text.length}` : ""}`);
+  }
+  if (!isObject(parsed) || typeof parsed.format_version !== "string") {
+    throw new PlanJsonError("the file is not `terraform show -json` output of a plan: no format_version");
+  }
+  return parsed;
+}
+
+/** Keeps the changes of a plan, with every sensitive value replaced by SENSITIVE. */
+export function redactPlan(raw: JsonObject): RedactionResult {
+  const secrets = new Set<string>();
+  const collect = (value: Json): void => {
+    if (typeof value === "string" && value.length >= MIN_SCRUB_LENGTH) secrets.add(value);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (isObject(value)) Object.values(value).forEach(collect);
+  };
+
+  const resourceChanges = (list: Json | undefined): RedactedResourceChange[] =>
+    (Array.isArray(list) ? list : []).filter(isObject).map((rc) => {
+      const change = isObject(rc.change) ? rc.change : {};
+      const out: JsonObject = pick(rc, RESOURCE_FIELDS);
+      const redacted: JsonObject = pick(change, CHANGE_FIELDS);
+      if (!Array.isArray(redacted.actions)) redacted.actions = [];
+      redacted.before = redactValue(change.before ?? null, change.before_sensitive, collect);
+      redacted.after = redactValue(change.after ?? null, change.after_sensitive, collect);
+      out.change = redacted;
+      return out as unknown as RedactedResourceChange;
+    });
+
+  const outputs: JsonObject = {};
+  if (isObject(raw.output_changes)) {
+    for (const [name, oc] of Object.entries(raw.output_changes)) {
+      if (!isObject(oc)) continue;
+      const redacted: JsonObject = pick(oc, CHANGE_FIELDS);
+      redacted.before = redactValue(oc.before ?? null, oc.before_sensitive, collect);
+      redacted.after = redactValue(oc.after ?? null, oc.after_sensitive, collect);
+      outputs[name] = redacted;
+    }
+  }
+
+  // Sensitive values the changes do not show still exist in the raw plan (prior state,
+  // planned values, sensitive variables): collect them too, so they are scrubbed wherever
+  // they were copied.
+  collectSensitiveState(raw.prior_state, collect);
+  collectSensitiveState(raw.planned_values, collect);
+  collectSensitiveVariables(raw, collect);
+
+  const plan: RedactedPlan = {
+    ...(pick(raw, ["format_version", "terraform_version", "errored", "applyable", "complete"]) as object),
+    resource_changes: resourceChanges(raw.resource_changes),
+    resource_drift: resourceChanges(raw.resource_drift),
+    output_changes: outputs,
+  };
+  const list = [...secrets].sort((a, b) => b.length - a.length);
+  return { plan: scrubJson(plan as unknown as Json, list) as unknown as RedactedPlan, secrets: list };
+}
+
+/**
+ * Replaces the parts of `value` that `marker` flags as sensitive. The marker mirrors the
+ * value's shape: `true` for a sensitive leaf or subtree, objects and arrays for the parts
+ * below. A missing marker means the plan does not say: the whole value is redacted.
+ */
+export function redactValue(value: Json, marker: Json | undefined, collect: (secret: Json) => void): Json {
+  if (value === null) return null;
+  if (marker === undefined) {
+    collect(value);
+    return SENSITIVE;
+  }
+  if (marker === true) {
+    collect(value);
+    return SENSITIVE;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => redactValue(v, Array.isArray(marker) ? (marker[i] ?? false) : false, collect));
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, isObject(marker) ? (marker[k] ?? false) : false, collect);
+    return out;
+  }
+  return value;
+}
+
+/** Removes every occurrence of the given secrets from text. */
+export function scrubText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(SENSITIVE);
+  return out;
+}
+
+/** sha256 of the redacted changes in a canonical form: equal plans, equal fingerprints. */
+export function planFingerprint(plan: RedactedPlan): string {
+  const material = { resource_changes: plan.resource_changes, output_changes: plan.output_changes, errored: plan.errored ?? false };
+  return createHash("sha256").update(canonicalJson(material as unknown as Json)).digest("hex");
+}
+
+/** JSON with object keys sorted at every level. */
+export function canonicalJson(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function collectSensitiveState(state: Json | undefined, collect: (secret: Json) => void): void {
+  if (!isObject(state)) return;
+  const module = isObject(state.values) ? state.values : state;
+  if (isObject(module.outputs)) {
+    for (const o of Object.values(module.outputs)) if (isObject(o) && o.sensitive === true) collect(o.value ?? null);
+  }
+  const walk = (m: Json | undefined): void => {
+    if (!isObject(m)) return;
+    for (const r of Array.isArray(m.resources) ? m.resources : []) {
+      if (isObject(r)) redactValue(r.values ?? null, r.sensitive_values ?? undefined, collect);
+    }
+    for (const child of Array.isArray(m.child_modules) ? m.child_modules : []) walk(child);
+  };
+  walk(module.root_module);
+}
+
+function collectSensitiveVariables(raw: JsonObject, collect: (secret: Json) => void): void {
+  const declared = isObject(raw.configuration) && isObject(raw.configuration.root_module) ? raw.configuration.root_module.variables : undefined;
+  if (!isObject(raw.variables) || !isObject(declared)) return;
+  for (const [name, v] of Object.entries(raw.variables)) {
+    const decl = declared[name];
+    if (isObject(decl) && decl.sensitive === true && isObject(v)) collect(v.value ?? null);
+  }
+}
+
+function scrubJson(value: Json, secrets: readonly string[]): Json {
+  if (typeof value === "string") return scrubText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => scrubJson(v, secrets));
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) out[scrubText(k, secrets)] = scrubJson(v, secrets);
+    return out;
+  }
+  return value;
+}
+
+function pick(source: JsonObject, keys: readonly string[]): JsonObject {
+  const out: JsonObject = {};
+  for (const k of keys) if (source[k] !== undefined) out[k] = source[k];
+  return out;
+}
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// --- CLI ------------------------------------------------------------------------------
+
+export const USAGE = `Usage: redact-plan --plan RAW.json --out REDACTED.json [--text RAW.txt --text-out REDACTED.txt]
+
+Writes the plan's changes with every sensitive value redacted, and optionally the human plan
+text with every sensitive string scrubbed. Prints the fingerprint of the redacted changes.
+Exit 1: the plan JSON is empty, truncated or not a plan. Exit 64: bad arguments.
+`;
+
+export function runCli(argv: readonly string[]): { code: number; stdout: string; stderr: string } {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!["--plan", "--out", "--text", "--text-out"].includes(argv[i]) || argv[i + 1] === undefined) {
+      return { code: 64, stdout: "", stderr: `redact-plan: bad argument ${JSON.stringify(argv[i])}\n\n${USAGE}` };
+    }
+    args.set(argv[i], argv[i + 1]);
+  }
+  const planFile = args.get("--plan");
+  const out = args.get("--out");
+  if (!planFile || !out || args.has("--text") !== args.has("--text-out")) return { code: 64, stdout: "", stderr: `redact-plan: --plan and --out are required; --text and --text-out go together\n\n${USAGE}` };
+  try {
+    const { plan, secrets } = redactPlan(parsePlan(fs.existsSync(planFile) ? fs.readFileSync(planFile, "utf8") : ""));
+    fs.writeFileSync(out, `${JSON.stringify(plan, null, 1)}\n`);
+    const text = args.get("--text");
+    const textOut = args.get("--text-out");
+    if (text && textOut) fs.writeFileSync(textOut, scrubText(fs.existsSync(text) ? fs.readFileSync(text, "utf8") : "", secrets));
+    return { code: 0, stdout: `${planFingerprint(plan)}\n`, stderr: "" };
+  } catch (e) {
+    if (e instanceof PlanJsonError) return { code: 1, stdout: "", stderr: `redact-plan: ${e.message}\n` };
+    throw e;
+  }
+}
+
+// Not `require.main === module`: Node runs this file as an ES module when it strips the types.
+if (/redact-plan\.[jt]s$/.test(process.argv[1] ?? "")) {
+  const { code, stdout, stderr } = runCli(process.argv.slice(2));
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  process.exitCode = code;
+}
