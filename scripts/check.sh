@@ -5,4 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The CI tools that run without npm (Node strips their types) must use erasable syntax only.
+npx tsc --noEmit --strict --erasableSyntaxOnly --target es2022 --module nodenext --moduleResolution nodenext \
+  --types node --skipLibCheck scripts/ci/redact-plan.ts scripts/pr-comment.ts && echo "check: CI tools are erasable TypeScript"
+# Shell scripts parse.
+for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh parse"
+
 echo "check: all passed"
