@@ -125,17 +125,18 @@ esac
     writeFileSync(join(bin, "node-strip-types"), `#!/usr/bin/env bash\nscript=$1; shift\nexec "${process.execPath}" "\${script%.ts}.js" "$@"\n`);
     for (const f of ["terraform", "node-strip-types"]) chmodSync(join(bin, f), 0o755);
     const backend = { terraform: { backend: { azurerm: { key: "x" } } } };
-    for (const [stack, json] of [["prod", backend], ["broken", backend], ["dev", { terraform: {} }]] as const) {
+    for (const [stack, json] of [["prod", backend], ["broken", backend], ["stage", backend], ["dev", { terraform: {} }]] as const) {
       mkdirSync(join(dir, "stacks", stack), { recursive: true });
       writeFileSync(join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(json));
     }
 
     const run = spawnSync("bash", [join(ROOT, "scripts", "ci", "plan-stacks.sh"), join(dir, "stacks"), join(dir, "plans")], {
       encoding: "utf8",
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TOOLS_DIR: tools, NODE: join(bin, "node-strip-types"), GITHUB_OUTPUT: join(dir, "out.txt") },
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TOOLS_DIR: tools, NODE: join(bin, "node-strip-types"), GITHUB_OUTPUT: join(dir, "out.txt"), PLAN_STACKS: "prod broken dev" },
     });
     const log = `${run.stdout}${run.stderr}`;
-    expect(readdirSync(join(dir, "plans")).sort()).toEqual(["broken.failed", "broken.plan.txt", "dev.skipped", "prod.fingerprint", "prod.plan.json", "prod.plan.txt"]);
+    expect(readdirSync(join(dir, "plans")).sort()).toEqual(["broken.failed", "broken.plan.txt", "dev.skipped", "prod.fingerprint", "prod.plan.json", "prod.plan.txt", "stage.skipped"]);
+    expect(readFileSync(join(dir, "plans", "stage.skipped"), "utf8")).toMatch(/^not planned in pull requests: not in the PR_PLAN_STACKS variable/);
     expect(run.status).toBe(1);
     expect(readFileSync(join(dir, "plans", "broken.failed"), "utf8")).toMatch(/^redact: /);
     expect(readFileSync(join(dir, "plans", "broken.plan.txt"), "utf8")).toMatch(/truncated or invalid at character \d+ of 300/);

@@ -15,6 +15,9 @@
 #   TOOLS_DIR     trusted checkout holding scripts/ci/redact-plan.ts and .terraform.lock.hcl
 #                 (default: this script's repository)
 #   ONLY_STACK    plan just this stack
+#   PLAN_STACKS   space-separated stacks that may be planned; the others are skipped with a
+#                 reason (pr.yml: the PR_PLAN_STACKS variable, to keep PRs away from a
+#                 stack's state; empty = all)
 #   SKIP_REASON   skip every stack with this reason (no credentials: fork PR, no variables)
 #   PLAN_LOCK     "true" to take the state lock (the deploy's apply job); default false: a
 #                 plan with a read-only identity cannot write a lock, and must not block a deploy
@@ -69,6 +72,10 @@ for dir in "$stacks_dir"/*/; do
     continue
   fi
   if [ -n "${ONLY_STACK:-}" ] && [ "$stack" != "$ONLY_STACK" ]; then continue; fi
+  if [ -n "${PLAN_STACKS:-}" ] && [[ " $PLAN_STACKS " != *" $stack "* ]]; then
+    printf 'not planned in pull requests: not in the PR_PLAN_STACKS variable (%s)\n' "$PLAN_STACKS" > "$out/$stack.skipped"
+    continue
+  fi
   if [ -n "${SKIP_REASON:-}" ]; then
     printf '%s\n' "$SKIP_REASON" > "$out/$stack.skipped"
     continue
