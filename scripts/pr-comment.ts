@@ -30,8 +30,8 @@ import * as path from "node:path";
 export const COMMENT_MARKER = "<!-- chat-platform-review -->";
 /** GitHub rejects issue comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
-/** A job summary may hold 1 MiB per step; stay well under it. */
-export const JOB_SUMMARY_LIMIT = 1_000_000;
+/** A job summary may hold 1 MiB per step: 300,000 characters stay under it even at 3 bytes each. */
+export const JOB_SUMMARY_LIMIT = 300_000;
 /** Destroyed or replaced addresses listed by name in the comment, per stack. */
 const MAX_LISTED_ADDRESSES = 25;
 /** An identifier longer than this is cut in the comment (a for_each key can be anything). */
@@ -433,11 +433,15 @@ export function readInputs(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 export class UsageError extends Error {}
 
 const PLAN_FILE = /\.(plan\.json|plan\.txt|skipped|failed|fingerprint)$/;
+/** The stack names scripts/ci/plan-stacks.sh accepts. */
+const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function readPlans(dir: string | undefined, expected: readonly string[] | undefined): PlanInput[] {
   const found = dir && fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => PLAN_FILE.test(f)).map((f) => f.replace(PLAN_FILE, "")) : [];
   const stacks = [...new Set([...(expected ?? []), ...found])].sort();
-  return stacks.map((stack) => {
+  return stacks.map((stack): PlanInput => {
+    // The list comes from the pull request's build: a name that is not plain never becomes a path.
+    if (!PLAIN_NAME.test(stack)) return { stack, failed: "not a plain stack name (letters, digits, . _ -); not read" };
     const file = (suffix: string) => path.join(dir ?? ".", `${stack}${suffix}`);
     const text = (suffix: string) => (dir && fs.existsSync(file(suffix)) ? fs.readFileSync(file(suffix), "utf8") : undefined);
     const json = text(".plan.json");

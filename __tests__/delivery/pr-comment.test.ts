@@ -166,9 +166,10 @@ describe("the CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "plans-"));
     writeFileSync(join(dir, "cut.plan.json"), '{"format_version":"1.2","resource_changes":[{"addr');
     writeFileSync(join(dir, "nul.plan.json"), "null");
-    writeFileSync(join(dir, "stacks.txt"), "cut\nnul\nlost\n");
+    writeFileSync(join(dir, "stacks.txt"), "cut\nnul\nlost\n../../etc/x\n");
     const { input } = readInputs(["--plans-dir", dir, "--stacks", join(dir, "stacks.txt")]);
     expect(failures({ ...input, review, audit }).sort()).toEqual([
+      "../../etc/x: not a plain stack name (letters, digits, . _ -); not read",
       "cut: plan JSON unreadable: truncated or invalid JSON at character 50 of 50",
       "lost: no plan result (the plan job did not finish this stack)",
       "nul: plan JSON is null",

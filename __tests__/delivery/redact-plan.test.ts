@@ -111,6 +111,7 @@ chdir=\${1#-chdir=}; shift
 case "$1 $2" in
   "show -json") if [ "$(basename "$chdir")" = broken ]; then head -c 300 "${dir}/sample.json"; else cat "${dir}/sample.json"; fi ;;
   "show -no-color") printf '  ~ primary_key = (sensitive value)\\n  # leaked: ${KEY}\\n::error::injected\\n' ;;
+  "init -input=false") ls -A "$chdir" > "${dir}/init-$(basename "$chdir").ls"; echo "terraform init: ok (${KEY})" ;;
   *) echo "terraform $1: ok (${KEY})" ;;
 esac
 `,
@@ -129,6 +130,8 @@ esac
       mkdirSync(join(dir, "stacks", stack), { recursive: true });
       writeFileSync(join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(json));
     }
+    // Anything else in the artifact stays behind: Terraform sees cdk.tf.json and the trusted lock file.
+    writeFileSync(join(dir, "stacks", "prod", "extra.tf.json"), "{}");
 
     const run = spawnSync("bash", [join(ROOT, "scripts", "ci", "plan-stacks.sh"), join(dir, "stacks"), join(dir, "plans")], {
       encoding: "utf8",
@@ -138,6 +141,7 @@ esac
     expect(readdirSync(join(dir, "plans")).sort()).toEqual(["broken.failed", "broken.plan.txt", "dev.skipped", "prod.fingerprint", "prod.plan.json", "prod.plan.txt", "stage.skipped"]);
     expect(readFileSync(join(dir, "plans", "stage.skipped"), "utf8")).toMatch(/^not planned in pull requests: not in the PR_PLAN_STACKS variable/);
     expect(run.status).toBe(1);
+    expect(readFileSync(join(dir, "init-prod.ls"), "utf8")).toBe(".terraform.lock.hcl\ncdk.tf.json\n");
     expect(readFileSync(join(dir, "plans", "broken.failed"), "utf8")).toMatch(/^redact: /);
     expect(readFileSync(join(dir, "plans", "broken.plan.txt"), "utf8")).toMatch(/truncated or invalid at character \d+ of 300/);
     expect(readFileSync(join(dir, "plans", "prod.plan.txt"), "utf8")).toContain(`# leaked: ${SENSITIVE}`);

@@ -129,7 +129,7 @@ describe(".github/workflows", () => {
       expect(apply).toContain("needs: plan");
       expect(apply).toContain("cancel-in-progress: false");
       expect(apply.indexOf('[ "$actual" != "$APPROVED_FINGERPRINT" ]')).toBeLessThan(apply.indexOf("apply -input=false"));
-      expect(apply).toContain('apply -input=false "$RUNNER_TEMP/tfplan/$STACK.tfplan"');
+      expect(apply).toContain('terraform -chdir="$RUNNER_TEMP/tfplan/$STACK" apply -input=false tfplan');
       expect(text("deploy-stack.yml")).not.toContain("upload-artifact");
     });
   });

@@ -21,8 +21,9 @@
 #   SKIP_REASON   skip every stack with this reason (no credentials: fork PR, no variables)
 #   PLAN_LOCK     "true" to take the state lock (the deploy's apply job); default false: a
 #                 plan with a read-only identity cannot write a lock, and must not block a deploy
-#   KEEP_PLAN_DIR keep the binary plan as KEEP_PLAN_DIR/<stack>.tfplan for `terraform apply`
-#                 (it holds secrets: it never leaves the runner)
+#   KEEP_PLAN_DIR keep the initialized working directory with the binary plan as
+#                 KEEP_PLAN_DIR/<stack>/tfplan, for `terraform -chdir=... apply tfplan`
+#                 (the plan holds secrets: it never leaves the runner)
 #   NODE          node binary with TypeScript type stripping (22.18+; default: node)
 #
 # The raw `terraform show -json` output and the binary plan live in a private temp directory
@@ -93,18 +94,23 @@ for dir in "$stacks_dir"/*/; do
     fail "$stack" init "no .terraform.lock.hcl in the trusted checkout: run scripts/ci/lock-providers.sh and commit it"
     continue
   fi
-  cp "$tools/.terraform.lock.hcl" "$dir/.terraform.lock.hcl"
-  tfplan="$work/$stack.tfplan"
+  # Terraform runs in a fresh directory holding only cdk.tf.json and the trusted lock file:
+  # whatever else the artifact carries (.tf files, a .terraform/ with binaries) is left behind.
+  run="${KEEP_PLAN_DIR:-$work}/$stack"
+  rm -rf "$run" && mkdir -p "$run"
+  cp "$dir/cdk.tf.json" "$run/cdk.tf.json"
+  cp "$tools/.terraform.lock.hcl" "$run/.terraform.lock.hcl"
+  tfplan="$run/tfplan"
   log="$work/$stack.log"
 
   echo "::group::terraform plan $stack"
-  if ! terraform -chdir="$dir" init -input=false -no-color -lockfile=readonly > "$log" 2>&1; then
+  if ! terraform -chdir="$run" init -input=false -no-color -lockfile=readonly > "$log" 2>&1; then
     fail "$stack" init "terraform init exited non-zero (provider not in the lock file, or the state backend is unreachable)" "$log"
-  elif ! terraform -chdir="$dir" plan -input=false -no-color -lock="$lock" -out="$tfplan" >> "$log" 2>&1; then
+  elif ! terraform -chdir="$run" plan -input=false -no-color -lock="$lock" -out="$tfplan" >> "$log" 2>&1; then
     fail "$stack" plan "terraform plan exited non-zero" "$log"
-  elif ! terraform -chdir="$dir" show -json "$tfplan" > "$work/$stack.raw.json" 2>> "$log"; then
+  elif ! terraform -chdir="$run" show -json "$tfplan" > "$work/$stack.raw.json" 2>> "$log"; then
     fail "$stack" show "terraform show -json exited non-zero" "$log"
-  elif ! terraform -chdir="$dir" show -no-color "$tfplan" > "$work/$stack.raw.txt" 2>> "$log"; then
+  elif ! terraform -chdir="$run" show -no-color "$tfplan" > "$work/$stack.raw.txt" 2>> "$log"; then
     fail "$stack" show "terraform show exited non-zero" "$log"
   elif ! "$node" "$tools/scripts/ci/redact-plan.ts" --plan "$work/$stack.raw.json" --text "$work/$stack.raw.txt" \
     --out "$out/$stack.plan.json" --text-out "$out/$stack.plan.txt" > "$work/$stack.fingerprint" 2> "$work/$stack.redact.log"; then
@@ -112,11 +118,11 @@ for dir in "$stacks_dir"/*/; do
     fail "$stack" redact "the plan JSON could not be read and redacted (truncated?)" "$work/$stack.redact.log"
   else
     mv "$work/$stack.fingerprint" "$out/$stack.fingerprint"
-    if [ -n "${KEEP_PLAN_DIR:-}" ]; then mkdir -p "$KEEP_PLAN_DIR" && cp "$tfplan" "$KEEP_PLAN_DIR/$stack.tfplan"; fi
     print_untrusted < "$out/$stack.plan.txt"
     planned=$((planned + 1))
   fi
   rm -f "$work/$stack".*
+  if [ -z "${KEEP_PLAN_DIR:-}" ]; then rm -rf "$run"; fi
   echo "::endgroup::"
 done
 
