@@ -158,7 +158,7 @@ export function renderPrComment(input: PrCommentInput): string {
 
 /** The same report for the job summary, with room for the full plans. */
 export function renderJobSummary(input: PrCommentInput): string {
-  return render({ ...input, maxLength: JOB_SUMMARY_LIMIT }, JOB_SUMMARY_LIMIT, "the run's `plans` artifact").slice(COMMENT_MARKER.length + 1);
+  return render({ ...input, maxLength: JOB_SUMMARY_LIMIT }, JOB_SUMMARY_LIMIT, "the run's plans artifact").slice(COMMENT_MARKER.length + 1);
 }
 
 function render(input: PrCommentInput, limit: number, fullTextAt: string): string {

@@ -38,7 +38,8 @@ function samplePlan(): Record<string, unknown> {
           after_unknown: {},
         },
       },
-      { address: "azurerm_key_vault_secret.k", change: { actions: ["create"], before: null, after: { name: "openai-key", value: VAULT }, after_sensitive: { value: true } } },
+      // An import: Terraform's generated configuration holds the imported value in clear.
+      { address: "azurerm_key_vault_secret.k", change: { actions: ["create"], before: null, after: { name: "openai-key", value: VAULT }, after_sensitive: { value: true }, generated_config: `value = "${VAULT}"` } },
       { address: "azurerm_thing.unmarked", change: { actions: ["create"], before: null, after: { x: UNMARKED } } },
       {
         address: "azurerm_linux_web_app.w",

@@ -63,8 +63,11 @@ export interface RedactionResult {
 
 /** The fields of a resource change that identify it; copied as they are. */
 const RESOURCE_FIELDS = ["address", "previous_address", "module_address", "mode", "type", "name", "index", "provider_name", "deposed", "action_reason"];
-/** The fields of a change that carry no values; copied as they are. */
-const CHANGE_FIELDS = ["actions", "after_unknown", "before_sensitive", "after_sensitive", "replace_paths", "importing", "generated_config"];
+/**
+ * The fields of a change that carry no values; copied as they are. Not `generated_config`:
+ * the HCL Terraform writes for an import holds the imported values, sensitive ones included.
+ */
+const CHANGE_FIELDS = ["actions", "after_unknown", "before_sensitive", "after_sensitive", "replace_paths", "importing"];
 
 /** Thrown for input that is not a complete plan; the message says what was wrong. */
 export class PlanJsonError extends Error {}
