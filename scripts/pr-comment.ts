@@ -371,7 +371,7 @@ function truncateMarkdown(markdown: string, max: number, fullTextAt: string): st
   const note = `\n\n_… review truncated: the full review is in ${fullTextAt}._`;
   const keep = Math.max(0, max - note.length - 20);
   const cut = markdown.lastIndexOf("\n", keep);
-  return `${sanitizeMarkdown(markdown.slice(0, cut > 0 ? cut : 0))}${note}`;
+  return `${sanitizeMarkdown(markdown.slice(0, Math.max(cut, 0)))}${note}`;
 }
 
 /**

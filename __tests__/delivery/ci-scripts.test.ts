@@ -1,7 +1,7 @@
-import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const CI = join(__dirname, "..", "..", "scripts", "ci");
 const bash = (script: string, args: string[], env: Record<string, string> = {}) => spawnSync("bash", [join(CI, script), ...args], { encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: "", ...env } });

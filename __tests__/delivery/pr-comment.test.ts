@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, TerraformPlanJson, codeSpan, failures, readInputs, renderJobSummary, renderPrComment, safeForLog, sanitizeMarkdown, summarizePlan } from "../../scripts/pr-comment";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, type TerraformPlanJson, codeSpan, failures, readInputs, renderJobSummary, renderPrComment, safeForLog, sanitizeMarkdown, summarizePlan } from "../../scripts/pr-comment";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", name), "utf8");
 const planJson = JSON.parse(fixture("prod.plan.json")) as TerraformPlanJson;

@@ -1,7 +1,7 @@
-import { spawnSync } from "child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { transformSync } from "esbuild";
 import { planFingerprint, redactPlan, runCli, SENSITIVE } from "../../scripts/ci/redact-plan";
 import { readInputs, renderJobSummary, renderPrComment } from "../../scripts/pr-comment";
@@ -147,7 +147,7 @@ esac
     expect(readFileSync(join(dir, "plans", "broken.plan.txt"), "utf8")).toMatch(/truncated or invalid at character \d+ of 300/);
     expect(readFileSync(join(dir, "plans", "prod.plan.txt"), "utf8")).toContain(`# leaked: ${SENSITIVE}`);
     // The log prints the plan between stop-commands markers: the injected line is inert.
-    expect(log).toMatch(/::stop-commands::([0-9a-f]{32})\n[^]*\[::\]error::injected\n[^]*::\1::/);
+    expect(log).toMatch(/::stop-commands::([0-9a-f]{32})\n[\s\S]*\[::\]error::injected\n[\s\S]*::\1::/);
     expect(log).toContain("::notice::stack dev skipped: local state");
 
     expect(readFileSync(join(dir, "out.txt"), "utf8")).toBe("failed=1\n");

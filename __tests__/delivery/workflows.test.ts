@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from "fs";
-import { join } from "path";
-import { spawnSync } from "child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 
 const ROOT = join(__dirname, "..", "..");
 const DIR = join(ROOT, ".github", "workflows");
