@@ -2,7 +2,8 @@ import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from
 import { ChatPlatform } from "../constructs/chat-platform";
 import { AccessMatrix, AccessRow } from "../constructs/rbac/grant";
 import { FLOWS } from "../catalogue/flows";
-import { AppSetting, isSecretSettingName } from "../constructs/settings/app-settings";
+import { AppSetting } from "../constructs/settings/app-settings";
+import { REDACTED, isKeyVaultReference, isSecretSetting } from "../catalogue/secrets";
 import { Guardrails } from "../guardrails/guardrails";
 import { renderAuditMarkdown } from "../guardrails/format/markdown";
 
@@ -68,8 +69,9 @@ export function reviewNotes(p: ChatPlatform): string[] {
 function displayValue(stack: TerraformStack, s: AppSetting): string {
   // References print as Terraform expressions (`${azurerm_x.y.attr}`), as in cdk.tf.json.
   const value = String(Tokenization.resolve(s.value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }));
-  if (s.keyVaultReference) return `🔑 ${value}`;
-  if (isSecretSettingName(s.name)) return "(redacted)";
+  if (isKeyVaultReference(value)) return `🔑 ${value}`;
+  // Whatever the secrets module flags is never printed, even if a guardrail finding on it is suppressed.
+  if (isSecretSetting(s.name, value)) return REDACTED;
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 

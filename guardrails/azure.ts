@@ -113,15 +113,9 @@ export function setting(model: StackModel, app: TfResource, name: string): AppSe
   return appSettings(model, app).find((s) => s.name.toUpperCase() === name.toUpperCase());
 }
 
-/** `@Microsoft.KeyVault(SecretUri=...)` or `@Microsoft.KeyVault(VaultName=...;SecretName=...)`. */
-export function isKeyVaultReference(value: string | undefined): boolean {
-  return value !== undefined && /^\s*@Microsoft\.KeyVault\(/i.test(value);
-}
-
-/** `AZURE_OPENAI_KEY`, `AZURE_SEARCH_KEY`, `AZURE_OPENAI_EMBEDDING_KEY`, `FOO_API_KEY`. */
-export function isKeySettingName(name: string): boolean {
-  return /(^|_)(API_?)?KEY$/i.test(name);
-}
+// What a secret, a key setting and a Key Vault reference are: one definition for the
+// constructs, the rules and the review (catalogue/secrets.ts).
+export { isKeySettingName, isKeyVaultReference } from "../catalogue/secrets";
 
 /** Which service a setting name is about, by the naming the sample apps use. */
 export function serviceOfSetting(name: string): "openai" | "search" | "storage" | undefined {

@@ -9,7 +9,7 @@ import { partyOf } from "../guardrails/azure";
 import { flowAudit } from "../guardrails/flow-audit";
 import { FLOW_IDS, FlowId, Party } from "../catalogue/flows";
 import { ImpliedFlow } from "../constructs/rbac/implied-flows";
-import { isKeyVaultReference, isSecretSettingName } from "../constructs/settings/app-settings";
+import { credentialReferences, inlineCredential, isKeySettingName, isKeyVaultReference, isSecretSettingName, keyShapedRun, literalText } from "../catalogue/secrets";
 import { AUTH_MODES, AuthMode } from "../constructs/settings/profile";
 import { BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "../constructs/settings/profiles";
 
@@ -263,18 +263,6 @@ const ref = (expression: string) => `\${${expression}}`;
 const DEPLOYMENT_SETTINGS = ["AZURE_OPENAI_MODEL", "AZURE_OPENAI_CHATGPT_DEPLOYMENT", "AZURE_OPENAI_EMBEDDING_NAME"];
 const CHAT_DEPLOYMENT_SETTING: Record<BuiltInProfileName, string> = { sampleApp: "AZURE_OPENAI_MODEL", openai: "AZURE_OPENAI_CHATGPT_DEPLOYMENT" };
 
-/** A setting that carries a key (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY...). */
-const KEY_SETTING = /(^|_)(API_?)?KEY$/i;
-/** Attributes that are credentials, in a `${...}` reference. */
-const KEY_ATTRIBUTE = /\.((primary|secondary)_[a-z_]*(key|connection_string)|[a-z_]*connection_string|query_keys|instrumentation_key|client_secret|[a-z_]*password)\b/;
-/** Credential-looking attributes Microsoft documents as not secret (see NON_SECRET_SETTINGS). */
-const NON_SECRET_REFERENCE = /^\$\{azurerm_application_insights\.[\w-]+\.connection_string\}$/;
-/** Inline credentials of connection strings and SAS tokens. */
-const INLINE_SECRET = /(AccountKey|SharedAccessKey|SharedAccessSignature|Password)=|[?&]sig=/i;
-/** 32+ hex characters, or 40+ base64 characters with letters and digits: the shape of an Azure key. */
-const HEX_KEY = /(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])/i;
-const BASE64_KEY = /(?<![A-Za-z0-9+/])(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[A-Za-z])[A-Za-z0-9+/]{40,}={0,2}/;
-
 /** Every string in `value` with its JSON path, skipping cdktf's `"//"` metadata. */
 function* strings(value: unknown, path: string): Generator<[string, string]> {
   if (typeof value === "string") yield [path, value];
@@ -368,14 +356,14 @@ function checkAuthSettings(a: Accepted, json: TerraformJson, settings: Record<st
   const out: string[] = [];
   if (a.combination.authMode === "keyless") {
     for (const name of Object.keys(settings)) {
-      if (KEY_SETTING.test(name) || isSecretSettingName(name)) out.push(`app setting ${name} is a key or secret variable in keyless mode`);
+      if (isKeySettingName(name) || isSecretSettingName(name)) out.push(`app setting ${name} is a key or secret variable in keyless mode`);
     }
     for (const address of addresses(json, "azurerm_cognitive_account")) if (values(json, address).local_auth_enabled !== false) out.push(`${address}.local_auth_enabled is not false in keyless mode`);
     for (const address of addresses(json, "azurerm_search_service")) if (values(json, address).local_authentication_enabled !== false) out.push(`${address}.local_authentication_enabled is not false in keyless mode`);
     for (const address of addresses(json, "azurerm_key_vault_secret")) out.push(`${address} stores a secret in keyless mode`);
   } else {
     for (const [name, value] of Object.entries(settings)) {
-      if (KEY_SETTING.test(name) && !isKeyVaultReference(value)) out.push(`app setting ${name} is a key but not a Key Vault reference`);
+      if (isKeySettingName(name) && !isKeyVaultReference(value)) out.push(`app setting ${name} is a key but not a Key Vault reference`);
     }
   }
   for (const address of addresses(json, "azurerm_storage_account")) if (values(json, address).shared_access_key_enabled !== false) out.push(`${address}.shared_access_key_enabled is not false (Storage is keyless in both modes)`);
@@ -388,13 +376,11 @@ function checkKeyMaterial(json: TerraformJson): string[] {
     if (block === "//") continue;
     const scan = block === "resource" ? Object.fromEntries(Object.entries(content as Json).filter(([type]) => type !== "azurerm_key_vault_secret")) : content;
     for (const [path, text] of strings(scan, block)) {
-      for (const expression of text.match(/\$\{[^}]*\}/g) ?? []) {
-        const attribute = KEY_ATTRIBUTE.exec(expression);
-        if (attribute && !NON_SECRET_REFERENCE.test(expression)) out.push(`${path} = ${expression}: references the credential attribute ${attribute[1]}`);
-      }
-      const literal = text.replace(/\$\{[^}]*\}/g, " ");
-      if (INLINE_SECRET.test(literal)) out.push(`${path}: embeds a credential (${INLINE_SECRET.exec(literal)![0]})`);
-      else if (HEX_KEY.test(literal) || BASE64_KEY.test(literal)) out.push(`${path}: contains a literal key-shaped string`);
+      for (const r of credentialReferences(text)) out.push(`${path} = ${r.expression}: references the credential attribute ${r.attribute}`);
+      const literal = literalText(text);
+      const marker = inlineCredential(literal);
+      if (marker) out.push(`${path}: embeds a credential (${marker})`);
+      else if (keyShapedRun(literal)) out.push(`${path}: contains a literal key-shaped string`);
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { ChatPlatformProps } from "../../constructs/chat-platform";
 import { KeyVault } from "../../constructs/key-vault";
-import { SECRET_NAME } from "../../constructs/settings/app-settings";
+import { isSecretSettingName } from "../../catalogue/secrets";
 import { TfJson, newStack, onlyResource, synthJson, synthPlatform } from "../../testing/helpers";
 import { DEV_A, DEV_B, FEATURE_SETS, ISO_TIMESTAMP, KEY_ATTRIBUTE, KNOWN_GUIDS, STATEFUL_TYPES, UUID_V4, scanForSecrets, synthAppToDir, synthStackText } from "./support";
 
@@ -189,7 +189,7 @@ describe("no key material leaves Key Vault (every file of cdktf.out)", () => {
   it("hands every secret-like app setting over as a Key Vault reference (App Insights' connection string excepted)", () => {
     for (const { file, json } of stacks) {
       for (const site of Object.values(json.resource.azurerm_linux_web_app) as Record<string, any>[]) {
-        const secretLike = Object.entries(site.app_settings as Record<string, string>).filter(([n]) => SECRET_NAME.test(n));
+        const secretLike = Object.entries(site.app_settings as Record<string, string>).filter(([n]) => isSecretSettingName(n));
         expect(secretLike.length).toBeGreaterThan(0);
         for (const [name, value] of secretLike) {
           const ok = value.startsWith("@Microsoft.KeyVault(") || (name === "APPLICATIONINSIGHTS_CONNECTION_STRING" && /^\$\{azurerm_application_insights\.[\w-]+\.connection_string\}$/.test(value));

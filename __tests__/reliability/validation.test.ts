@@ -71,7 +71,7 @@ const settingsRows: Row[] = [
   row("on overriding SCM_DO_BUILD_DURING_DEPLOYMENT of a Python app", extra({ SCM_DO_BUILD_DURING_DEPLOYMENT: "false" }, { profile: "openai" }), P, "webApp.extraSettings.SCM_DO_BUILD_DURING_DEPLOYMENT", '"false"', /change the platform's configuration/),
   row("on a literal password in keys mode, redacted", extra({ DB_PASSWORD: "hunter2" }, { authMode: "keys" }), P, "webApp.extraSettings.DB_PASSWORD", '"(redacted)"', /store it in Key Vault and pass @Microsoft\.KeyVault\(SecretUri=\.\.\.\)/),
   row("on a base64 key under an innocent name, redacted", extra({ BANNER: "q3Lk8ZxY0pQ1wErT5yUiOp7AsDfGhJkL9zXcVbNm2Q4=" }), P, "webApp.extraSettings.BANNER", '"(redacted)"', /store it in Key Vault/),
-  row("on a connection string variable in keyless mode", extra({ COSMOS_CONNECTION_STRING: "AccountEndpoint=https://x.documents.azure.com/" }), P, "webApp.extraSettings.COSMOS_CONNECTION_STRING", '"AccountEndpoint=https://x.documents.azure.com/"', /remove COSMOS_CONNECTION_STRING; the app authenticates with its managed identity/),
+  row("on a connection string variable in keyless mode", extra({ COSMOS_CONNECTION_STRING: "AccountEndpoint=https://x.documents.azure.com/" }), P, "webApp.extraSettings.COSMOS_CONNECTION_STRING", '"(redacted)"', /remove COSMOS_CONNECTION_STRING; the app authenticates with its managed identity/),
 ];
 
 // --- the parts, through ChatPlatform (paths below the platform) ---------------------------

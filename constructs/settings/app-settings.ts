@@ -1,7 +1,7 @@
 import { IConstruct } from "constructs";
-import { Token } from "cdktf";
 import { ValidationError } from "../errors";
 import { compareText } from "../../catalogue/order";
+import { REDACTED, isKeyVaultReference, isSecretSetting } from "../../catalogue/secrets";
 
 /** Where a setting's value comes from, for the review. */
 export interface AppSetting {
@@ -17,43 +17,6 @@ export interface AppSetting {
 }
 
 /**
- * Names that carry an API key or other credential. In keyless mode none of them may
- * exist at all: the sample app treats an *empty* `AZURE_SEARCH_KEY` like a missing one,
- * but other apps and SDKs read a present-but-stale key as "use key auth".
- */
-export const SECRET_NAME = /(^|_)(API_?)?KEY$|SECRET|PASSWORD|CONNECTION_?STRING|(^|_)TOKEN$|ACCOUNT_?KEY/i;
-
-/**
- * Names that look secret but whose values Microsoft documents as not secret: the
- * Application Insights connection string's ingestion key "isn't considered a secret"
- * (https://learn.microsoft.com/azure/azure-monitor/app/connection-strings).
- */
-export const NON_SECRET_SETTINGS: ReadonlySet<string> = new Set(["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
-
-/** Whether a setting of this name carries a key or other credential. */
-export function isSecretSettingName(name: string): boolean {
-  return SECRET_NAME.test(name) && !NON_SECRET_SETTINGS.has(name);
-}
-
-/** `@Microsoft.KeyVault(SecretUri=...)`: resolved by App Service with the app's identity (F7). */
-export function keyVaultReference(secretUri: string): string {
-  return `@Microsoft.KeyVault(SecretUri=${secretUri})`;
-}
-
-export function isKeyVaultReference(value: string): boolean {
-  return /^@Microsoft\.KeyVault\(/.test(value.trim());
-}
-
-/**
- * Whether a literal looks like key material: long runs of hex or base64, or an
- * embedded account key. Tokens (references resolved at apply time) are not literals.
- */
-export function looksLikeSecretLiteral(value: string): boolean {
-  if (Token.isUnresolved(value) || isKeyVaultReference(value)) return false;
-  return /AccountKey=|SharedAccessSignature=|sig=/i.test(value) || /^[0-9a-f]{32,}$/i.test(value) || /^[A-Za-z0-9+/]{40,}={0,2}$/.test(value);
-}
-
-/**
  * The app settings of one web app, each with its origin. Settings are data until the
  * web app resolves them, so the platform, the profile and the user can all contribute
  * and conflicts are caught before anything is synthesized.
@@ -65,13 +28,24 @@ export class AppSettings {
 
   /** Adds a setting; a second value for the same name is a conflict. */
   public set(setting: AppSetting): void {
+    // App settings are readable in the portal, the plan and state: a secret reaches the app
+    // only as a Key Vault reference, whoever sets it (a custom profile included).
+    if (isSecretSetting(setting.name, setting.value) && setting.value !== "") {
+      throw new ValidationError(
+        this.owner,
+        `appSettings.${setting.name}`,
+        REDACTED,
+        `is a literal secret set by ${setting.origin} (visible in the portal, the plan and state)`,
+        "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead",
+      );
+    }
     const existing = this.map.get(setting.name);
     if (existing && existing.value !== setting.value) {
       throw new ValidationError(
         this.owner,
         `appSettings.${setting.name}`,
-        setting.value,
-        `conflicts with the value ${JSON.stringify(existing.value)} set by ${existing.origin} (${existing.description})`,
+        shown(setting),
+        `conflicts with the value ${JSON.stringify(shown(existing))} set by ${existing.origin} (${existing.description})`,
         `remove ${setting.name} from ${setting.origin}; the platform derives it from its configuration`,
       );
     }
@@ -95,4 +69,9 @@ export class AppSettings {
   public toRecord(): Record<string, string> {
     return Object.fromEntries(this.all.map((s) => [s.name, s.value]));
   }
+}
+
+/** The value as an error may print it. */
+function shown(s: AppSetting): string {
+  return isKeyVaultReference(s.value) || !isSecretSetting(s.name, s.value) ? s.value : REDACTED;
 }

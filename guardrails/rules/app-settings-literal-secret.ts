@@ -1,3 +1,4 @@
+import { REDACTED, inlineCredential, isCredentialAttribute, isSecretSettingName, keyShapedRun } from "../../catalogue/secrets";
 import { AppSetting, TYPES, appSettings, describe, isKeyVaultReference, webApps } from "../azure";
 import { StackModel } from "../model";
 import { Finding, Rule, finding } from "../rule";
@@ -27,23 +28,6 @@ export const appSettingsLiteralSecret: Rule = {
   },
 };
 
-/** Setting names that hold secrets. Empty values are AZ-APP-001's concern. */
-const SECRET_NAME = /(^|_)(API_?KEY|KEY|SECRET|PASSWORD|PWD|TOKEN|CONNECTION_?STRING|CONN_?STR|SAS)(_|$)/i;
-/** Names that merely mention a secret-ish word (`AZURE_KEY_VAULT_NAME`, `TOKEN_ENDPOINT`). */
-const NOT_SECRET = /(_ID|_NAME|_URL|_URI|_ENDPOINT|_VERSION|_TYPE|_AUDIENCE|_SCOPE|_LIMIT|KEY_?VAULT.*)$/i;
-/** Attributes of resources that are credentials. */
-const SECRET_ATTRIBUTE = /(^|_)(primary|secondary)_(access_)?key$|connection_string|^(primary|secondary)_key$|^query_keys|client_secret|password|sas$/i;
-/**
- * Attributes that look like credentials but are not: an Application Insights connection
- * string carries an ingestion key that "isn't considered a secret" and is meant to be
- * an app setting (https://learn.microsoft.com/azure/azure-monitor/app/connection-strings).
- */
-const NOT_SECRET_ATTRIBUTE: Readonly<Record<string, string>> = { azurerm_application_insights: "connection_string" };
-/** Connection strings and SAS tokens carry their secret inline. */
-const INLINE_SECRET = /(AccountKey|SharedAccessKey|Password|Pwd)=|[?&]sig=/i;
-/** 32+ characters of base64/hex with letters and digits: the shape of an Azure key. */
-const KEY_SHAPE = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9+/_=-]{32,}$/;
-
 function secretProblem(model: StackModel, s: AppSetting): string | undefined {
   if (isKeyVaultReference(s.value)) return undefined;
   for (const ref of s.refs) {
@@ -51,18 +35,13 @@ function secretProblem(model: StackModel, s: AppSetting): string | undefined {
     if (target?.type === TYPES.keyVaultSecret && ref.attribute === "value") {
       return `= \${${ref.address}.value}: copies the secret's value into a plain setting instead of referencing it`;
     }
-    if (target && NOT_SECRET_ATTRIBUTE[target.type] === ref.attribute) continue;
-    if (SECRET_ATTRIBUTE.test(ref.attribute)) return `= \${${ref.address}.${ref.attribute}}: a credential copied into a plain setting`;
+    if (isCredentialAttribute(target?.type, ref.attribute)) return `= \${${ref.address}.${ref.attribute}}: a credential copied into a plain setting`;
   }
+  // Empty values are AZ-APP-001's concern. The value itself is never printed, not even in part.
   if (s.value === undefined || s.value.trim() === "" || s.refs.length > 0) return undefined;
-  const shown = redact(s.value);
-  if (INLINE_SECRET.test(s.value)) return `= "${shown}" embeds a credential (AccountKey=/SharedAccessKey=/sig=)`;
-  if (KEY_SHAPE.test(s.value.trim())) return `= "${shown}" looks like a literal key`;
-  if (SECRET_NAME.test(s.name) && !NOT_SECRET.test(s.name)) return `= "${shown}" is a literal value for a secret-named setting`;
+  const marker = inlineCredential(s.value);
+  if (marker) return `= "${REDACTED}" embeds a credential (${marker})`;
+  if (keyShapedRun(s.value)) return `= "${REDACTED}" looks like a literal key`;
+  if (isSecretSettingName(s.name)) return `= "${REDACTED}" is a literal value for a secret-named setting`;
   return undefined;
-}
-
-/** Enough to recognise the value, never enough to use it. */
-function redact(value: string): string {
-  return value.length <= 8 ? "***" : `${value.slice(0, 4)}...(${value.length} chars)`;
 }
