@@ -20,6 +20,21 @@ export type Party = "webApp" | "openai" | "search" | "storage" | "keyVault" | "d
 
 export type FlowId = "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7" | "F8" | "F9" | "F10" | "F11";
 
+/** The flow ids by what they are, for code that names one: `Flow.OpenAIToSearch` rather than `"F2"`. */
+export const Flow = Object.freeze({
+  WebAppToOpenAI: "F1",
+  OpenAIToSearch: "F2",
+  OpenAIToStorage: "F3",
+  SearchToStorage: "F4",
+  SearchToOpenAI: "F5",
+  OpenAIToKeyVaultKey: "F6",
+  WebAppToKeyVault: "F7",
+  WebAppToSearch: "F8",
+  DeployerToKeyVault: "F9",
+  DevelopersToServices: "F10",
+  WebAppToStorage: "F11",
+} as const satisfies Record<string, FlowId>);
+
 export interface FlowTarget {
   readonly target: Party;
   /** Every role listed is required (not alternatives). */

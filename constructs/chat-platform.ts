@@ -11,7 +11,9 @@ import { StorageAccount, StorageAccountProps } from "./storage-account";
 import { KeyVault, KeyVaultProps } from "./key-vault";
 import { SignInProps, WebApp, WebAppProps, WebAppRuntime } from "./web-app";
 import { UserAssignedIdentity } from "./user-assigned-identity";
-import { AccessMatrix, AccessRow, Grant, IRoleScope } from "./rbac/grant";
+import { AccessMatrix, AccessRow, Grant } from "./rbac/grant";
+import { grantMethodFor } from "./platform-grants";
+import { BuiltInRole } from "../catalogue/roles";
 import { IGrantable, Principal, PrincipalType, PRINCIPAL_TYPES } from "./rbac/principal";
 import { Party } from "../catalogue/flows";
 import { ImpliedFlow, impliedFlows } from "./rbac/implied-flows";
@@ -318,10 +320,9 @@ export class ChatPlatform extends Construct {
 
     // --- the access flows, granted from the table ---------------------------------------
     this.flows = impliedFlows({ ...this.features, authMode: this.authMode, developers: developers.length > 0, signIn: props.webApp?.signIn !== undefined });
-    const matrix = AccessMatrix.of(this);
     for (const f of this.flows) {
       for (const caller of this.callers(f.caller, developers)) {
-        this.grants.push(matrix.grant(this.part(f.target), caller, f.roles, f.flow, f.reason));
+        this.grants.push(Grant.combine(...f.roles.map((role) => this.grantMethod(f.target, role)(caller, { flow: f.flow, reason: f.reason }))));
       }
     }
 
@@ -429,15 +430,10 @@ export class ChatPlatform extends Construct {
     });
   }
 
-  private part(party: Party): IRoleScope {
-    switch (party) {
-      case "openai": return this.openai;
-      case "search": return this.search;
-      case "storage": return this.storage;
-      case "keyVault": return this.keyVault;
-      case "webApp": return this.webApp;
-      default: throw new Error(`${party} is not a resource of the platform`);
-    }
+  private grantMethod(target: Party, role: BuiltInRole): NonNullable<ReturnType<typeof grantMethodFor>> {
+    const method = grantMethodFor(this, target, role);
+    if (!method) throw new Error(`${this.node.path}: no grant method assigns ${role.name} on ${target}. ${PLATFORM_BUG}`);
+    return method;
   }
 
   private callers(party: Party, developers: readonly Principal[]): IGrantable[] {

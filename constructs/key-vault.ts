@@ -5,7 +5,7 @@ import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { checkName, namingOf } from "./naming";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { ValidationError } from "./errors";
-import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
+import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, Principal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
 import { clientConfigOf } from "./rbac/client-config";
@@ -50,6 +50,92 @@ export interface KeyVaultKeyOptions {
   readonly size?: 2048 | 3072 | 4096;
 }
 
+/** A Key Vault, created here or referenced (KeyVault.fromKeyVaultAttributes): what grants and keys need. */
+export interface IKeyVault extends IRoleScope {
+  /** Vault name (as in `@Microsoft.KeyVault(VaultName=...)` references). */
+  readonly name: string;
+  /** Creates an RSA key in the vault; the deployer gets Key Vault Crypto Officer first. */
+  addKey(id: string, options: KeyVaultKeyOptions): KeyVaultKey;
+  /** Stores a secret; the deployer gets Key Vault Secrets Officer first. */
+  addSecret(id: string, options: KeyVaultSecretOptions): KeyVaultSecret;
+  /** Key Vault Secrets User: read secret values (resolve `@Microsoft.KeyVault(...)` app settings). */
+  grantSecretsUser(grantee: IGrantable, options?: GrantOptions): Grant;
+  /** Key Vault Secrets Officer: create and update secrets. */
+  grantSecretsOfficer(grantee: IGrantable, options?: GrantOptions): Grant;
+  /** Key Vault Crypto Service Encryption User: wrap and unwrap with keys (customer-managed keys). */
+  grantCryptoServiceEncryptionUser(grantee: IGrantable, options?: GrantOptions): Grant;
+  /** Key Vault Crypto Officer: create and manage keys. */
+  grantCryptoOfficer(grantee: IGrantable, options?: GrantOptions): Grant;
+}
+
+export interface KeyVaultSecretOptions {
+  /** Secret name. */
+  readonly name: string;
+  /** A reference to another resource's attribute (e.g. an account key), never a literal: literals end up in the synthesized JSON. */
+  readonly value: string;
+  /** @default none */
+  readonly contentType?: string;
+}
+
+/** An existing vault, by id and name. */
+export interface KeyVaultAttributes {
+  /** ARM id of the vault (`/subscriptions/.../providers/Microsoft.KeyVault/vaults/<name>`), or a reference to it. */
+  readonly resourceId: string;
+  readonly name: string;
+}
+
+/** Keys, secrets and grants, the same for a vault created here and one referenced. */
+export abstract class KeyVaultBase extends Construct implements IKeyVault {
+  public abstract readonly name: string;
+  public abstract readonly resourceId: string;
+  public abstract readonly scopeLabel: string;
+
+  public addSecret(id: string, options: KeyVaultSecretOptions): KeyVaultSecret {
+    checkName(this, `secrets.${id}.name`, "keyVaultObject", options.name);
+    const secret = new KeyVaultSecret(this, id, {
+      name: options.name,
+      value: options.value,
+      keyVaultId: this.resourceId,
+      contentType: options.contentType,
+    });
+    RolePropagation.of(this).gate(this.grantSecretsOfficer(Principal.deployer(this), { reason: `writes secret ${options.name}` }), secret);
+    return secret;
+  }
+
+  public addKey(id: string, options: KeyVaultKeyOptions): KeyVaultKey {
+    checkName(this, `keys.${id}.name`, "keyVaultObject", options.name);
+    const size = options.size ?? 2048;
+    if (![2048, 3072, 4096].includes(size)) {
+      throw new ValidationError(this, `keys.${id}.size`, size, "is not an RSA key size Azure accepts", "use 2048, 3072 or 4096");
+    }
+    const key = new KeyVaultKey(this, id, {
+      name: options.name,
+      keyVaultId: this.resourceId,
+      keyType: "RSA",
+      keySize: size,
+      keyOpts: ["wrapKey", "unwrapKey"],
+    });
+    RolePropagation.of(this).gate(this.grantCryptoOfficer(Principal.deployer(this), { reason: `creates key ${options.name}` }), key);
+    return key;
+  }
+
+  public grantSecretsUser(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.KeyVaultSecretsUser], { ...options, reason: options.reason ?? "reads secret values" });
+  }
+
+  public grantSecretsOfficer(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.KeyVaultSecretsOfficer], { ...options, reason: options.reason ?? "creates and updates secrets" });
+  }
+
+  public grantCryptoServiceEncryptionUser(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.KeyVaultCryptoServiceEncryptionUser], { ...options, reason: options.reason ?? "wraps and unwraps with a key" });
+  }
+
+  public grantCryptoOfficer(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.KeyVaultCryptoOfficer], { ...options, reason: options.reason ?? "creates and manages keys" });
+  }
+}
+
 /**
  * A Key Vault with RBAC authorization (no access policies) and purge protection.
  *
@@ -58,7 +144,15 @@ export interface KeyVaultKeyOptions {
  * Keys and secrets created here are written by the deployer, who is granted the
  * matching officer role (F9) and waits for it to propagate before the write.
  */
-export class KeyVault extends Construct implements IRoleScope {
+export class KeyVault extends KeyVaultBase {
+  /**
+   * A vault that exists outside this stack (or another stack's), to create keys and
+   * secrets in and grant roles on. Nothing about the vault itself is managed.
+   */
+  public static fromKeyVaultAttributes(scope: Construct, id: string, attributes: KeyVaultAttributes): IKeyVault {
+    return new ImportedKeyVault(scope, id, attributes);
+  }
+
   public readonly resource: KeyVaultResource;
   public readonly name: string;
   public readonly resourceId: string;
@@ -89,58 +183,17 @@ export class KeyVault extends Construct implements IRoleScope {
     this.vaultUri = this.resource.vaultUri;
     this.scopeLabel = `Key Vault ${this.name}`;
   }
+}
 
-  /**
-   * Stores a secret. The value should be a reference to another resource's attribute
-   * (e.g. an account key), never a literal: literals end up in the synthesized JSON.
-   */
-  public addSecret(id: string, options: { name: string; value: string; contentType?: string }): KeyVaultSecret {
-    checkName(this, `secrets.${id}.name`, "keyVaultObject", options.name);
-    const secret = new KeyVaultSecret(this, id, {
-      name: options.name,
-      value: options.value,
-      keyVaultId: this.resource.id,
-      contentType: options.contentType,
-    });
-    RolePropagation.of(this).gate(this.grantSecretsWrite(Principal.deployer(this), { reason: `writes secret ${options.name}` }), secret);
-    return secret;
-  }
+class ImportedKeyVault extends KeyVaultBase {
+  public readonly name: string;
+  public readonly resourceId: string;
+  public readonly scopeLabel: string;
 
-  /** Creates an RSA key (for customer-managed keys). */
-  public addKey(id: string, options: KeyVaultKeyOptions): KeyVaultKey {
-    checkName(this, `keys.${id}.name`, "keyVaultObject", options.name);
-    const size = options.size ?? 2048;
-    if (![2048, 3072, 4096].includes(size)) {
-      throw new ValidationError(this, `keys.${id}.size`, size, "is not an RSA key size Azure accepts", "use 2048, 3072 or 4096");
-    }
-    const key = new KeyVaultKey(this, id, {
-      name: options.name,
-      keyVaultId: this.resource.id,
-      keyType: "RSA",
-      keySize: size,
-      keyOpts: ["wrapKey", "unwrapKey"],
-    });
-    RolePropagation.of(this).gate(this.grantCryptoOfficer(Principal.deployer(this), { reason: `creates key ${options.name}` }), key);
-    return key;
-  }
-
-  /** Read secret values, e.g. to resolve `@Microsoft.KeyVault(...)` app settings: Key Vault Secrets User. F7. */
-  public grantSecretsRead(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.KeyVaultSecretsUser], options.flow ?? "F7", options.reason ?? "resolves Key Vault references in its app settings");
-  }
-
-  /** Create and update secrets: Key Vault Secrets Officer. F9. */
-  public grantSecretsWrite(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.KeyVaultSecretsOfficer], options.flow ?? "F9", options.reason ?? "writes the platform's secrets");
-  }
-
-  /** Wrap and unwrap with keys (customer-managed keys): Key Vault Crypto Service Encryption User. F6. */
-  public grantKeyEncryption(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.KeyVaultCryptoServiceEncryptionUser], options.flow ?? "F6", options.reason ?? "uses a customer-managed key");
-  }
-
-  /** Create and manage keys: Key Vault Crypto Officer. F9. */
-  public grantCryptoOfficer(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.KeyVaultCryptoOfficer], options.flow ?? "F9", options.reason ?? "creates the platform's keys");
+  constructor(scope: Construct, id: string, attributes: KeyVaultAttributes) {
+    super(scope, id);
+    this.name = checkName(this, "name", "keyVault", attributes.name);
+    this.resourceId = attributes.resourceId;
+    this.scopeLabel = `Key Vault ${this.name}`;
   }
 }

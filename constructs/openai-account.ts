@@ -5,11 +5,11 @@ import { CognitiveAccountCustomerManagedKeyA as CognitiveAccountCustomerManagedK
 import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
-import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
+import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
 import { RolePropagation } from "./rbac/propagation";
-import type { KeyVault } from "./key-vault";
+import type { IKeyVault } from "./key-vault";
 import type { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 
 /** Deployment SKUs Azure OpenAI accepts (`sku.name`). */
@@ -86,6 +86,42 @@ export interface ModelDeployment {
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MODEL_VERSION = /^[0-9A-Za-z][0-9A-Za-z.-]*$/;
 
+/** An Azure OpenAI account, created here or referenced (OpenAIAccount.fromOpenAIAccountAttributes): what grants need. */
+export interface IOpenAIAccount extends IRoleScope {
+  readonly name: string;
+  /** Cognitive Services OpenAI User: inference with Entra ID (chat, embeddings). */
+  grantOpenAIUser(grantee: IGrantable, options?: GrantOptions): Grant;
+  /** Cognitive Services OpenAI Contributor: inference plus deployment data actions (what Search needs to vectorize). */
+  grantOpenAIContributor(grantee: IGrantable, options?: GrantOptions): Grant;
+}
+
+/** An existing an Azure OpenAI account, by id and name. */
+export interface OpenAIAccountAttributes {
+  /** ARM id (`/subscriptions/.../providers/Microsoft.CognitiveServices/accounts/<name>`), or a reference to it. */
+  readonly resourceId: string;
+  readonly name: string;
+  /**
+   * Object id of its system-assigned identity, to grant it roles elsewhere.
+   * @default none: the reference cannot be granted roles
+   */
+  readonly principalId?: string;
+}
+
+/** Grants, the same for an Azure OpenAI account created here and one referenced. */
+export abstract class OpenAIAccountBase extends Construct implements IOpenAIAccount {
+  public abstract readonly name: string;
+  public abstract readonly resourceId: string;
+  public abstract readonly scopeLabel: string;
+
+  public grantOpenAIUser(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.CognitiveServicesOpenAIUser], { ...options, reason: options.reason ?? "calls chat and embedding deployments with its identity" });
+  }
+
+  public grantOpenAIContributor(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.CognitiveServicesOpenAIContributor], { ...options, reason: options.reason ?? "calls deployments and manages their data" });
+  }
+}
+
 /**
  * An Azure OpenAI account (`azurerm_cognitive_account`, kind OpenAI) with a
  * system-assigned identity, a custom subdomain and keyless access by default.
@@ -95,7 +131,12 @@ const MODEL_VERSION = /^[0-9A-Za-z][0-9A-Za-z.-]*$/;
  * calls only ever use the system-assigned identity. Without it the first grounded chat
  * message fails with `ManagedIdentityIsNotEnabled`.
  */
-export class OpenAIAccount extends Construct implements IRoleScope, IGrantable {
+export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
+  /** An Azure OpenAI account that exists outside this stack, to grant roles on (and, with `principalId`, to grant it roles). */
+  public static fromOpenAIAccountAttributes(scope: Construct, id: string, attributes: OpenAIAccountAttributes): IOpenAIAccount & IGrantable {
+    return new ImportedOpenAIAccount(scope, id, attributes);
+  }
+
   public readonly resource: CognitiveAccount;
   public readonly name: string;
   public readonly customSubdomainName: string;
@@ -186,19 +227,6 @@ export class OpenAIAccount extends Construct implements IRoleScope, IGrantable {
     return found;
   }
 
-  /** Inference with Entra ID (chat, embeddings): Cognitive Services OpenAI User. F1, F10. */
-  public grantInvoke(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.CognitiveServicesOpenAIUser], options.flow ?? "F1", options.reason ?? "calls chat and embedding deployments with its identity");
-  }
-
-  /**
-   * Inference plus deployment data actions: Cognitive Services OpenAI Contributor.
-   * What Search's identity needs to vectorize through the embedding deployment (F5).
-   */
-  public grantContribute(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.CognitiveServicesOpenAIContributor], options.flow ?? "F5", options.reason ?? "calls the embedding deployment for integrated vectorization");
-  }
-
   /**
    * Encrypts the account with a customer-managed key in `vault` (F6): creates an RSA
    * key, grants this account's identity Key Vault Crypto Service Encryption User on the
@@ -206,13 +234,13 @@ export class OpenAIAccount extends Construct implements IRoleScope, IGrantable {
    * purge protection (ours always does).
    * https://learn.microsoft.com/azure/ai-services/openai/encrypt-data-at-rest
    */
-  public encryptWith(vault: KeyVault, options: { keyName?: string; keySize?: 2048 | 3072 | 4096 } = {}): CustomerManagedKey {
+  public encryptWith(vault: IKeyVault, options: { keyName?: string; keySize?: 2048 | 3072 | 4096 } = {}): CustomerManagedKey {
     if (this.customerManagedKey) {
       throw new ValidationError(this, "customerManagedKey", vault.name, "is already configured", "call encryptWith once per account");
     }
     // One key per account, named after it, so several accounts can share a vault.
     const key = vault.addKey(`${this.node.id}Cmk`, { name: options.keyName ?? `${this.node.id.toLowerCase()}-cmk`, size: options.keySize ?? 2048 });
-    const grant = vault.grantKeyEncryption(this, { reason: "wraps and unwraps its customer-managed key" });
+    const grant = vault.grantCryptoServiceEncryptionUser(this, { reason: "wraps and unwraps its customer-managed key" });
     const binding = new CognitiveAccountCustomerManagedKey(this, "CustomerManagedKey", {
       cognitiveAccountId: this.resource.id,
       keyVaultKeyId: key.id,
@@ -221,5 +249,27 @@ export class OpenAIAccount extends Construct implements IRoleScope, IGrantable {
     RolePropagation.of(this).gate(grant, binding);
     this.customerManagedKey = { key, binding, grant };
     return this.customerManagedKey;
+  }
+}
+
+class ImportedOpenAIAccount extends OpenAIAccountBase implements IGrantable {
+  public readonly name: string;
+  public readonly resourceId: string;
+  public readonly scopeLabel: string;
+  private readonly principal?: IPrincipal;
+
+  constructor(scope: Construct, id: string, attributes: OpenAIAccountAttributes) {
+    super(scope, id);
+    this.name = attributes.name;
+    this.resourceId = attributes.resourceId;
+    this.scopeLabel = `Azure OpenAI ${this.name}`;
+    if (attributes.principalId !== undefined) this.principal = Principal.systemAssigned(this, attributes.principalId, this.scopeLabel);
+  }
+
+  public get grantPrincipal(): IPrincipal {
+    if (!this.principal) {
+      throw new ValidationError(this, "principalId", undefined, "is not given, so this reference cannot be granted roles", "pass the object id of its system-assigned identity");
+    }
+    return this.principal;
   }
 }

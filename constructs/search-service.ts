@@ -3,7 +3,7 @@ import { SearchService as SearchServiceResource } from "@cdktf/provider-azurerm/
 import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion } from "./validate";
-import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
+import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
 
@@ -63,10 +63,57 @@ export interface SearchServiceProps {
   readonly tags?: Record<string, string>;
 }
 
+/** An Azure AI Search service, created here or referenced (SearchService.fromSearchServiceAttributes): what grants need. */
+export interface ISearchService extends IRoleScope {
+  readonly name: string;
+  /** Search Index Data Reader: query indexes. */
+  grantIndexDataReader(grantee: IGrantable, options?: GrantOptions): Grant;
+  /** Search Index Data Contributor: load and query indexes. */
+  grantIndexDataContributor(grantee: IGrantable, options?: GrantOptions): Grant;
+  /** Search Service Contributor: manage indexes, indexers, data sources and skillsets (On Your Data needs it even at inference time, to read the index schema). */
+  grantServiceContributor(grantee: IGrantable, options?: GrantOptions): Grant;
+}
+
+/** An existing an Azure AI Search service, by id and name. */
+export interface SearchServiceAttributes {
+  /** ARM id (`/subscriptions/.../providers/Microsoft.Search/searchServices/<name>`), or a reference to it. */
+  readonly resourceId: string;
+  readonly name: string;
+  /**
+   * Object id of its system-assigned identity, to grant it roles elsewhere.
+   * @default none: the reference cannot be granted roles
+   */
+  readonly principalId?: string;
+}
+
+/** Grants, the same for an Azure AI Search service created here and one referenced. */
+export abstract class SearchServiceBase extends Construct implements ISearchService {
+  public abstract readonly name: string;
+  public abstract readonly resourceId: string;
+  public abstract readonly scopeLabel: string;
+
+  public grantIndexDataReader(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.SearchIndexDataReader], { ...options, reason: options.reason ?? "queries the index" });
+  }
+
+  public grantIndexDataContributor(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.SearchIndexDataContributor], { ...options, reason: options.reason ?? "loads documents into indexes" });
+  }
+
+  public grantServiceContributor(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.SearchServiceContributor], { ...options, reason: options.reason ?? "reads index definitions and creates ingestion indexes" });
+  }
+}
+
 /**
  * An Azure AI Search service, RBAC-only by default, with a system-assigned identity.
  */
-export class SearchService extends Construct implements IRoleScope, IGrantable {
+export class SearchService extends SearchServiceBase implements IGrantable {
+  /** An Azure AI Search service that exists outside this stack, to grant roles on (and, with `principalId`, to grant it roles). */
+  public static fromSearchServiceAttributes(scope: Construct, id: string, attributes: SearchServiceAttributes): ISearchService & IGrantable {
+    return new ImportedSearchService(scope, id, attributes);
+  }
+
   public readonly resource: SearchServiceResource;
   public readonly name: string;
   public readonly sku: SearchSku;
@@ -131,22 +178,26 @@ export class SearchService extends Construct implements IRoleScope, IGrantable {
     }
     return this.principal;
   }
+}
 
-  /** Query indexes: Search Index Data Reader. F2 (OpenAI), F8 (web app). */
-  public grantIndexRead(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.SearchIndexDataReader], options.flow ?? "F2", options.reason ?? "queries the index");
+class ImportedSearchService extends SearchServiceBase implements IGrantable {
+  public readonly name: string;
+  public readonly resourceId: string;
+  public readonly scopeLabel: string;
+  private readonly principal?: IPrincipal;
+
+  constructor(scope: Construct, id: string, attributes: SearchServiceAttributes) {
+    super(scope, id);
+    this.name = attributes.name;
+    this.resourceId = attributes.resourceId;
+    this.scopeLabel = `Search ${this.name}`;
+    if (attributes.principalId !== undefined) this.principal = Principal.systemAssigned(this, attributes.principalId, this.scopeLabel);
   }
 
-  /** Load and query indexes: Search Index Data Contributor. F10. */
-  public grantIndexWrite(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.SearchIndexDataContributor], options.flow ?? "F10", options.reason ?? "loads documents into indexes");
-  }
-
-  /**
-   * Manage indexes, indexers, data sources and skillsets: Search Service Contributor.
-   * On Your Data needs it even at inference time to read the index schema (F2).
-   */
-  public grantServiceContribute(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.SearchServiceContributor], options.flow ?? "F2", options.reason ?? "reads index definitions and creates ingestion indexes");
+  public get grantPrincipal(): IPrincipal {
+    if (!this.principal) {
+      throw new ValidationError(this, "principalId", undefined, "is not given, so this reference cannot be granted roles", "pass the object id of its system-assigned identity");
+    }
+    return this.principal;
   }
 }

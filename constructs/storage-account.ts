@@ -4,7 +4,7 @@ import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container"
 import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
 import { checkOneOf, checkRegion, checkUnique } from "./validate";
-import { AccessMatrix, Grant, GrantOptions, IRoleScope } from "./rbac/grant";
+import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
 
@@ -38,11 +38,52 @@ export interface StorageAccountProps {
   readonly tags?: Record<string, string>;
 }
 
+/** A Storage account, created here or referenced (StorageAccount.fromStorageAccountAttributes): what grants need. */
+export interface IStorageAccount extends IRoleScope {
+  readonly name: string;
+  /** Storage Blob Data Reader: read blobs. */
+  grantBlobDataReader(grantee: IGrantable, options?: GrantOptions): Grant;
+  /** Storage Blob Data Contributor: read, write and delete blobs. */
+  grantBlobDataContributor(grantee: IGrantable, options?: GrantOptions): Grant;
+}
+
+/** An existing a Storage account, by id and name. */
+export interface StorageAccountAttributes {
+  /** ARM id (`/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>`), or a reference to it. */
+  readonly resourceId: string;
+  readonly name: string;
+  /**
+   * Object id of its system-assigned identity, to grant it roles elsewhere.
+   * @default none: the reference cannot be granted roles
+   */
+  readonly principalId?: string;
+}
+
+/** Grants, the same for a Storage account created here and one referenced. */
+export abstract class StorageAccountBase extends Construct implements IStorageAccount {
+  public abstract readonly name: string;
+  public abstract readonly resourceId: string;
+  public abstract readonly scopeLabel: string;
+
+  public grantBlobDataReader(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.StorageBlobDataReader], { ...options, reason: options.reason ?? "reads documents" });
+  }
+
+  public grantBlobDataContributor(grantee: IGrantable, options: GrantOptions = {}): Grant {
+    return Grant.onScope(this, grantee, [Roles.StorageBlobDataContributor], { ...options, reason: options.reason ?? "reads and writes documents" });
+  }
+}
+
 /**
  * A StorageV2 account for documents: Entra ID only, HTTPS only, TLS 1.2, no public
  * blob access, OAuth as the portal default, and a system-assigned identity.
  */
-export class StorageAccount extends Construct implements IRoleScope, IGrantable {
+export class StorageAccount extends StorageAccountBase implements IGrantable {
+  /** A Storage account that exists outside this stack, to grant roles on (and, with `principalId`, to grant it roles). */
+  public static fromStorageAccountAttributes(scope: Construct, id: string, attributes: StorageAccountAttributes): IStorageAccount & IGrantable {
+    return new ImportedStorageAccount(scope, id, attributes);
+  }
+
   public readonly resource: StorageAccountResource;
   public readonly name: string;
   public readonly resourceId: string;
@@ -91,14 +132,26 @@ export class StorageAccount extends Construct implements IRoleScope, IGrantable 
     }
     this.containers = containers;
   }
+}
 
-  /** Read blobs: Storage Blob Data Reader. F4 (Search indexer), F11 (web app citations). */
-  public grantBlobRead(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.StorageBlobDataReader], options.flow ?? "F4", options.reason ?? "reads documents");
+class ImportedStorageAccount extends StorageAccountBase implements IGrantable {
+  public readonly name: string;
+  public readonly resourceId: string;
+  public readonly scopeLabel: string;
+  private readonly principal?: IPrincipal;
+
+  constructor(scope: Construct, id: string, attributes: StorageAccountAttributes) {
+    super(scope, id);
+    this.name = attributes.name;
+    this.resourceId = attributes.resourceId;
+    this.scopeLabel = `Storage ${this.name}`;
+    if (attributes.principalId !== undefined) this.principal = Principal.systemAssigned(this, attributes.principalId, this.scopeLabel);
   }
 
-  /** Read, write and delete blobs: Storage Blob Data Contributor. F3 (OpenAI ingestion), F10. */
-  public grantBlobWrite(grantee: IGrantable, options: GrantOptions = {}): Grant {
-    return AccessMatrix.of(this).grant(this, grantee, [Roles.StorageBlobDataContributor], options.flow ?? "F3", options.reason ?? "reads uploads and writes preprocessed chunks");
+  public get grantPrincipal(): IPrincipal {
+    if (!this.principal) {
+      throw new ValidationError(this, "principalId", undefined, "is not given, so this reference cannot be granted roles", "pass the object id of its system-assigned identity");
+    }
+    return this.principal;
   }
 }

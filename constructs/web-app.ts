@@ -9,7 +9,7 @@ import { IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
 import { clientConfigOf } from "./rbac/client-config";
 import { AppSettings } from "./settings/app-settings";
-import { KeyVault } from "./key-vault";
+import { IKeyVault } from "./key-vault";
 import type { UserAssignedIdentity } from "./user-assigned-identity";
 
 /** Linux App Service plan SKUs. Free (F1) has no always-on and no custom TLS settings worth having. */
@@ -181,7 +181,7 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
    * client secret reaches the platform as a Key Vault reference resolved with the
    * app's identity (F7).
    */
-  public requireSignIn(signIn: SignInProps, vault: KeyVault): void {
+  public requireSignIn(signIn: SignInProps, vault: IKeyVault): void {
     checkGuid(this, "signIn.clientId", signIn.clientId, "application (client) id of the Entra app registration", "az ad app list --display-name <name> --query [].appId -o tsv");
     if (signIn.tenantId !== undefined) checkGuid(this, "signIn.tenantId", signIn.tenantId, "tenant id", "az account show --query tenantId -o tsv");
     checkName(this, "signIn.clientSecretName", "keyVaultObject", signIn.clientSecretName);
@@ -193,7 +193,7 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
       description: "Entra ID client secret for App Service Authentication",
       keyVaultReference: true,
     });
-    vault.grantSecretsRead(this, { reason: "resolves the sign-in client secret reference" });
+    vault.grantSecretsUser(this, { reason: "resolves the sign-in client secret reference" });
     // https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad
     this.resource.putAuthSettingsV2({
       authEnabled: true,

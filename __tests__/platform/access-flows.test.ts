@@ -125,8 +125,8 @@ describe("flow details", () => {
   it("granting the same thing twice yields one assignment", () => {
     const stack = newStack();
     const p = new ChatPlatform(stack, "Platform", { environment: "dev" });
-    const first = p.openai.grantInvoke(p.webApp);
-    const second = p.openai.grantInvoke(p.webApp);
+    const first = p.openai.grantOpenAIUser(p.webApp);
+    const second = p.openai.grantOpenAIUser(p.webApp);
     expect(second.assignments[0]).toBe(first.assignments[0]);
     expect(p.accessMatrix.filter((r) => r.flow === "F1")).toHaveLength(1);
   });

@@ -16,16 +16,19 @@ export interface IRoleScope extends IConstruct {
   readonly scopeLabel: string;
 }
 
-/** Why a grant exists: the flow it authorizes and a sentence for reviewers. */
+/**
+ * Why a grant exists, for the access matrix. Resource constructs know nothing about
+ * flows: the caller that knows why (ChatPlatform, from the flow table) says so.
+ */
 export interface GrantOptions {
   /**
-   * The access flow (F1-F11) this grant authorizes.
-   * @default the flow the grant method was written for
+   * The access flow (F1-F11, see catalogue/flows.ts) this grant authorizes.
+   * @default none: the matrix shows the row without a flow
    */
   readonly flow?: FlowId;
   /**
    * One sentence saying why the grantee needs this.
-   * @default the grant method's own reason
+   * @default what the role allows, as the grant method says it
    */
   readonly reason?: string;
 }
@@ -50,13 +53,24 @@ export interface AccessRow {
  * for the assignments instead of hand-written depends_on arrays.
  */
 export class Grant {
+  /**
+   * Assigns `roles` to `grantee` on `target` and records the access-matrix rows. The
+   * resource constructs' role-named grant methods (`grantOpenAIUser`, ...) call this.
+   */
+  public static onScope(target: IRoleScope, grantee: IGrantable, roles: readonly BuiltInRole[], options: GrantOptions & { readonly reason: string }): Grant {
+    const { assignments, rows } = AccessMatrix.of(target).record(target, grantee, roles, options.flow, options.reason);
+    return new Grant(assignments, rows);
+  }
+
   /** Combines grants, e.g. to gate one action on several of them. */
   public static combine(...grants: Grant[]): Grant {
     const assignments = [...new Set(grants.flatMap((g) => g.assignments))];
     return new Grant(assignments, grants.flatMap((g) => g.rows));
   }
 
-  constructor(
+  // Not instantiable by consumers on purpose: a Grant always holds assignments the
+  // matrix recorded (made by the factories above), as aws-cdk's Grant does.
+  private constructor(
     public readonly assignments: readonly RoleAssignment[],
     public readonly rows: readonly AccessRow[],
   ) {}
@@ -109,8 +123,11 @@ export class AccessMatrix extends Construct {
     super(scope, id);
   }
 
-  /** Assigns `roles` to `grantee` on `target` (idempotent) and records the rows. */
-  public grant(target: IRoleScope, grantee: IGrantable, roles: readonly BuiltInRole[], flow: FlowId | undefined, reason: string): Grant {
+  /**
+   * Assigns `roles` to `grantee` on `target` (idempotent) and records the rows. Grant
+   * through the resource constructs' grant methods (or `Grant.onScope`), which call this.
+   */
+  public record(target: IRoleScope, grantee: IGrantable, roles: readonly BuiltInRole[], flow: FlowId | undefined, reason: string): { assignments: RoleAssignment[]; rows: AccessRow[] } {
     const principal = grantee.grantPrincipal;
     const assignments = roles.map((role) => this.assign(target, principal, role));
     const rows = roles.map((role, i) => {
@@ -129,13 +146,19 @@ export class AccessMatrix extends Construct {
       if (!duplicate) this.rowList.push(row);
       return duplicate ?? row;
     });
-    return new Grant(assignments, rows);
+    return { assignments, rows };
   }
 
-  /** The rows in a stable order: by flow, then principal, role and scope. */
+  /**
+   * The rows in a stable order: by flow, then principal, role and scope. A row without a
+   * flow is left out when a flow explains the same assignment (a construct granted it
+   * for its own needs, e.g. the deployer writing a secret, and the platform's flow table
+   * grants it too).
+   */
   public get rows(): readonly AccessRow[] {
     const order = (f?: FlowId) => (f ? Number(f.slice(1)) : 99);
-    return [...this.rowList].sort(
+    const explained = new Set(this.rowList.filter((r) => r.flow).map((r) => r.address));
+    return this.rowList.filter((r) => r.flow || !explained.has(r.address)).sort(
       (a, b) => order(a.flow) - order(b.flow) || compareText(a.principal, b.principal) || compareText(a.role, b.role) || compareText(a.scope, b.scope),
     );
   }

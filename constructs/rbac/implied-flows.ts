@@ -1,5 +1,5 @@
 import { BuiltInRole, Roles } from "../../catalogue/roles";
-import { FLOWS, FlowId, Party } from "../../catalogue/flows";
+import { FLOWS, Flow, FlowId, Party } from "../../catalogue/flows";
 
 /** The features of a platform that decide which flows exist. */
 export interface FlowFeatures {
@@ -37,17 +37,17 @@ export function impliedFlows(f: FlowFeatures): ImpliedFlow[] {
       out.push({ flow, caller: FLOWS[flow].caller, target: t.target, roles: roles ?? t.roles, reason });
     }
   };
-  if (keyless) add("F1", "the app calls chat deployments with its identity (no AZURE_OPENAI_KEY)");
-  if (f.onYourData && keyless) add("F2", "On Your Data without a search key: Azure OpenAI queries Search as itself");
-  if (f.ingestion) add("F3", "On Your Data ingestion reads uploads and writes chunks");
-  if (f.ingestion) add("F4", "the ingestion indexer reads the documents container");
-  if (f.integratedVectorization) add("F5", "integrated vectorization calls the embedding deployment");
-  if (f.customerManagedKey) add("F6", "the account's data is encrypted with a customer-managed key");
-  if (!keyless || f.signIn) add("F7", !keyless ? "API keys reach the app as Key Vault references" : "the sign-in client secret is a Key Vault reference");
-  if (keyless && f.appQueriesSearch) add("F8", "the app queries the index itself");
+  if (keyless) add(Flow.WebAppToOpenAI, "the app calls chat deployments with its identity (no AZURE_OPENAI_KEY)");
+  if (f.onYourData && keyless) add(Flow.OpenAIToSearch, "On Your Data without a search key: Azure OpenAI queries Search as itself");
+  if (f.ingestion) add(Flow.OpenAIToStorage, "On Your Data ingestion reads uploads and writes chunks");
+  if (f.ingestion) add(Flow.SearchToStorage, "the ingestion indexer reads the documents container");
+  if (f.integratedVectorization) add(Flow.SearchToOpenAI, "integrated vectorization calls the embedding deployment");
+  if (f.customerManagedKey) add(Flow.OpenAIToKeyVaultKey, "the account's data is encrypted with a customer-managed key");
+  if (!keyless || f.signIn) add(Flow.WebAppToKeyVault, !keyless ? "API keys reach the app as Key Vault references" : "the sign-in client secret is a Key Vault reference");
+  if (keyless && f.appQueriesSearch) add(Flow.WebAppToSearch, "the app queries the index itself");
   const deployerRoles = [...(f.customerManagedKey ? [Roles.KeyVaultCryptoOfficer] : []), ...(!keyless ? [Roles.KeyVaultSecretsOfficer] : [])];
-  if (deployerRoles.length) add("F9", "terraform creates the platform's keys and secrets", deployerRoles);
-  if (f.developers) add("F10", "developers run the app locally with DefaultAzureCredential");
-  if (f.appReadsBlobs) add("F11", "the app serves citations from Storage");
+  if (deployerRoles.length) add(Flow.DeployerToKeyVault, "terraform creates the platform's keys and secrets", deployerRoles);
+  if (f.developers) add(Flow.DevelopersToServices, "developers run the app locally with DefaultAzureCredential");
+  if (f.appReadsBlobs) add(Flow.WebAppToStorage, "the app serves citations from Storage");
   return out;
 }

@@ -1,0 +1,49 @@
+import { BuiltInRole, Roles } from "../catalogue/roles";
+import { Party } from "../catalogue/flows";
+import { Grant, GrantOptions } from "./rbac/grant";
+import { IGrantable } from "./rbac/principal";
+import { IKeyVault } from "./key-vault";
+import { IOpenAIAccount } from "./openai-account";
+import { ISearchService } from "./search-service";
+import { IStorageAccount } from "./storage-account";
+
+/** The platform's resources that flows reach. */
+export interface PlatformTargets {
+  readonly openai: IOpenAIAccount;
+  readonly search: ISearchService;
+  readonly storage: IStorageAccount;
+  readonly keyVault: IKeyVault;
+}
+
+type GrantMethod = (grantee: IGrantable, options: GrantOptions) => Grant;
+
+/**
+ * The role-named grant method that assigns `role` on the `target` party: the flow table
+ * says which roles a flow needs, the resource construct grants them. Undefined when the
+ * role is not one the target's construct grants (a flow-table bug).
+ */
+export function grantMethodFor(targets: PlatformTargets, target: Party, role: BuiltInRole): GrantMethod | undefined {
+  const { openai, search, storage, keyVault } = targets;
+  const methods: Partial<Record<Party, Record<string, GrantMethod>>> = {
+    openai: {
+      [Roles.CognitiveServicesOpenAIUser.id]: (g, o) => openai.grantOpenAIUser(g, o),
+      [Roles.CognitiveServicesOpenAIContributor.id]: (g, o) => openai.grantOpenAIContributor(g, o),
+    },
+    search: {
+      [Roles.SearchIndexDataReader.id]: (g, o) => search.grantIndexDataReader(g, o),
+      [Roles.SearchIndexDataContributor.id]: (g, o) => search.grantIndexDataContributor(g, o),
+      [Roles.SearchServiceContributor.id]: (g, o) => search.grantServiceContributor(g, o),
+    },
+    storage: {
+      [Roles.StorageBlobDataReader.id]: (g, o) => storage.grantBlobDataReader(g, o),
+      [Roles.StorageBlobDataContributor.id]: (g, o) => storage.grantBlobDataContributor(g, o),
+    },
+    keyVault: {
+      [Roles.KeyVaultSecretsUser.id]: (g, o) => keyVault.grantSecretsUser(g, o),
+      [Roles.KeyVaultSecretsOfficer.id]: (g, o) => keyVault.grantSecretsOfficer(g, o),
+      [Roles.KeyVaultCryptoServiceEncryptionUser.id]: (g, o) => keyVault.grantCryptoServiceEncryptionUser(g, o),
+      [Roles.KeyVaultCryptoOfficer.id]: (g, o) => keyVault.grantCryptoOfficer(g, o),
+    },
+  };
+  return methods[target]?.[role.id];
+}
