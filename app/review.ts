@@ -2,7 +2,7 @@ import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from
 import { ChatPlatform } from "../constructs/chat-platform";
 import { AccessMatrix, AccessRow } from "../constructs/rbac/grant";
 import { FLOWS } from "../catalogue/flows";
-import { AppSetting } from "../constructs/settings/app-settings";
+import { WebAppSetting } from "../constructs/settings/app-settings";
 import { REDACTED, isKeyVaultReference, isSecretSetting } from "../catalogue/secrets";
 import { Guardrails } from "../guardrails/guardrails";
 import { renderAuditMarkdown } from "../guardrails/format/markdown";
@@ -66,7 +66,7 @@ export function reviewNotes(p: ChatPlatform): string[] {
 }
 
 /** Key Vault references and references to other resources are shown; anything secret-shaped is not. */
-function displayValue(stack: TerraformStack, s: AppSetting): string {
+function displayValue(stack: TerraformStack, s: WebAppSetting): string {
   // References print as Terraform expressions (`${azurerm_x.y.attr}`), as in cdk.tf.json.
   const value = String(Tokenization.resolve(s.value, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }));
   if (isKeyVaultReference(value)) return `🔑 ${value}`;

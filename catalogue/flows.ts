@@ -18,6 +18,9 @@ import { BuiltInRole, Roles } from "./roles";
 /** The parts of the platform that call or are called. */
 export type Party = "webApp" | "openai" | "search" | "storage" | "keyVault" | "deployer" | "developers";
 
+/** The parties that are Azure resources (the ones a role can be scoped to, or whose identity calls). */
+export type ResourceParty = Exclude<Party, "deployer" | "developers">;
+
 export type FlowId = "F1" | "F2" | "F3" | "F4" | "F5" | "F6" | "F7" | "F8" | "F9" | "F10" | "F11";
 
 /** The flow ids by what they are, for code that names one: `Flow.OpenAIToSearch` rather than `"F2"`. */

@@ -14,13 +14,13 @@ import { UserAssignedIdentity } from "./user-assigned-identity";
 import { AccessMatrix, AccessRow, Grant } from "./rbac/grant";
 import { grantMethodFor } from "./platform-grants";
 import { BuiltInRole } from "../catalogue/roles";
-import { IGrantable, Principal, PrincipalType, PRINCIPAL_TYPES } from "./rbac/principal";
+import { IGrantable, EntraPrincipal, PrincipalType, PRINCIPAL_TYPES } from "./rbac/principal";
 import { Party } from "../catalogue/flows";
-import { ImpliedFlow, impliedFlows } from "./rbac/implied-flows";
+import { PlatformFlow, impliedFlows } from "./rbac/implied-flows";
 import { RolePropagation } from "./rbac/propagation";
 import { AuthMode, AUTH_MODES, PlatformFacts, SEARCH_QUERY_TYPES, SearchQueryType, SettingsProfile } from "./settings/profile";
 import { BUILT_IN_PROFILES, BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "./settings/profiles";
-import { AppSetting } from "./settings/app-settings";
+import { WebAppSetting } from "./settings/app-settings";
 import { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "../catalogue/secrets";
 
 /** Which runtime calls the platform must authorize (each feature implies access flows). */
@@ -229,7 +229,7 @@ export class ChatPlatform extends Construct {
   public readonly customerManagedKey?: KeyVaultKey;
   public readonly profile: SettingsProfile;
   /** The flows this configuration implies, each granted. */
-  public readonly flows: readonly ImpliedFlow[];
+  public readonly flows: readonly PlatformFlow[];
   /** The grants made for `flows` (grants you add yourself are not among them). */
   public readonly grants: Grant[] = [];
 
@@ -363,7 +363,7 @@ export class ChatPlatform extends Construct {
   }
 
   /** The app settings with their origin (Key Vault references, never secret values). */
-  public get appSettings(): readonly AppSetting[] {
+  public get appSettings(): readonly WebAppSetting[] {
     return this.webApp.settings.all;
   }
 
@@ -421,12 +421,12 @@ export class ChatPlatform extends Construct {
     }
   }
 
-  private resolveDevelopers(developers: readonly DeveloperPrincipal[]): Principal[] {
+  private resolveDevelopers(developers: readonly DeveloperPrincipal[]): EntraPrincipal[] {
     checkUnique(this, "developers[].objectId", developers.map((d) => d.objectId));
     return developers.map((d, i) => {
       checkGuid(this, `developers[${i}].objectId`, d.objectId, "developer's object id");
       const type = checkOneOf(this, `developers[${i}].type`, d.type ?? "User", PRINCIPAL_TYPES);
-      return Principal.fromObjectId(this, d.objectId, type, d.name ? `developer ${d.name}` : undefined);
+      return EntraPrincipal.fromObjectId(this, d.objectId, type, d.name ? `developer ${d.name}` : undefined);
     });
   }
 
@@ -436,13 +436,13 @@ export class ChatPlatform extends Construct {
     return method;
   }
 
-  private callers(party: Party, developers: readonly Principal[]): IGrantable[] {
+  private callers(party: Party, developers: readonly EntraPrincipal[]): IGrantable[] {
     switch (party) {
       case "webApp": return [this.webApp];
       case "openai": return [this.openai];
       case "search": return [this.search];
       case "storage": return [this.storage];
-      case "deployer": return [Principal.deployer(this)];
+      case "deployer": return [EntraPrincipal.deployer(this)];
       case "developers": return [...developers];
       default: throw new Error(`${party} cannot call`);
     }

@@ -6,7 +6,7 @@ import { checkName, namingOf } from "./naming";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { ValidationError } from "./errors";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
-import { IGrantable, Principal } from "./rbac/principal";
+import { IGrantable, EntraPrincipal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
 import { clientConfigOf } from "./rbac/client-config";
 import { RolePropagation } from "./rbac/propagation";
@@ -98,7 +98,7 @@ export abstract class KeyVaultBase extends Construct implements IKeyVault {
       keyVaultId: this.resourceId,
       contentType: options.contentType,
     });
-    RolePropagation.of(this).gate(this.grantSecretsOfficer(Principal.deployer(this), { reason: `writes secret ${options.name}` }), secret);
+    RolePropagation.of(this).gate(this.grantSecretsOfficer(EntraPrincipal.deployer(this), { reason: `writes secret ${options.name}` }), secret);
     return secret;
   }
 
@@ -115,7 +115,7 @@ export abstract class KeyVaultBase extends Construct implements IKeyVault {
       keySize: size,
       keyOpts: ["wrapKey", "unwrapKey"],
     });
-    RolePropagation.of(this).gate(this.grantCryptoOfficer(Principal.deployer(this), { reason: `creates key ${options.name}` }), key);
+    RolePropagation.of(this).gate(this.grantCryptoOfficer(EntraPrincipal.deployer(this), { reason: `creates key ${options.name}` }), key);
     return key;
   }
 

@@ -6,7 +6,7 @@ import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
-import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
+import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
 import { RolePropagation } from "./rbac/propagation";
 import type { IKeyVault } from "./key-vault";
@@ -174,7 +174,7 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
     this.endpoint = `https://${this.customSubdomainName}.openai.azure.com/`;
     this.scopeLabel = `Azure OpenAI ${this.name}`;
     this.principalId = this.resource.identity.principalId;
-    this.grantPrincipal = Principal.systemAssigned(this, this.principalId, `Azure OpenAI ${this.name}`);
+    this.grantPrincipal = EntraPrincipal.systemAssigned(this, this.principalId, `Azure OpenAI ${this.name}`);
 
     checkUnique(this, "deployments[].name", (props.deployments ?? []).map((d) => d.name));
     for (const d of props.deployments ?? []) this.addDeployment(d);
@@ -263,7 +263,7 @@ class ImportedOpenAIAccount extends OpenAIAccountBase implements IGrantable {
     this.name = attributes.name;
     this.resourceId = attributes.resourceId;
     this.scopeLabel = `Azure OpenAI ${this.name}`;
-    if (attributes.principalId !== undefined) this.principal = Principal.systemAssigned(this, attributes.principalId, this.scopeLabel);
+    if (attributes.principalId !== undefined) this.principal = EntraPrincipal.systemAssigned(this, attributes.principalId, this.scopeLabel);
   }
 
   public get grantPrincipal(): IPrincipal {

@@ -4,7 +4,7 @@ import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
-import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
+import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
 
 export const SEARCH_SKUS = ["free", "basic", "standard", "standard2", "standard3", "storage_optimized_l1", "storage_optimized_l2"] as const;
@@ -167,7 +167,7 @@ export class SearchService extends SearchServiceBase implements IGrantable {
     this.endpoint = `https://${this.name}.search.windows.net`;
     this.scopeLabel = `Search ${this.name}`;
     if (this.hasSystemIdentity) {
-      this.principal = Principal.systemAssigned(this, this.resource.identity.principalId, `Search ${this.name}`);
+      this.principal = EntraPrincipal.systemAssigned(this, this.resource.identity.principalId, `Search ${this.name}`);
     }
   }
 
@@ -191,7 +191,7 @@ class ImportedSearchService extends SearchServiceBase implements IGrantable {
     this.name = attributes.name;
     this.resourceId = attributes.resourceId;
     this.scopeLabel = `Search ${this.name}`;
-    if (attributes.principalId !== undefined) this.principal = Principal.systemAssigned(this, attributes.principalId, this.scopeLabel);
+    if (attributes.principalId !== undefined) this.principal = EntraPrincipal.systemAssigned(this, attributes.principalId, this.scopeLabel);
   }
 
   public get grantPrincipal(): IPrincipal {

@@ -5,7 +5,7 @@ import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
 import { checkOneOf, checkRegion, checkUnique } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
-import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
+import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
 
 export const REPLICATION_TYPES = ["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"] as const;
@@ -124,7 +124,7 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
     this.resourceId = this.resource.id;
     this.blobEndpoint = this.resource.primaryBlobEndpoint;
     this.scopeLabel = `Storage ${this.name}`;
-    this.grantPrincipal = Principal.systemAssigned(this, this.resource.identity.principalId, `Storage ${this.name}`);
+    this.grantPrincipal = EntraPrincipal.systemAssigned(this, this.resource.identity.principalId, `Storage ${this.name}`);
 
     const containers = new Map<string, StorageContainer>();
     for (const name of containerNames) {
@@ -145,7 +145,7 @@ class ImportedStorageAccount extends StorageAccountBase implements IGrantable {
     this.name = attributes.name;
     this.resourceId = attributes.resourceId;
     this.scopeLabel = `Storage ${this.name}`;
-    if (attributes.principalId !== undefined) this.principal = Principal.systemAssigned(this, attributes.principalId, this.scopeLabel);
+    if (attributes.principalId !== undefined) this.principal = EntraPrincipal.systemAssigned(this, attributes.principalId, this.scopeLabel);
   }
 
   public get grantPrincipal(): IPrincipal {

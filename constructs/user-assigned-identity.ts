@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { UserAssignedIdentity as UserAssignedIdentityResource } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { checkName, namingOf } from "./naming";
 import { checkRegion } from "./validate";
-import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
+import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 
 export interface UserAssignedIdentityProps {
   readonly resourceGroupName: string;
@@ -39,6 +39,6 @@ export class UserAssignedIdentity extends Construct implements IGrantable {
     this.resourceId = this.resource.id;
     this.clientId = this.resource.clientId;
     this.principalId = this.resource.principalId;
-    this.grantPrincipal = Principal.userAssigned(this, this.principalId, `identity ${this.name}`);
+    this.grantPrincipal = EntraPrincipal.userAssigned(this, this.principalId, `identity ${this.name}`);
   }
 }

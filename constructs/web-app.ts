@@ -6,7 +6,7 @@ import { ValidationError } from "./errors";
 import { checkName, namingOf } from "./naming";
 import { checkGuid, checkNonEmpty, checkOneOf, checkRegion } from "./validate";
 import { IRoleScope } from "./rbac/grant";
-import { IGrantable, IPrincipal, Principal } from "./rbac/principal";
+import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { clientConfigOf } from "./rbac/client-config";
 import { AppSettings } from "./settings/app-settings";
 import { IKeyVault } from "./key-vault";
@@ -168,7 +168,7 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     this.resourceId = this.resource.id;
     this.url = `https://${this.resource.defaultHostname}`;
     this.scopeLabel = `web app ${this.name}`;
-    this.grantPrincipal = uami ? uami.grantPrincipal : Principal.systemAssigned(this, this.resource.identity.principalId, `web app ${this.name}`);
+    this.grantPrincipal = uami ? uami.grantPrincipal : EntraPrincipal.systemAssigned(this, this.resource.identity.principalId, `web app ${this.name}`);
   }
 
   /** Whether the app sits behind App Service Authentication. */

@@ -1,4 +1,5 @@
 import { BuiltInRole, Roles, roleFromDefinitionId, roleFromName } from "../catalogue/roles";
+import type { ResourceParty } from "../catalogue/flows";
 import { StackModel } from "./model";
 import { Reference, TfResource, block, bool, str } from "./terraform-json";
 
@@ -125,9 +126,8 @@ export function serviceOfSetting(name: string): "openai" | "search" | "storage" 
   return undefined;
 }
 
-export type Party = "openai" | "search" | "storage" | "keyVault" | "webApp";
-
-export function partyOf(r: TfResource): Party | undefined {
+/** Which party of the flow table (catalogue/flows.ts) a resource is. */
+export function partyOf(r: TfResource): ResourceParty | undefined {
   if (isOpenAiAccount(r)) return "openai";
   if (r.type === TYPES.search) return "search";
   if (r.type === TYPES.storage) return "storage";

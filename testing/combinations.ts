@@ -8,7 +8,7 @@ import { AuditResult, audit } from "../guardrails/audit";
 import { partyOf } from "../guardrails/azure";
 import { flowAudit } from "../guardrails/flow-audit";
 import { FLOW_IDS, FlowId, Party } from "../catalogue/flows";
-import { ImpliedFlow } from "../constructs/rbac/implied-flows";
+import { PlatformFlow } from "../constructs/rbac/implied-flows";
 import { credentialReferences, inlineCredential, isKeySettingName, isKeyVaultReference, isSecretSettingName, keyShapedRun, literalText } from "../catalogue/secrets";
 import { AUTH_MODES, AuthMode } from "../constructs/settings/profile";
 import { BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "../constructs/settings/profiles";
@@ -457,7 +457,7 @@ export function checkAccepted(a: Accepted): AcceptedReport {
 }
 
 /** Unique flow ids in table order. */
-export function flowIdsOf(flows: readonly ImpliedFlow[]): FlowId[] {
+export function flowIdsOf(flows: readonly PlatformFlow[]): FlowId[] {
   const ids = new Set(flows.map((f) => f.flow));
   return FLOW_IDS.filter((id) => ids.has(id));
 }

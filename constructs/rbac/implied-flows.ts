@@ -16,7 +16,7 @@ export interface FlowFeatures {
 }
 
 /** One flow this configuration implies, with the exact roles it needs per target. */
-export interface ImpliedFlow {
+export interface PlatformFlow {
   readonly flow: FlowId;
   readonly caller: Party;
   readonly target: Party;
@@ -29,9 +29,9 @@ export interface ImpliedFlow {
  * the combination tests and the review all agree. Least privilege: a flow not implied
  * is not granted.
  */
-export function impliedFlows(f: FlowFeatures): ImpliedFlow[] {
+export function impliedFlows(f: FlowFeatures): PlatformFlow[] {
   const keyless = f.authMode === "keyless";
-  const out: ImpliedFlow[] = [];
+  const out: PlatformFlow[] = [];
   const add = (flow: FlowId, reason: string, roles?: readonly BuiltInRole[]) => {
     for (const t of FLOWS[flow].targets) {
       out.push({ flow, caller: FLOWS[flow].caller, target: t.target, roles: roles ?? t.roles, reason });

@@ -42,33 +42,33 @@ function slugOf(text: string): string {
 }
 
 /** A principal that is not one of our constructs. */
-export class Principal implements IGrantable, IPrincipal {
+export class EntraPrincipal implements IGrantable, IPrincipal {
   /**
    * A person, group or service principal known by object id, e.g. a developer.
    * @param scope where validation errors point
    */
-  public static fromObjectId(scope: IConstruct, objectId: string, type: PrincipalType, label?: string): Principal {
+  public static fromObjectId(scope: IConstruct, objectId: string, type: PrincipalType, label?: string): EntraPrincipal {
     checkGuid(scope, "objectId", objectId, "principal's object id");
     if (!PRINCIPAL_TYPES.includes(type)) {
       throw new ValidationError(scope, "principalType", type, "is not a principal type", `use one of ${PRINCIPAL_TYPES.join(", ")}`);
     }
     const kind: IdentityKind = type === "User" ? "user" : type === "Group" ? "group" : "service-principal";
-    return new Principal(objectId, type, kind, label ?? `${type} ${objectId}`, `object:${objectId.toLowerCase()}`, slugOf(label ?? objectId.slice(0, 8)));
+    return new EntraPrincipal(objectId, type, kind, label ?? `${type} ${objectId}`, `object:${objectId.toLowerCase()}`, slugOf(label ?? objectId.slice(0, 8)));
   }
 
   /** The principal running `terraform apply` (from the provider's client config). */
-  public static deployer(scope: IConstruct): Principal {
-    return new Principal(clientConfigOf(scope).objectId, undefined, "deployer", "deployer (principal running terraform)", "deployer", "deployer");
+  public static deployer(scope: IConstruct): EntraPrincipal {
+    return new EntraPrincipal(clientConfigOf(scope).objectId, undefined, "deployer", "deployer (principal running terraform)", "deployer", "deployer");
   }
 
   /** The system-assigned identity of one of our constructs. */
-  public static systemAssigned(owner: IConstruct, principalId: string, label: string): Principal {
-    return new Principal(principalId, "ServicePrincipal", "system-assigned", `${label} (system-assigned)`, `system:${owner.node.path}`, slugOf(owner.node.id));
+  public static systemAssigned(owner: IConstruct, principalId: string, label: string): EntraPrincipal {
+    return new EntraPrincipal(principalId, "ServicePrincipal", "system-assigned", `${label} (system-assigned)`, `system:${owner.node.path}`, slugOf(owner.node.id));
   }
 
   /** A user-assigned managed identity. */
-  public static userAssigned(owner: IConstruct, principalId: string, label: string): Principal {
-    return new Principal(principalId, "ServicePrincipal", "user-assigned", `${label} (user-assigned)`, `user-assigned:${owner.node.path}`, slugOf(owner.node.id));
+  public static userAssigned(owner: IConstruct, principalId: string, label: string): EntraPrincipal {
+    return new EntraPrincipal(principalId, "ServicePrincipal", "user-assigned", `${label} (user-assigned)`, `user-assigned:${owner.node.path}`, slugOf(owner.node.id));
   }
 
   private constructor(

@@ -4,7 +4,7 @@ import { compareText } from "../../catalogue/order";
 import { REDACTED, isKeyVaultReference, isSecretSetting } from "../../catalogue/secrets";
 
 /** Where a setting's value comes from, for the review. */
-export interface AppSetting {
+export interface WebAppSetting {
   readonly name: string;
   /** The value, a reference to another resource's attribute, or a Key Vault reference. */
   readonly value: string;
@@ -22,12 +22,12 @@ export interface AppSetting {
  * and conflicts are caught before anything is synthesized.
  */
 export class AppSettings {
-  private readonly map = new Map<string, AppSetting>();
+  private readonly map = new Map<string, WebAppSetting>();
 
   constructor(private readonly owner: IConstruct) {}
 
   /** Adds a setting; a second value for the same name is a conflict. */
-  public set(setting: AppSetting): void {
+  public set(setting: WebAppSetting): void {
     // App settings are readable in the portal, the plan and state: a secret reaches the app
     // only as a Key Vault reference, whoever sets it (a custom profile included).
     if (isSecretSetting(setting.name, setting.value) && setting.value !== "") {
@@ -52,7 +52,7 @@ export class AppSettings {
     this.map.set(setting.name, setting);
   }
 
-  public get(name: string): AppSetting | undefined {
+  public get(name: string): WebAppSetting | undefined {
     return this.map.get(name);
   }
 
@@ -61,7 +61,7 @@ export class AppSettings {
   }
 
   /** All settings, sorted by name (stable output). */
-  public get all(): readonly AppSetting[] {
+  public get all(): readonly WebAppSetting[] {
     return [...this.map.values()].sort((a, b) => compareText(a.name, b.name));
   }
 
@@ -72,6 +72,6 @@ export class AppSettings {
 }
 
 /** The value as an error may print it. */
-function shown(s: AppSetting): string {
+function shown(s: WebAppSetting): string {
   return isKeyVaultReference(s.value) || !isSecretSetting(s.name, s.value) ? s.value : REDACTED;
 }

@@ -2,7 +2,7 @@ import { Roles } from "../../../catalogue/roles";
 import { KeyVault } from "../../../constructs/key-vault";
 import { OpenAIAccount } from "../../../constructs/openai-account";
 import { AccessMatrix, Grant } from "../../../constructs/rbac/grant";
-import { Principal } from "../../../constructs/rbac/principal";
+import { EntraPrincipal } from "../../../constructs/rbac/principal";
 import { SearchService } from "../../../constructs/search-service";
 import { StorageAccount } from "../../../constructs/storage-account";
 import { assignments, newStack, onlyResource, synthJson } from "../../../testing/helpers";
@@ -14,7 +14,7 @@ const DEV = "4f1c2a9e-7b3d-4e8a-9c61-2d5b8e0f7a13";
 describe("role-named grants on the resource constructs", () => {
   it("each assigns exactly its role, and records a row without a flow unless the caller names one", () => {
     const stack = newStack();
-    const dev = Principal.fromObjectId(stack, DEV, "User", "dev");
+    const dev = EntraPrincipal.fromObjectId(stack, DEV, "User", "dev");
     const openai = new OpenAIAccount(stack, "OpenAI", { ...base, name: "oai-test" });
     const search = new SearchService(stack, "Search", { ...base, name: "srch-test" });
     const storage = new StorageAccount(stack, "Storage", { ...base, name: "sttest" });
@@ -63,7 +63,7 @@ describe("references to existing resources", () => {
     const search = SearchService.fromSearchServiceAttributes(stack, "Existing", { resourceId: "${var.search_id}", name: "srch-shared", principalId: "${var.search_principal}" });
     const storage = StorageAccount.fromStorageAccountAttributes(stack, "Docs", { resourceId: "${var.storage_id}", name: "stshared" });
     storage.grantBlobDataReader(search);
-    search.grantIndexDataReader(Principal.fromObjectId(stack, DEV, "User"));
+    search.grantIndexDataReader(EntraPrincipal.fromObjectId(stack, DEV, "User"));
     expect(assignments(synthJson(stack))).toEqual([
       expect.objectContaining({ principal: "var.search_principal", role: Roles.StorageBlobDataReader.id, scope: "var.storage_id" }),
       expect.objectContaining({ principal: DEV, role: Roles.SearchIndexDataReader.id, scope: "var.search_id" }),
