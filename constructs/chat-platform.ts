@@ -3,8 +3,7 @@ import { TerraformResource } from "cdktf";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { ValidationError } from "./errors";
-import { Naming, checkName, provideNaming } from "./naming";
-import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
+import { Naming, provideNaming } from "./naming";
 import { OpenAIAccount, OpenAIAccountProps, ModelDeploymentProps, ModelDeployment } from "./openai-account";
 import { SearchService, SearchServiceProps } from "./search-service";
 import { StorageAccount, StorageAccountProps } from "./storage-account";
@@ -14,12 +13,13 @@ import { UserAssignedIdentity } from "./user-assigned-identity";
 import { AccessMatrix, AccessRow, Grant } from "./rbac/grant";
 import { grantMethodFor } from "./platform-grants";
 import { BuiltInRole } from "../catalogue/roles";
-import { IGrantable, EntraPrincipal, PrincipalType, PRINCIPAL_TYPES } from "./rbac/principal";
+import { IGrantable, EntraPrincipal, PrincipalType } from "./rbac/principal";
 import { Party } from "../catalogue/flows";
 import { PlatformFlow, impliedFlows } from "./rbac/implied-flows";
 import { RolePropagation } from "./rbac/propagation";
-import { AuthMode, AUTH_MODES, PlatformFacts, SEARCH_QUERY_TYPES, SearchQueryType, SettingsProfile } from "./settings/profile";
-import { BUILT_IN_PROFILES, BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "./settings/profiles";
+import { ChatPlatformConfig, resolveChatPlatform } from "./chat-platform-config";
+import { AuthMode, PlatformFacts, SearchQueryType, SettingsProfile } from "./settings/profile";
+import { BuiltInProfileName } from "./settings/profiles";
 import { WebAppSetting } from "./settings/app-settings";
 import { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "../catalogue/secrets";
 
@@ -196,13 +196,10 @@ export interface ChatPlatformProps {
   readonly tags?: Record<string, string>;
 }
 
-/** The sample app's image, as its "Deploy to Azure" template (infrastructure/deployment.json) runs it. */
-export const SAMPLE_APP_IMAGE: WebAppRuntime = { kind: "container", registry: "sampleappaoaichatgpt.azurecr.io", image: "sample-app-aoai-chatgpt", tag: "latest" };
+export { SAMPLE_APP_IMAGE } from "./chat-platform-config";
 
 const PLATFORM_BUG = "Fix: none on your side; this is a ChatPlatform bug: report it with the props that produced it";
 
-const ENV_NAME = /^[a-z][a-z0-9]{0,11}$/;
-const PREFIX = /^[a-z][a-z0-9]{0,9}$/;
 
 /**
  * The whole platform from one props object: OpenAI (chat + embedding deployments),
@@ -228,6 +225,8 @@ export class ChatPlatform extends Construct {
   /** The customer-managed key, when the feature is on. */
   public readonly customerManagedKey?: KeyVaultKey;
   public readonly profile: SettingsProfile;
+  /** The props resolved: every default applied, every combination checked. */
+  public readonly config: ChatPlatformConfig;
   /** The flows this configuration implies, each granted. */
   public readonly flows: readonly PlatformFlow[];
   /** The grants made for `flows` (grants you add yourself are not among them). */
@@ -235,28 +234,25 @@ export class ChatPlatform extends Construct {
 
   constructor(scope: Construct, id: string, props: ChatPlatformProps) {
     super(scope, id);
-    const prefix = props.prefix ?? "chat";
-    if (!PREFIX.test(prefix)) throw new ValidationError(this, "prefix", prefix, "is not a valid prefix", "use 1-10 lower-case letters and digits, starting with a letter");
-    if (!ENV_NAME.test(props.environment ?? "")) throw new ValidationError(this, "environment", props.environment, "is not a valid environment name", 'use 1-12 lower-case letters and digits, starting with a letter, e.g. "dev"');
-    this.location = checkRegion(this, "location", props.location ?? "swedencentral");
-    this.authMode = checkOneOf(this, "authMode", props.authMode ?? "keyless", AUTH_MODES);
-    this.profile = this.resolveProfile(props.profile);
-    this.features = this.resolveFeatures(props);
+    // Every default and every refusal lives in resolveChatPlatform; from here on, build.
+    const config = resolveChatPlatform(this, props);
+    this.config = config;
+    const prefix = config.prefix;
+    this.location = config.location;
+    this.authMode = config.authMode;
+    this.profile = config.profile;
+    this.features = config.features;
     this.naming = new Naming({ prefix, environment: props.environment, location: this.location, seed: props.nameSeed });
     provideNaming(this, this.naming);
-    if (!RolePropagation.of(this).requestDelay(props.rolePropagationDelay ?? "120s")) {
-      throw new ValidationError(this, "rolePropagationDelay", props.rolePropagationDelay, "is not a duration", 'use a number with s, m or h, e.g. "120s"');
-    }
+    RolePropagation.of(this).requestDelay(config.rolePropagationDelay);
 
     const keys = this.authMode === "keys";
-    this.checkLocalAuth("openai.localAuthEnabled", props.openai?.localAuthEnabled);
-    this.checkLocalAuth("search.localAuthEnabled", props.search?.localAuthEnabled);
-    const developers = this.resolveDevelopers(props.developers ?? []);
-    const tags = { environment: props.environment, "managed-by": "cdktf", ...props.tags };
+    const developers = config.developers.map((d) => EntraPrincipal.fromObjectId(this, d.objectId, d.type, d.label));
+    const tags = config.tags;
     const common = () => ({ location: this.location, resourceGroupName: this.resourceGroupName, tags });
 
-    if (props.resourceGroupName !== undefined) {
-      this.resourceGroupName = checkName(this, "resourceGroupName", "resourceGroup", props.resourceGroupName);
+    if (config.resourceGroupName !== undefined) {
+      this.resourceGroupName = config.resourceGroupName;
     } else {
       this.resourceGroup = new ResourceGroup(this, "ResourceGroup", { name: this.naming.name("resourceGroup"), location: this.location, tags });
       this.resourceGroupName = this.resourceGroup.name;
@@ -265,53 +261,37 @@ export class ChatPlatform extends Construct {
     // --- the five parts -------------------------------------------------------------
     this.openai = new OpenAIAccount(this, "OpenAI", {
       ...common(),
-      name: props.openai?.name,
+      name: config.openai.name,
       localAuthEnabled: keys,
-      publicNetworkAccessEnabled: props.openai?.publicNetworkAccessEnabled,
+      publicNetworkAccessEnabled: config.openai.publicNetworkAccessEnabled,
     });
-    this.chatDeployment = this.openai.addDeployment(modelProps(props.openai?.chatModel, { deploymentName: "gpt-4o", modelName: "gpt-4o", modelVersion: "2024-11-20", skuName: "GlobalStandard", capacity: 10 }));
-    if (props.openai?.embeddingModel !== null) {
-      this.embeddingDeployment = this.openai.addDeployment(modelProps(props.openai?.embeddingModel, { deploymentName: "text-embedding-3-small", modelName: "text-embedding-3-small", modelVersion: "1", skuName: "Standard", capacity: 30 }));
-    }
-    if (this.features.integratedVectorization && !this.embeddingDeployment) {
-      throw new ValidationError(this, "features.integratedVectorization", true, "needs an embedding deployment, but openai.embeddingModel is null", "configure openai.embeddingModel or set integratedVectorization: false");
-    }
+    this.chatDeployment = this.openai.addDeployment(config.openai.chatModel);
+    if (config.openai.embeddingModel) this.embeddingDeployment = this.openai.addDeployment(config.openai.embeddingModel);
 
-    const searchSku = props.search?.sku ?? "basic";
-    // The free tier has no managed identity and no RBAC data plane for On Your Data.
-    const needsMoreThanFree = [
-      this.features.ingestion && "the ingestion indexer reads Storage with Search's identity (F4)",
-      this.features.integratedVectorization && "vectorization calls OpenAI with Search's identity (F5)",
-      this.features.onYourData && "On Your Data with RBAC needs basic or higher (F2)",
-      developers.length > 0 && "developers get Search data roles (F10)",
-    ].filter((reason): reason is string => typeof reason === "string");
-    if (searchSku === "free" && needsMoreThanFree.length > 0) {
-      throw new ValidationError(this, "search.sku", "free", `cannot serve this platform: the free tier has no managed identity and no RBAC data plane, but ${needsMoreThanFree.join("; ")}`, 'use sku "basic" or higher');
-    }
     this.search = new SearchService(this, "Search", {
       ...common(),
-      name: props.search?.name,
-      sku: searchSku,
-      replicaCount: props.search?.replicaCount,
-      partitionCount: props.search?.partitionCount,
-      semanticSearch: props.search?.semanticSearch,
+      name: config.search.name,
+      sku: config.search.sku,
+      replicaCount: config.search.replicaCount,
+      partitionCount: config.search.partitionCount,
+      semanticSearch: config.search.semanticSearch,
       localAuthEnabled: keys,
-      systemIdentity: searchSku !== "free",
+      systemIdentity: config.search.systemIdentity,
     });
-    this.storage = new StorageAccount(this, "Storage", { ...common(), name: props.storage?.name, replicationType: props.storage?.replicationType, containers: props.storage?.containers });
-    this.keyVault = new KeyVault(this, "KeyVault", { ...common(), name: props.keyVault?.name, skuName: props.keyVault?.skuName, softDeleteRetentionDays: props.keyVault?.softDeleteRetentionDays });
-    if (props.userAssignedIdentity) {
+    this.storage = new StorageAccount(this, "Storage", { ...common(), ...config.storage });
+    this.keyVault = new KeyVault(this, "KeyVault", { ...common(), ...config.keyVault });
+    if (config.userAssignedIdentity) {
       this.identity = new UserAssignedIdentity(this, "AppIdentity", common());
     }
     this.webApp = new WebApp(this, "WebApp", {
       ...common(),
-      name: props.webApp?.name,
-      planSku: props.webApp?.planSku,
-      runtime: props.webApp?.runtime ?? (this.profile.name === "sampleApp" ? SAMPLE_APP_IMAGE : undefined),
-      healthCheckPath: props.webApp?.healthCheckPath,
+      name: config.webApp.name,
+      planSku: config.webApp.planSku,
+      runtime: config.webApp.runtime,
+      healthCheckPath: config.webApp.healthCheckPath,
       userAssignedIdentity: this.identity,
     });
-    if (props.webApp?.signIn) this.webApp.requireSignIn(props.webApp.signIn, this.keyVault);
+    if (config.webApp.signIn) this.webApp.requireSignIn(config.webApp.signIn, this.keyVault);
 
     // --- deploy-time actions that need grants first -----------------------------------
     if (this.features.customerManagedKey) this.customerManagedKey = this.openai.encryptWith(this.keyVault).key;
@@ -319,7 +299,7 @@ export class ChatPlatform extends Construct {
     const searchKey = keys && (this.features.onYourData || this.features.appQueriesSearch) ? this.keyVault.addSecret("SearchKeySecret", { name: "search-api-key", value: this.search.resource.primaryKey, contentType: "Azure AI Search admin key" }) : undefined;
 
     // --- the access flows, granted from the table ---------------------------------------
-    this.flows = impliedFlows({ ...this.features, authMode: this.authMode, developers: developers.length > 0, signIn: props.webApp?.signIn !== undefined });
+    this.flows = impliedFlows({ ...this.features, authMode: this.authMode, developers: developers.length > 0, signIn: config.webApp.signIn !== undefined });
     for (const f of this.flows) {
       for (const caller of this.callers(f.caller, developers)) {
         this.grants.push(Grant.combine(...f.roles.map((role) => this.grantMethod(f.target, role)(caller, { flow: f.flow, reason: f.reason }))));
@@ -327,7 +307,7 @@ export class ChatPlatform extends Construct {
     }
 
     // --- app settings, derived from the same facts ------------------------------------
-    const facts = this.facts(props, openaiKey?.versionlessId, searchKey?.versionlessId);
+    const facts = this.facts(config, openaiKey?.versionlessId, searchKey?.versionlessId);
     for (const s of this.profile.settings(facts)) {
       this.webApp.settings.set({ name: s.name, value: s.value, description: s.description, origin: `profile ${this.profile.name}`, keyVaultReference: s.keyVaultReference ?? false });
     }
@@ -349,9 +329,9 @@ export class ChatPlatform extends Construct {
     if (this.webApp.runtime.kind === "python") {
       this.webApp.settings.set({ name: "SCM_DO_BUILD_DURING_DEPLOYMENT", value: "true", origin: "platform", description: "install requirements.txt on zip deploy", keyVaultReference: false });
     }
-    this.addExtraSettings(props.webApp?.extraSettings ?? {});
+    this.addExtraSettings(config.webApp.extraSettings);
 
-    if (props.protectStatefulResources) {
+    if (config.protectStatefulResources) {
       for (const r of this.statefulResources) r.lifecycle = { ...r.lifecycle, preventDestroy: true };
     }
     this.node.addValidation({ validate: () => this.checkFlowsGranted() });
@@ -382,54 +362,6 @@ export class ChatPlatform extends Construct {
     ];
   }
 
-  private resolveFeatures(props: ChatPlatformProps): Required<ChatPlatformFeatures> {
-    const f = props.features ?? {};
-    const onYourData = f.onYourData ?? this.profile.onYourData ?? false;
-    if (onYourData && !this.profile.onYourData) {
-      throw new ValidationError(this, "features.onYourData", true, `is not something profile "${this.profile.name}" does (its app never sends On Your Data requests, so the grants would authorize a call nobody makes)`, 'use profile "sampleApp" (or a profile with onYourData: true), or set onYourData: false');
-    }
-    const features = {
-      onYourData,
-      ingestion: f.ingestion ?? onYourData,
-      integratedVectorization: f.integratedVectorization ?? (props.openai?.embeddingModel !== null && onYourData),
-      customerManagedKey: f.customerManagedKey ?? false,
-      appQueriesSearch: f.appQueriesSearch ?? false,
-      appReadsBlobs: f.appReadsBlobs ?? false,
-    };
-    if (features.ingestion && !features.onYourData) {
-      throw new ValidationError(this, "features.ingestion", true, "is On Your Data ingestion, but onYourData is false", "set onYourData: true, or ingestion: false");
-    }
-    return features;
-  }
-
-  private resolveProfile(profile: ChatPlatformProps["profile"]): SettingsProfile {
-    if (profile === undefined) return BUILT_IN_PROFILES.sampleApp();
-    if (typeof profile === "string") {
-      checkOneOf(this, "profile", profile, BUILT_IN_PROFILE_NAMES);
-      return BUILT_IN_PROFILES[profile]();
-    }
-    if (typeof profile.settings !== "function" || !profile.name) {
-      throw new ValidationError(this, "profile", profile.name, "is not a settings profile", `use one of ${BUILT_IN_PROFILE_NAMES.join(", ")} or an object with a name and a settings(facts) function`);
-    }
-    return profile;
-  }
-
-  private checkLocalAuth(field: string, given: boolean | undefined): void {
-    const wanted = this.authMode === "keys";
-    if (given !== undefined && given !== wanted) {
-      throw new ValidationError(this, field, given, `contradicts authMode "${this.authMode}" (${wanted ? "keys mode needs API keys on" : "keyless mode turns API keys off"})`, `remove ${field}; authMode decides it`);
-    }
-  }
-
-  private resolveDevelopers(developers: readonly DeveloperPrincipal[]): EntraPrincipal[] {
-    checkUnique(this, "developers[].objectId", developers.map((d) => d.objectId));
-    return developers.map((d, i) => {
-      checkGuid(this, `developers[${i}].objectId`, d.objectId, "developer's object id");
-      const type = checkOneOf(this, `developers[${i}].type`, d.type ?? "User", PRINCIPAL_TYPES);
-      return EntraPrincipal.fromObjectId(this, d.objectId, type, d.name ? `developer ${d.name}` : undefined);
-    });
-  }
-
   private grantMethod(target: Party, role: BuiltInRole): NonNullable<ReturnType<typeof grantMethodFor>> {
     const method = grantMethodFor(this, target, role);
     if (!method) throw new Error(`${this.node.path}: no grant method assigns ${role.name} on ${target}. ${PLATFORM_BUG}`);
@@ -448,21 +380,8 @@ export class ChatPlatform extends Construct {
     }
   }
 
-  private facts(props: ChatPlatformProps, openaiKeyUri?: string, searchKeyUri?: string): PlatformFacts {
-    const s = props.search ?? {};
-    const semanticOn = this.search.semanticSearch !== "disabled";
-    const queryType = checkOneOf(this, "search.queryType", s.queryType ?? (semanticOn ? "semantic" : "simple"), SEARCH_QUERY_TYPES);
-    if (queryType.includes("semantic") && !semanticOn) {
-      throw new ValidationError(this, "search.queryType", queryType, "needs the semantic ranker, but search.semanticSearch is disabled", 'set search.semanticSearch to "free" or "standard", or use queryType "simple"');
-    }
-    if (queryType.startsWith("vector") && !this.embeddingDeployment) {
-      throw new ValidationError(this, "search.queryType", queryType, "needs an embedding deployment, but openai.embeddingModel is null", "configure openai.embeddingModel or use a non-vector query type");
-    }
-    if (queryType.startsWith("vector") && !s.vectorColumns?.length) {
-      throw new ValidationError(this, "search.vectorColumns", s.vectorColumns, `is required for queryType "${queryType}"`, 'name the index\'s vector fields, e.g. ["contentVector"]');
-    }
-    const indexName = s.indexName ?? "documents-index";
-    checkName(this, "search.indexName", "storageContainer", indexName);
+  private facts(config: ChatPlatformConfig, openaiKeyUri?: string, searchKeyUri?: string): PlatformFacts {
+    const q = config.search.query;
     return {
       authMode: this.authMode,
       openai: {
@@ -476,11 +395,11 @@ export class ChatPlatform extends Construct {
         ? {
             serviceName: this.search.name,
             endpoint: this.search.endpoint,
-            indexName,
-            queryType,
-            topK: checkIntRange(this, "search.topK", s.topK ?? 5, 1, 20, "On Your Data's top_n_documents"),
-            semanticConfiguration: queryType.includes("semantic") ? (s.semanticConfiguration ?? "default") : undefined,
-            vectorColumns: s.vectorColumns,
+            indexName: q.indexName,
+            queryType: q.queryType,
+            topK: q.topK,
+            semanticConfiguration: q.semanticConfiguration,
+            vectorColumns: q.vectorColumns,
             keyReference: searchKeyUri ? keyVaultReference(searchKeyUri) : undefined,
           }
         : undefined,
@@ -532,14 +451,4 @@ export class ChatPlatform extends Construct {
     return errors;
   }
 
-}
-
-function modelProps(given: ChatModelProps | undefined, defaults: Required<ChatModelProps>): ModelDeploymentProps {
-  return {
-    name: given?.deploymentName ?? defaults.deploymentName,
-    modelName: given?.modelName ?? defaults.modelName,
-    modelVersion: given?.modelVersion ?? defaults.modelVersion,
-    skuName: given?.skuName ?? defaults.skuName,
-    capacity: given?.capacity ?? defaults.capacity,
-  };
 }

@@ -89,3 +89,9 @@ export function checkUnique(scope: IConstruct, field: string, values: readonly s
     seen.add(key);
   }
 }
+
+/** Seconds in a duration written as a number followed by s, m or h ("90s", "5m", "1h"); undefined otherwise. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+)([smh])$/.exec(text);
+  return m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"] : undefined;
+}

@@ -1,7 +1,9 @@
 import * as os from "os";
 import { App } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { Construct } from "constructs";
 import { ChatPlatform, ChatPlatformFeatures, ChatPlatformProps, DeveloperPrincipal } from "../constructs/chat-platform";
+import { resolveChatPlatform } from "../constructs/chat-platform-config";
 import { ChatStack } from "../app/chat-stack";
 import { ValidationError } from "../constructs/errors";
 import { AuditResult, audit } from "../guardrails/audit";
@@ -207,6 +209,8 @@ export function synthesizeCombination(combination: Combination): Outcome {
   const ms = () => Math.round((performance.now() - started) * 10) / 10;
   try {
     const app = new App({ outdir: os.tmpdir(), stackTraces: false, skipValidation: true });
+    // Every refusal is resolve's: a combination it refuses is never built.
+    resolveChatPlatform(new Construct(app, `${combination.name}-props`), combination.props);
     const stack = new ChatStack(app, combination.name, { platform: combination.props });
     invokeAspects(stack);
     // Validations may synthesize the stack themselves (Guardrails.apply audits

@@ -3,6 +3,7 @@ import { Lazy, TerraformResource, TerraformStack } from "cdktf";
 import { Sleep } from "@cdktf/provider-time/lib/sleep";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { Grant, addDependency } from "./grant";
+import { parseDuration } from "../validate";
 
 const ID = "RolePropagation";
 const DEFAULT_SECONDS = 120;
@@ -43,9 +44,8 @@ export class RolePropagation extends Construct {
    * @returns false when `duration` is not a number followed by s, m or h
    */
   public requestDelay(duration: string): boolean {
-    const m = /^(\d+)([smh])$/.exec(duration);
-    if (!m) return false;
-    const seconds = Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
+    const seconds = parseDuration(duration);
+    if (seconds === undefined) return false;
     if (!this.requested || seconds > this.longest.seconds) this.longest = { seconds, text: duration };
     this.requested = true;
     return true;
