@@ -11,6 +11,7 @@ import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique, parseDu
 import { PRINCIPAL_TYPES, PrincipalType } from "./rbac/principal";
 import { AUTH_MODES, AuthMode, SEARCH_QUERY_TYPES, SearchQueryType, SettingsProfile } from "./settings/profile";
 import { BUILT_IN_PROFILES, BUILT_IN_PROFILE_NAMES } from "./settings/profiles";
+import { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, looksLikeSecretLiteral } from "../catalogue/secrets";
 
 /**
  * Resolve, then build: ChatPlatformProps in, a complete and validated configuration
@@ -170,7 +171,7 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
       runtime: props.webApp?.runtime ?? (profile.name === "sampleApp" ? SAMPLE_APP_IMAGE : undefined),
       healthCheckPath: props.webApp?.healthCheckPath,
       signIn: props.webApp?.signIn,
-      extraSettings: props.webApp?.extraSettings ?? {},
+      extraSettings: checkExtraSettings(scope, props.webApp?.extraSettings ?? {}, authMode, props.userAssignedIdentity ?? false),
     },
     protectStatefulResources: props.protectStatefulResources ?? false,
   };
@@ -247,6 +248,31 @@ function resolveSearchQuery(scope: IConstruct, props: ChatPlatformProps, feature
     semanticConfiguration: queryType.includes("semantic") ? (s.semanticConfiguration ?? "default") : undefined,
     vectorColumns: s.vectorColumns,
   };
+}
+
+/**
+ * Extra settings the app may receive. Whether one overrides a derived setting is found
+ * when the settings are derived (ChatPlatform), everything else here.
+ */
+function checkExtraSettings(scope: IConstruct, extra: Readonly<Record<string, string>>, authMode: AuthMode, userAssignedIdentity: boolean): Readonly<Record<string, string>> {
+  for (const [name, value] of Object.entries(extra)) {
+    const field = `webApp.extraSettings.${name}`;
+    // Never echo a secret: errors land in terminals and CI logs. An empty value shows nothing.
+    const shown = value !== "" && isSecretSetting(name, value) ? REDACTED : value;
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
+      throw new ValidationError(scope, field, shown, "has a name App Service cannot pass as an environment variable", "use letters, digits and underscores");
+    }
+    if (isSecretSettingName(name) && authMode === "keyless") {
+      throw new ValidationError(scope, field, shown, "is a key or secret variable in keyless mode (a present or empty key can switch the app to key auth)", `remove ${name}; the app authenticates with its managed identity`);
+    }
+    if (looksLikeSecretLiteral(value) || (isSecretSettingName(name) && !isKeyVaultReference(value))) {
+      throw new ValidationError(scope, field, REDACTED, "is a literal secret in app settings (visible in the portal, the plan and state)", "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead");
+    }
+    if (name === "AZURE_CLIENT_ID" && !userAssignedIdentity) {
+      throw new ValidationError(scope, field, shown, "selects a user-assigned identity, but the app runs as its system-assigned identity (DefaultAzureCredential would ask for an identity the app does not have)", "remove AZURE_CLIENT_ID, or set userAssignedIdentity: true (the platform then sets it)");
+    }
+  }
+  return extra;
 }
 
 function modelProps(given: ChatModelProps | undefined, defaults: Required<ChatModelProps>): ModelDeploymentProps {

@@ -21,7 +21,7 @@ import { ChatPlatformConfig, resolveChatPlatform } from "./chat-platform-config"
 import { AuthMode, PlatformFacts, SearchQueryType, SettingsProfile } from "./settings/profile";
 import { BuiltInProfileName } from "./settings/profiles";
 import { WebAppSetting } from "./settings/app-settings";
-import { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "../catalogue/secrets";
+import { REDACTED, isKeyVaultReference, isSecretSetting, keyVaultReference } from "../catalogue/secrets";
 
 /** Which runtime calls the platform must authorize (each feature implies access flows). */
 export interface ChatPlatformFeatures {
@@ -407,26 +407,13 @@ export class ChatPlatform extends Construct {
     };
   }
 
-  private addExtraSettings(extra: Record<string, string>): void {
+  /** Extra settings, checked by resolveChatPlatform; here only a clash with a derived setting remains to be found. */
+  private addExtraSettings(extra: Readonly<Record<string, string>>): void {
     for (const [name, value] of Object.entries(extra)) {
-      const field = `webApp.extraSettings.${name}`;
-      // Never echo a secret: errors land in terminals and CI logs. An empty value shows nothing.
-      const shown = value !== "" && isSecretSetting(name, value) ? REDACTED : value;
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
-        throw new ValidationError(this, field, shown, "has a name App Service cannot pass as an environment variable", "use letters, digits and underscores");
-      }
-      if (isSecretSettingName(name) && this.authMode === "keyless") {
-        throw new ValidationError(this, field, shown, "is a key or secret variable in keyless mode (a present or empty key can switch the app to key auth)", `remove ${name}; the app authenticates with its managed identity`);
-      }
-      if (looksLikeSecretLiteral(value) || (isSecretSettingName(name) && !isKeyVaultReference(value))) {
-        throw new ValidationError(this, field, REDACTED, "is a literal secret in app settings (visible in the portal, the plan and state)", "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead");
-      }
-      if (name === "AZURE_CLIENT_ID" && !this.identity) {
-        throw new ValidationError(this, field, shown, "selects a user-assigned identity, but the app runs as its system-assigned identity (DefaultAzureCredential would ask for an identity the app does not have)", "remove AZURE_CLIENT_ID, or set userAssignedIdentity: true (the platform then sets it)");
-      }
       const derived = this.webApp.settings.get(name);
       if (derived) {
-        throw new ValidationError(this, field, shown, `overrides ${name}, which the platform derives (${derived.description})`, "change the platform's configuration instead (e.g. openai.chatModel, search.indexName)");
+        const shown = value !== "" && isSecretSetting(name, value) ? REDACTED : value;
+        throw new ValidationError(this, `webApp.extraSettings.${name}`, shown, `overrides ${name}, which the platform derives (${derived.description})`, "change the platform's configuration instead (e.g. openai.chatModel, search.indexName)");
       }
       this.webApp.settings.set({ name, value, origin: "user", description: "extra setting", keyVaultReference: isKeyVaultReference(value) });
     }

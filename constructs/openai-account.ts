@@ -95,7 +95,7 @@ export interface IOpenAIAccount extends IRoleScope {
   grantOpenAIContributor(grantee: IGrantable, options?: GrantOptions): Grant;
 }
 
-/** An existing an Azure OpenAI account, by id and name. */
+/** An existing Azure OpenAI account, by id and name. */
 export interface OpenAIAccountAttributes {
   /** ARM id (`/subscriptions/.../providers/Microsoft.CognitiveServices/accounts/<name>`), or a reference to it. */
   readonly resourceId: string;

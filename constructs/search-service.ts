@@ -74,7 +74,7 @@ export interface ISearchService extends IRoleScope {
   grantServiceContributor(grantee: IGrantable, options?: GrantOptions): Grant;
 }
 
-/** An existing an Azure AI Search service, by id and name. */
+/** An existing Azure AI Search service, by id and name. */
 export interface SearchServiceAttributes {
   /** ARM id (`/subscriptions/.../providers/Microsoft.Search/searchServices/<name>`), or a reference to it. */
   readonly resourceId: string;

@@ -47,7 +47,7 @@ export interface IStorageAccount extends IRoleScope {
   grantBlobDataContributor(grantee: IGrantable, options?: GrantOptions): Grant;
 }
 
-/** An existing a Storage account, by id and name. */
+/** An existing Storage account, by id and name. */
 export interface StorageAccountAttributes {
   /** ARM id (`/subscriptions/.../providers/Microsoft.Storage/storageAccounts/<name>`), or a reference to it. */
   readonly resourceId: string;
