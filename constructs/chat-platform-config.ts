@@ -8,8 +8,8 @@ import type { SignInProps, WebAppProps, WebAppRuntime } from "./web-app";
 import { ValidationError } from "./errors";
 import { checkName } from "./naming";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique, parseDuration } from "./validate";
-import { PRINCIPAL_TYPES, PrincipalType } from "./rbac/principal";
-import { AUTH_MODES, AuthMode, SEARCH_QUERY_TYPES, SearchQueryType, SettingsProfile } from "./settings/profile";
+import { PRINCIPAL_TYPES, type PrincipalType } from "./rbac/principal";
+import { AUTH_MODES, type AuthMode, SEARCH_QUERY_TYPES, type SearchQueryType, type SettingsProfile } from "./settings/profile";
 import { BUILT_IN_PROFILES, BUILT_IN_PROFILE_NAMES } from "./settings/profiles";
 import { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, looksLikeSecretLiteral } from "../catalogue/secrets";
 

@@ -1,11 +1,11 @@
-import { BuiltInRole, Roles } from "../catalogue/roles";
-import { Party } from "../catalogue/flows";
-import { Grant, GrantOptions } from "./rbac/grant";
-import { IGrantable } from "./rbac/principal";
-import { IKeyVault } from "./key-vault";
-import { IOpenAIAccount } from "./openai-account";
-import { ISearchService } from "./search-service";
-import { IStorageAccount } from "./storage-account";
+import { type BuiltInRole, Roles } from "../catalogue/roles";
+import type { Party } from "../catalogue/flows";
+import type { Grant, GrantOptions } from "./rbac/grant";
+import type { IGrantable } from "./rbac/principal";
+import type { IKeyVault } from "./key-vault";
+import type { IOpenAIAccount } from "./openai-account";
+import type { ISearchService } from "./search-service";
+import type { IStorageAccount } from "./storage-account";
 
 /** The platform's resources that flows reach. */
 export interface PlatformTargets {

@@ -89,11 +89,11 @@ describe("settings that are never printed", () => {
 describe("hostile input (linear scanners: each of these returns in one pass)", () => {
   const KB200 = 200 * 1024;
   const hostile = [
-    "KEYVAULT".repeat(KB200 / 8) + "\n",
-    "_ID".repeat(KB200 / 3) + "!",
+    `${"KEYVAULT".repeat(KB200 / 8)}\n`,
+    `${"_ID".repeat(KB200 / 3)}!`,
     "${".repeat(KB200 / 2),
-    "${{".repeat(KB200 / 3) + "}",
-    "a".repeat(KB200) + "=",
+    `${"${{".repeat(KB200 / 3)}}`,
+    `${"a".repeat(KB200)}=`,
     "AccountKey".repeat(KB200 / 10),
     "?sig".repeat(KB200 / 4),
     "a.b.c".repeat(KB200 / 5),

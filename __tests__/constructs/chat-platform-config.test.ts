@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ChatPlatform, ChatPlatformProps } from "../../constructs/chat-platform";
+import { ChatPlatform, type ChatPlatformProps } from "../../constructs/chat-platform";
 import { SAMPLE_APP_IMAGE, resolveChatPlatform } from "../../constructs/chat-platform-config";
 import { newStack } from "../../testing/helpers";
 
