@@ -1,7 +1,8 @@
-import { FlowCheck, checkFlows } from "./flow-audit";
+import { FlowCheck, checkFlows } from "./flow-inference";
 import { StackModel } from "./model";
 import { AZURE_AI_CHAT_PACK } from "./pack";
-import { Finding, Rule } from "./rule";
+import { Finding, Rule, SourceLocation, finding } from "./rule";
+import { configAddress } from "./traversal";
 import { Suppression } from "./terraform-json";
 import { compareText } from "../catalogue/order";
 
@@ -22,6 +23,21 @@ export const ENGINE_RULE: Rule = {
   evaluate: () => [],
 };
 
+/**
+ * Reported by the engine for input it read but could not judge: a `for_each` it cannot
+ * resolve, a module it does not expand. Never a silent pass: the resources behind it
+ * were not checked. A warning, so `--fail-on warning` turns it into a failure.
+ */
+export const NOT_JUDGED_RULE: Rule = {
+  id: "GR-001",
+  name: "not-judged",
+  severity: "warning",
+  title: "Part of the input could not be judged",
+  why: "Static audit of configuration cannot expand every expression; resources it cannot see are neither passed nor failed, and a gate should say so.",
+  fix: "Audit the output of `terraform show -json` for a plan of this configuration: Terraform expands for_each, count and modules there.",
+  evaluate: () => [],
+};
+
 export interface ExtraSuppression extends Suppression {
   /** Terraform address the suppression applies to (`azurerm_linux_web_app.web`). */
   readonly address: string;
@@ -37,6 +53,8 @@ export interface AuditOptions {
    * drop cdktf's `"//"` metadata.
    */
   readonly suppressions?: readonly ExtraSuppression[];
+  /** Where a resource is defined (file and line), for report locations. */
+  readonly locate?: (address: string) => SourceLocation | undefined;
 }
 
 export interface SuppressedFinding extends Finding {
@@ -64,7 +82,10 @@ export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
   const knownIds = new Set(rules.map((r) => r.id));
   const raw: Finding[] = [];
 
-  for (const p of model.problems) raw.push(engineFinding(p.address, p.constructPath, p.message));
+  for (const p of model.problems) {
+    if (p.kind === "notJudged") raw.push(finding(NOT_JUDGED_RULE, p, p.message));
+    else raw.push(engineFinding(p.address, p.constructPath, p.message));
+  }
 
   const suppressionsByAddress = new Map<string, Suppression[]>();
   const register = (address: string, constructPath: string | undefined, s: Suppression) => {
@@ -83,7 +104,8 @@ export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
 
   for (const rule of rules) {
     try {
-      raw.push(...rule.evaluate(model));
+      // A loop, not push(...): a rule may return more findings than a call has arguments.
+      for (const f of rule.evaluate(model)) raw.push(f);
     } catch (e) {
       raw.push(engineFinding("(stack)", undefined, `rule ${rule.id} (${rule.name}) failed: ${e instanceof Error ? e.message : String(e)}`));
     }
@@ -91,7 +113,10 @@ export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
 
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  for (const f of raw) {
+  const locate = options.locate;
+  for (const found of raw) {
+    const location = locate ? (locate(found.address) ?? locate(configAddress(found.address))) : undefined;
+    const f = location ? { ...found, location } : found;
     const s = f.ruleId === ENGINE_RULE.id ? undefined : suppressionsByAddress.get(f.address)?.find((x) => x.ruleId === f.ruleId);
     if (s) suppressed.push({ ...f, reason: s.reason });
     else findings.push(f);
@@ -104,7 +129,7 @@ export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
     suppressed,
     errors: findings.filter((f) => f.severity === "error").length,
     warnings: findings.filter((f) => f.severity === "warning").length,
-    rules: [...rules, ENGINE_RULE],
+    rules: [...rules, ENGINE_RULE, NOT_JUDGED_RULE],
     flows: checkFlows(model),
   };
 }

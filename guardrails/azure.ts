@@ -2,6 +2,7 @@ import { BuiltInRole, Roles, roleFromDefinitionId, roleFromName } from "../catal
 import type { ResourceParty } from "../catalogue/flows";
 import { StackModel } from "./model";
 import { Reference, TfResource, block, bool, str } from "./terraform-json";
+import { replaceInterpolations } from "./traversal";
 
 /**
  * What the rules know about Azure resources in Terraform JSON: types, identities,
@@ -105,7 +106,9 @@ export function appSettings(model: StackModel, app: TfResource): readonly AppSet
     for (const path of app.unknown) if (path.startsWith("app_settings.")) names.add(path.slice("app_settings.".length));
     return [...names].map((name) => {
       const v = raw[name];
-      return { name, value: typeof v === "string" ? v : v === undefined || v === null ? undefined : String(v), refs: m.refs(app, "app_settings", name) };
+      // Numbers and booleans are settings too; lists and objects are not values App Service accepts.
+      const value = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+      return { name, value, refs: m.refs(app, "app_settings", name) };
     });
   });
 }
@@ -208,7 +211,12 @@ export type Principal =
   | { readonly kind: "deployer"; readonly address: string }
   | { readonly kind: "other"; readonly text: string };
 
-export type ScopeLevel = "subscription" | "resourceGroup" | "resource";
+/**
+ * How much an assignment's scope reaches, broadest first. `unknown` when the scope is an
+ * expression the audit cannot place (`${var.scope}`): never assumed to be narrow.
+ * Scope formats: https://learn.microsoft.com/azure/role-based-access-control/scope-overview
+ */
+export type ScopeLevel = "root" | "managementGroup" | "subscription" | "resourceGroup" | "resource" | "unknown";
 
 export interface RoleAssignment {
   readonly resource: TfResource;
@@ -274,32 +282,41 @@ function resolvePrincipal(model: StackModel, r: TfResource): Principal {
   return { kind: "other", text: str(r.values.principal_id) ?? "(unknown)" };
 }
 
-const SUBSCRIPTION = /^\/subscriptions\/[^/]+\/?$/i;
-const RESOURCE_GROUP = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/?$/i;
-
 function scopeLevel(model: StackModel, text: string, refs: readonly Reference[]): ScopeLevel {
-  const template = text.replace(/\$\{[^}]*\}/g, "X");
-  if (template === "X" && refs.length === 1) {
+  const template = replaceInterpolations(text, "X").trim();
+  // Plans leave an unknown scope empty; configuration then names what it references.
+  if ((template === "X" || template === "") && refs.length === 1) {
     const t = model.get(refs[0].address)?.type ?? refs[0].address.split(".").slice(0, -1).join(".");
-    if (/azurerm_resource_group$/.test(t)) return "resourceGroup";
-    if (/azurerm_subscription$/.test(t)) return "subscription";
-    return "resource";
+    if (t.endsWith("azurerm_resource_group")) return "resourceGroup";
+    if (t.endsWith("azurerm_subscription")) return "subscription";
+    if (t.endsWith("azurerm_management_group")) return "managementGroup";
+    return model.get(refs[0].address) ? "resource" : "unknown";
   }
-  if (SUBSCRIPTION.test(template)) return "subscription";
-  if (RESOURCE_GROUP.test(template)) return "resourceGroup";
+  return scopeLevelOfId(template);
+}
+
+/** The level of a literal scope id; `X` stands for an interpolated segment. */
+export function scopeLevelOfId(id: string): ScopeLevel {
+  const parts = id.split("/").filter((p) => p !== "");
+  if (id.startsWith("/") && parts.length === 0) return "root";
+  const lower = parts.map((p) => p.toLowerCase());
+  if (lower[0] === "providers" && lower[1] === "microsoft.management" && lower[2] === "managementgroups") return lower.length === 4 ? "managementGroup" : "unknown";
+  if (lower[0] !== "subscriptions" || parts.length < 2) return "unknown";
+  if (parts.length === 2) return "subscription";
+  if (lower[2] === "resourcegroups") return parts.length === 4 ? "resourceGroup" : parts.length > 4 ? "resource" : "unknown";
   return "resource";
 }
 
 /** How a role assignment's scope covers `target`, or undefined when it does not. */
 export function scopeCovers(model: StackModel, a: RoleAssignment, target: TfResource): "resource" | "child" | ScopeLevel | undefined {
   for (const ref of a.scopeRefs) {
-    if (ref.address === target.address) return a.scopeText.replace(/\$\{[^}]*\}/g, "").trim() === "" ? "resource" : "child";
+    if (ref.address === target.address) return replaceInterpolations(a.scopeText, "").trim() === "" ? "resource" : "child";
     const child = model.get(ref.address);
     if (child && isChildOf(model, child, target)) return "child";
   }
   const targetId = str(target.values.id);
   if (targetId && a.scopeText && a.scopeText.toLowerCase().startsWith(targetId.toLowerCase())) return a.scopeText.length === targetId.length ? "resource" : "child";
-  if (a.scopeLevel === "subscription") return "subscription";
+  if (a.scopeLevel === "subscription" || a.scopeLevel === "managementGroup" || a.scopeLevel === "root") return a.scopeLevel;
   if (a.scopeLevel === "resourceGroup" && sameResourceGroup(model, a, target)) return "resourceGroup";
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { flowAudit } from "./flow-audit";
+import { flowAudit } from "./rules/flow-audit";
 import { Rule } from "./rule";
 import { appSettingsLiteralSecret } from "./rules/app-settings-literal-secret";
 import { broadRoleScope } from "./rules/broad-role-scope";

@@ -35,6 +35,14 @@ export interface Finding {
   /** Names the resource, the attribute and the bad value. */
   readonly message: string;
   readonly fix: string;
+  /** Where the resource is defined in the file read, when known. */
+  readonly location?: SourceLocation;
+}
+
+/** A file (relative to the working directory or `--base`) and a 1-based line. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line?: number;
 }
 
 export interface FindingOptions {
@@ -58,6 +66,12 @@ export function finding(rule: Rule, resource: Pick<TfResource, "address" | "cons
 /** `"value"` for messages; `(not set)` for undefined. */
 export function show(value: unknown): string {
   if (value === undefined || value === null) return "(not set)";
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Nested deeper than JSON.stringify's own recursion allows.
+    text = Array.isArray(value) ? "[...]" : "{...}";
+  }
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }

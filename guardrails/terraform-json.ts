@@ -1,26 +1,34 @@
 /**
  * Loads Terraform JSON into one flat, format-independent list of resources.
  *
- * Two inputs are understood:
- * - a cdktf `cdk.tf.json` (or `stack.toTerraform()`): `resource.<type>.<name>` with
- *   references as `${type.name.attr}` strings and the construct path in `"//".metadata`;
- * - `terraform show -json` of a plan (`planned_values` + `configuration`) or of a state
- *   (`values`), where unknown values are absent and references live in
- *   `configuration...expressions.<arg>.references`.
+ * Three inputs are understood:
+ * - Terraform configuration JSON: a cdktf `cdk.tf.json`, a hand-written `*.tf.json`, or
+ *   HCL converted by hcl.ts. `resource.<type>.<name>` with references as
+ *   `${type.name.attr}` strings, the construct path in `"//".metadata` (cdktf), and the
+ *   JSON syntax's list forms (a list of type objects, a list of bodies). `count` and
+ *   `for_each` over literal values, locals and variable defaults are expanded
+ *   (static-eval.ts); what cannot be expanded is reported as not judged.
+ * - `terraform show -json` of a plan (`planned_values` + `configuration`, or only
+ *   `resource_changes`) or of a state (`values`), where unknown values are absent and
+ *   references live in `configuration...expressions.<arg>.references`.
  *
- * Everything is read in one pass; the indexes the rules share are built once in
- * {@link StackModel} (model.ts).
+ * Shapes that are not Terraform's throw {@link InputError}: the CLI exits 2 and says what
+ * it expected instead of passing input it did not understand. No walk recurses on
+ * input depth and every map built from input keys has no prototype.
+ * JSON syntax: https://developer.hashicorp.com/terraform/language/syntax/json
+ * JSON output: https://developer.hashicorp.com/terraform/internals/json-format
  */
 
-export type InputFormat = "cdktf" | "plan" | "state";
+import { Scope, countOf, forEachInstances, substitute } from "./static-eval";
+import { Reference, configAddress, interpolations, parseTraversal } from "./traversal";
 
-/** A reference found in configuration: `azurerm_search_service.s` + `id`. */
-export interface Reference {
-  /** `type.name` or `data.type.name` (module-prefixed in plans, instance keys dropped). */
-  readonly address: string;
-  /** The traversal after the address, normalised: `identity[0].principal_id`, `id`, or "". */
-  readonly attribute: string;
-}
+export type { Reference } from "./traversal";
+export { configAddress, parseTraversal } from "./traversal";
+
+export type InputFormat = "cdktf" | "hcl" | "plan" | "state";
+
+/** Input the loader cannot read as Terraform: the message says what was expected (exit 2). */
+export class InputError extends Error {}
 
 /** A rule the owner of a resource chose to switch off for it, with the reason why. */
 export interface Suppression {
@@ -32,13 +40,13 @@ export interface TfResource {
   readonly mode: "managed" | "data";
   readonly type: string;
   readonly name: string;
-  /** `type.name`, `data.type.name`; plans keep module prefix and instance key. */
+  /** `type.name`, `data.type.name`; plans and expanded `count`/`for_each` keep module prefix and instance key. */
   readonly address: string;
   /** The cdktf construct path (`dev/platform/openai/account`) when known. */
   readonly constructPath?: string;
   /**
    * Argument values as written. Nested blocks keep the input's shape (an object in
-   * cdk.tf.json, an array of objects in plans): read them with `block()` / `blocks()`.
+   * cdk.tf.json, an array of objects in plans and HCL): read them with `block()` / `blocks()`.
    */
   readonly values: Readonly<Record<string, unknown>>;
   /** Addresses from `depends_on`. */
@@ -51,15 +59,25 @@ export interface TfResource {
   readonly configReferences: Readonly<Record<string, readonly Reference[]>>;
   /** Plans only: top-level arguments (or `arg.key` map entries) known only after apply. */
   readonly unknown: ReadonlySet<string>;
+  /** Why this resource's values are not fully known to the audit (an unexpanded `for_each`). */
+  readonly notJudged?: string;
+}
+
+export interface LoadProblem {
+  readonly address: string;
+  readonly constructPath?: string;
+  readonly message: string;
+  /** `suppression`: a malformed suppression (an error); `notJudged`: input the audit could not judge. */
+  readonly kind: "suppression" | "notJudged";
 }
 
 export interface ParsedTerraform {
   readonly format: InputFormat;
   readonly resources: readonly TfResource[];
   /** Provider configurations by local name (`azurerm` -> [{ features, storage_use_azuread }]). */
-  readonly providers: Readonly<Record<string, readonly Record<string, unknown>[]>>;
-  /** Malformed suppressions found while loading (reported by the engine as errors). */
-  readonly problems: readonly { readonly address: string; readonly constructPath?: string; readonly message: string }[];
+  readonly providers: ReadonlyMap<string, readonly Record<string, unknown>[]>;
+  /** Malformed suppressions and what could not be judged, reported by the engine. */
+  readonly problems: readonly LoadProblem[];
 }
 
 type Json = Record<string, unknown>;
@@ -68,21 +86,25 @@ export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+const has = (o: Json, key: string) => Object.hasOwn(o, key);
+const CONFIG_KEYS = ["resource", "data", "module", "terraform", "provider", "locals", "variable", "output"];
+
 /** Which of the understood shapes `input` is, or undefined. */
 export function detectFormat(input: unknown): InputFormat | undefined {
   if (!isObject(input)) return undefined;
-  if (isObject(input.planned_values) || isObject(input.configuration) || Array.isArray(input.resource_changes)) return "plan";
-  if (isObject(input.values) && isObject((input.values as Json).root_module)) return "state";
-  if (isObject(input.resource) || isObject(input.data) || isObject(input.terraform) || isObject(input.provider)) return "cdktf";
+  if (has(input, "planned_values") || has(input, "configuration") || has(input, "resource_changes")) return "plan";
+  if (isObject(input.values) && has(input.values, "root_module")) return "state";
+  if (CONFIG_KEYS.some((k) => has(input, k))) return "cdktf";
   return undefined;
 }
 
-export function parseTerraformJson(input: unknown): ParsedTerraform {
-  const format = detectFormat(input);
-  if (!format) {
-    throw new Error("input is neither a cdktf cdk.tf.json (top-level `resource`) nor `terraform show -json` output (`planned_values` or `values.root_module`)");
-  }
-  return format === "cdktf" ? parseCdktf(input as Json) : parseShowJson(input as Json, format);
+/** One line on what the audit reads, for errors about unrecognised input. */
+export const EXPECTED_INPUT =
+  "expected Terraform configuration (.tf files, a directory of them, *.tf.json or cdktf's cdk.tf.json) or `terraform show -json` output of a plan or state";
+
+export function parseTerraformJson(input: unknown, format: InputFormat | undefined = detectFormat(input)): ParsedTerraform {
+  if (!format) throw new InputError(`not Terraform: ${EXPECTED_INPUT}`);
+  return format === "cdktf" || format === "hcl" ? parseConfig(input as Json, format) : parseShowJson(input as Json, format);
 }
 
 // ---------------------------------------------------------------------------------
@@ -117,109 +139,172 @@ export function bool(value: unknown): boolean | undefined {
 // References.
 
 /**
- * Resource types always carry a provider prefix (`azurerm_`, `time_`), which is what
- * separates them from `var.`, `local.`, `each.`, `count.`, `path.` and `module.`.
- */
-const REFERENCE = /(?<![\w.$"-])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]*\.[A-Za-z_][\w-]*)((?:\[[^\]]*\])?(?:\.[A-Za-z_][\w-]*|\.\d+|\[[^\]]*\])*)/g;
-
-/** Parses one traversal (`azurerm_x.y.identity[0].principal_id`) into address + attribute. */
-export function parseTraversal(text: string, modulePrefix = ""): Reference[] {
-  const out: Reference[] = [];
-  for (const m of text.matchAll(REFERENCE)) {
-    let attribute = m[2] ?? "";
-    // Drop a resource instance key (`x.y[0].id` -> `id`): rules reason about resources, not instances.
-    attribute = attribute.replace(/^\[[^\]]*\]/, "");
-    attribute = attribute
-      .replace(/^\./, "")
-      .replace(/\.(\d+)(?=\.|$)/g, "[$1]"); // legacy `identity.0.principal_id`
-    out.push({ address: modulePrefix + m[1], attribute });
-  }
-  return out;
-}
-
-/**
  * Every reference inside `${...}` interpolations anywhere in `value` (strings, arrays,
  * objects), e.g. `@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.s.versionless_id})`.
+ * Walks with an explicit stack: input depth never reaches the call stack.
  */
 export function referencesIn(value: unknown): Reference[] {
   const out: Reference[] = [];
-  collect(value, out);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (v.includes("${")) for (const body of interpolations(v)) for (const ref of parseTraversal(body)) out.push(ref);
+    } else if (typeof v === "object" && v !== null) {
+      const children = Object.values(v);
+      for (let k = children.length - 1; k >= 0; k--) stack.push(children[k]);
+    }
+  }
   return out;
 }
 
-function collect(value: unknown, out: Reference[]): void {
-  if (typeof value === "string") {
-    if (value.includes("${")) for (const body of interpolations(value)) out.push(...parseTraversal(body));
-  } else if (Array.isArray(value)) {
-    for (const v of value) collect(v, out);
-  } else if (isObject(value)) {
-    for (const v of Object.values(value)) collect(v, out);
+/** Bodies of `list`: an object is one body, an array holds several (the JSON syntax allows both). */
+function bodiesOf(value: unknown, where: string, what: string): Json[] {
+  if (isObject(value)) return [value];
+  if (Array.isArray(value)) {
+    return value.map((v, i) => {
+      if (!isObject(v)) throw new InputError(`${where}[${i}] is ${kindOf(v)}; expected ${what}`);
+      return v;
+    });
   }
+  throw new InputError(`${where} is ${kindOf(value)}; expected ${what}`);
 }
 
-/** Bodies of the top-level `${ ... }` interpolations, honouring nested braces. */
-function interpolations(text: string): string[] {
-  const bodies: string[] = [];
-  let i = text.indexOf("${");
-  while (i !== -1) {
-    let depth = 1;
-    let j = i + 2;
-    for (; j < text.length && depth > 0; j++) {
-      if (text[j] === "{") depth++;
-      else if (text[j] === "}") depth--;
-    }
-    bodies.push(text.slice(i + 2, j - 1));
-    i = text.indexOf("${", j);
-  }
-  return bodies;
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** A short, printable form of an input key for messages (keys are untrusted). */
+function shown(key: string): string {
+  const text = JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);
+  return text.slice(1, -1);
 }
 
 // ---------------------------------------------------------------------------------
-// cdk.tf.json
+// Terraform configuration JSON (cdk.tf.json, *.tf.json, converted HCL)
 
-function parseCdktf(root: Json): ParsedTerraform {
+/** More instances than this from one `count` / `for_each` are not expanded. */
+const MAX_INSTANCES = 1000;
+
+function parseConfig(root: Json, format: "cdktf" | "hcl"): ParsedTerraform {
   const resources: TfResource[] = [];
-  const problems: { address: string; constructPath?: string; message: string }[] = [];
-  const add = (mode: "managed" | "data", group: unknown) => {
-    if (!isObject(group)) return;
-    for (const [type, byName] of Object.entries(group)) {
-      if (!isObject(byName)) continue;
-      for (const [name, body] of Object.entries(byName)) {
-        if (!isObject(body)) continue;
-        const address = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-        const { "//": meta, depends_on, ...values } = body;
-        const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : undefined;
-        const constructPath = str(metadata?.path);
-        const suppressions = readSuppressions(isObject(meta) ? meta.guardrails : undefined, (message) => problems.push({ address, constructPath, message }));
-        resources.push({
-          mode,
-          type,
-          name,
-          address,
-          constructPath,
-          values,
-          dependsOn: Array.isArray(depends_on) ? depends_on.map(String).map(stripInterpolation) : [],
-          suppressions,
-          configReferences: {},
-          unknown: new Set(),
-        });
+  const problems: LoadProblem[] = [];
+  const scope = staticScope(root);
+  const hasStatics = scope.locals.size > 0 || scope.variables.size > 0;
+
+  const add = (mode: "managed" | "data", group: unknown, key: string) => {
+    if (group === undefined) return;
+    for (const [t, types] of bodiesOf(group, key, "an object of resource types").entries()) {
+      for (const [type, byName] of Object.entries(types)) {
+        const typeWhere = `${key}${Array.isArray(group) ? `[${t}]` : ""}.${shown(type)}`;
+        for (const names of bodiesOf(byName, typeWhere, "an object of resource names")) {
+          for (const [name, raw] of Object.entries(names)) {
+            const base = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
+            for (const body of bodiesOf(raw, `${key}.${shown(type)}.${shown(name)}`, "an object of arguments")) {
+              expand(mode, type, name, base, body);
+            }
+          }
+        }
       }
     }
   };
-  add("managed", root.resource);
-  add("data", root.data);
-  return { format: "cdktf", resources, providers: providersOf(root.provider), problems };
+
+  const expand = (mode: "managed" | "data", type: string, name: string, base: string, body: Json) => {
+    const { "//": meta, depends_on, for_each, count, ...rest } = body;
+    const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : undefined;
+    const constructPath = str(metadata?.path);
+    const suppressions = readSuppressions(isObject(meta) ? meta.guardrails : undefined, (message) =>
+      problems.push({ address: base, constructPath, message, kind: "suppression" }),
+    );
+    const make = (address: string, values: Json, notJudged?: string): TfResource => ({
+      mode,
+      type,
+      name,
+      address,
+      constructPath,
+      values,
+      dependsOn: Array.isArray(depends_on) ? depends_on.map((d) => stripInterpolation(String(d))) : [],
+      suppressions,
+      configReferences: {},
+      unknown: new Set(),
+      ...(notJudged ? { notJudged } : {}),
+    });
+    const notJudged = (what: string) => {
+      const message = `${base}: ${what}, so its instances are not judged; audit \`terraform show -json\` of a plan to check them`;
+      problems.push({ address: base, constructPath, message, kind: "notJudged" });
+      resources.push(make(base, rest, message));
+    };
+
+    if (for_each !== undefined) {
+      const instances = forEachInstances(for_each, scope);
+      if (!instances) return notJudged(`for_each = ${showExpression(for_each)} cannot be resolved statically`);
+      if (instances.length > MAX_INSTANCES) return notJudged(`for_each has ${instances.length} instances (over ${MAX_INSTANCES})`);
+      for (const each of instances) resources.push(make(`${base}[${JSON.stringify(each.key)}]`, substitute(rest, { ...scope, each }) as Json));
+    } else if (count !== undefined) {
+      const n = countOf(count, scope);
+      if (n === undefined) return notJudged(`count = ${showExpression(count)} cannot be resolved statically`);
+      if (n > MAX_INSTANCES) return notJudged(`count = ${n} (over ${MAX_INSTANCES})`);
+      for (let k = 0; k < n; k++) resources.push(make(`${base}[${k}]`, substitute(rest, { ...scope, countIndex: k }) as Json));
+    } else {
+      resources.push(make(base, hasStatics ? (substitute(rest, scope) as Json) : rest));
+    }
+  };
+
+  add("managed", root.resource, "resource");
+  add("data", root.data, "data");
+  if (root.module !== undefined) {
+    for (const modules of bodiesOf(root.module, "module", "an object of module calls")) {
+      for (const [name, call] of Object.entries(modules)) {
+        const source = Array.isArray(call) ? str(block(call)?.source) : isObject(call) ? str(call.source) : undefined;
+        problems.push({
+          address: `module.${name}`,
+          message: `module.${shown(name)}${source ? ` (source ${JSON.stringify(source)})` : ""} is not expanded from configuration, so its resources are not judged; audit \`terraform show -json\` of a plan, which includes module resources`,
+          kind: "notJudged",
+        });
+      }
+    }
+  }
+  return { format, resources, providers: providersOf(root.provider), problems };
+}
+
+/** Locals (every `locals` block) and variable defaults, for static evaluation. */
+function staticScope(root: Json): Scope {
+  const locals = new Map<string, unknown>();
+  const variables = new Map<string, unknown>();
+  if (root.locals !== undefined) for (const body of bodiesOf(root.locals, "locals", "an object of local values")) for (const [k, v] of Object.entries(body)) locals.set(k, v);
+  if (root.variable !== undefined) {
+    for (const body of bodiesOf(root.variable, "variable", "an object of variables")) {
+      for (const [name, decl] of Object.entries(body)) {
+        const d = Array.isArray(decl) ? block(decl) : isObject(decl) ? decl : undefined;
+        if (d && Object.hasOwn(d, "default")) variables.set(name, d.default);
+      }
+    }
+  }
+  // Locals may use variables and other locals; resolve them against each other once.
+  const scope = { locals, variables };
+  for (const [k, v] of locals) locals.set(k, substitute(v, scope));
+  return scope;
+}
+
+function showExpression(value: unknown): string {
+  const text = typeof value === "string" ? value : Array.isArray(value) ? "[...]" : isObject(value) ? "{...}" : String(value);
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 
 /** cdktf writes `depends_on: ["azurerm_x.y"]`; older versions wrapped them as `${azurerm_x.y}`. */
 function stripInterpolation(text: string): string {
-  const m = /^\$\{(.*)\}$/.exec(text.trim());
-  return m ? m[1] : text.trim();
+  const t = text.trim();
+  return t.startsWith("${") && t.endsWith("}") ? t.slice(2, -1) : t;
 }
 
-function providersOf(value: unknown): Record<string, Record<string, unknown>[]> {
-  const out: Record<string, Record<string, unknown>[]> = {};
-  if (isObject(value)) for (const [name, configs] of Object.entries(value)) out[name] = blocks(configs);
+function providersOf(value: unknown): Map<string, Record<string, unknown>[]> {
+  const out = new Map<string, Record<string, unknown>[]>();
+  if (value === undefined) return out;
+  for (const body of bodiesOf(value, "provider", "an object of provider configurations")) {
+    for (const [name, configs] of Object.entries(body)) out.set(name, [...(out.get(name) ?? []), ...blocks(configs)]);
+  }
   return out;
 }
 
@@ -231,17 +316,17 @@ export function readSuppressions(guardrails: unknown, problem: (message: string)
   if (!isObject(guardrails) || guardrails.suppressions === undefined) return [];
   const raw = guardrails.suppressions;
   const entries: [unknown, unknown][] = Array.isArray(raw)
-    ? raw.map((s) => (isObject(s) ? [s.id ?? s.ruleId, s.reason] : [undefined, undefined]))
+    ? raw.map((s) => (isObject(s) ? [has(s, "id") ? s.id : has(s, "ruleId") ? s.ruleId : undefined, s.reason] : [undefined, undefined]))
     : isObject(raw)
       ? Object.entries(raw)
       : [];
   if (entries.length === 0 && !(Array.isArray(raw) && raw.length === 0)) {
-    problem(`guardrails.suppressions must be a list of { id, reason }; got ${JSON.stringify(raw)}`);
+    problem(`guardrails.suppressions must be a list of { id, reason }; got ${kindOf(raw)}`);
   }
   const out: Suppression[] = [];
   for (const [id, reason] of entries) {
     if (typeof id !== "string" || id.trim() === "") {
-      problem(`a suppression has no rule id (${JSON.stringify(reason)})`);
+      problem(`a suppression has no rule id (reason ${typeof reason === "string" ? JSON.stringify(reason.slice(0, 80)) : kindOf(reason)})`);
     } else {
       out.push({ ruleId: id.trim(), reason: typeof reason === "string" ? reason.trim() : "" });
     }
@@ -260,88 +345,116 @@ interface ConfigResource {
 function parseShowJson(root: Json, format: "plan" | "state"): ParsedTerraform {
   // Configuration first: references per argument, keyed by module-prefixed config address.
   const config = new Map<string, ConfigResource>();
-  const configuration = isObject(root.configuration) ? root.configuration : undefined;
-  if (configuration) walkConfigModule(configuration.root_module, "", new Map(), config);
+  const configuration = root.configuration;
+  if (configuration !== undefined && !isObject(configuration)) throw new InputError(`"configuration" is ${kindOf(configuration)}; expected an object`);
+  if (configuration) walkConfigModules(configuration.root_module, config);
 
   // Which values are unknown until apply: resource_changes[].change.after_unknown.
   const unknownByAddress = new Map<string, Set<string>>();
-  if (Array.isArray(root.resource_changes)) {
-    for (const rc of root.resource_changes) {
-      if (!isObject(rc) || !isObject(rc.change) || typeof rc.address !== "string") continue;
-      const afterUnknown = rc.change.after_unknown;
-      if (!isObject(afterUnknown)) continue;
-      const paths = new Set<string>();
-      for (const [arg, u] of Object.entries(afterUnknown)) {
-        if (u === true) paths.add(arg);
-        else if (isObject(u)) for (const [key, v] of Object.entries(u)) if (v === true) paths.add(`${arg}.${key}`);
-      }
-      unknownByAddress.set(rc.address, paths);
+  const changes = root.resource_changes;
+  if (changes !== undefined && !Array.isArray(changes)) throw new InputError(`"resource_changes" is ${kindOf(changes)}; expected a list`);
+  for (const rc of changes ?? []) {
+    if (!isObject(rc) || !isObject(rc.change) || typeof rc.address !== "string") continue;
+    const afterUnknown = rc.change.after_unknown;
+    if (!isObject(afterUnknown)) continue;
+    const paths = new Set<string>();
+    for (const [arg, u] of Object.entries(afterUnknown)) {
+      if (u === true) paths.add(arg);
+      else if (isObject(u)) for (const [key, v] of Object.entries(u)) if (v === true) paths.add(`${arg}.${key}`);
     }
+    unknownByAddress.set(rc.address, paths);
   }
 
   const resources: TfResource[] = [];
-  const values = format === "plan" ? root.planned_values : root.values;
-  const walk = (module: unknown) => {
-    if (!isObject(module)) return;
-    if (Array.isArray(module.resources)) {
-      for (const r of module.resources) {
-        if (!isObject(r) || typeof r.address !== "string" || typeof r.type !== "string") continue;
-        const address = r.address;
-        const cfg = config.get(configAddress(address));
-        resources.push({
-          mode: r.mode === "data" ? "data" : "managed",
-          type: r.type,
-          name: String(r.name ?? ""),
-          address,
-          values: isObject(r.values) ? r.values : {},
-          dependsOn: cfg?.dependsOn ?? [],
-          suppressions: [],
-          configReferences: cfg?.references ?? {},
-          unknown: unknownByAddress.get(address) ?? new Set(),
-        });
+  const toResource = (r: Json, values: unknown): TfResource | undefined => {
+    if (typeof r.address !== "string" || typeof r.type !== "string") return undefined;
+    const cfg = config.get(configAddress(r.address));
+    return {
+      mode: r.mode === "data" ? "data" : "managed",
+      type: r.type,
+      name: typeof r.name === "string" ? r.name : "",
+      address: r.address,
+      values: isObject(values) ? values : {},
+      dependsOn: cfg?.dependsOn ?? [],
+      suppressions: [],
+      configReferences: cfg?.references ?? {},
+      unknown: unknownByAddress.get(r.address) ?? new Set(),
+    };
+  };
+
+  const valuesKey = format === "plan" ? "planned_values" : "values";
+  const values = root[valuesKey];
+  if (values !== undefined && !isObject(values)) throw new InputError(`"${valuesKey}" is ${kindOf(values)}; expected an object with "root_module"`);
+  if (values) {
+    // Modules nest as deep as the input does: walk them with a queue, not recursion.
+    const queue: [unknown, string][] = [[values.root_module, `${valuesKey}.root_module`]];
+    for (let q = 0; q < queue.length; q++) {
+      const [module, where] = queue[q];
+      if (module === undefined) continue;
+      if (!isObject(module)) throw new InputError(`${where} is ${kindOf(module)}; expected a module object`);
+      if (module.resources !== undefined) {
+        if (!Array.isArray(module.resources)) throw new InputError(`${where}.resources is ${kindOf(module.resources)}; expected a list of resources`);
+        for (const r of module.resources) {
+          const resource = isObject(r) ? toResource(r, r.values) : undefined;
+          if (resource) resources.push(resource);
+        }
+      }
+      if (module.child_modules !== undefined) {
+        if (!Array.isArray(module.child_modules)) throw new InputError(`${where}.child_modules is ${kindOf(module.child_modules)}; expected a list of modules`);
+        module.child_modules.forEach((child, i) => queue.push([child, `${where}.child_modules[${i}]`]));
       }
     }
-    if (Array.isArray(module.child_modules)) for (const child of module.child_modules) walk(child);
-  };
-  walk(isObject(values) ? values.root_module : undefined);
+  } else if (changes) {
+    // A plan trimmed to resource_changes: judge what each change leaves behind (`after`).
+    for (const rc of changes) {
+      if (!isObject(rc) || !isObject(rc.change) || !isObject(rc.change.after)) continue;
+      const resource = toResource(rc, rc.change.after);
+      if (resource) resources.push(resource);
+    }
+  }
 
-  const providers: Record<string, Record<string, unknown>[]> = {};
+  const providers = new Map<string, Record<string, unknown>[]>();
   if (configuration && isObject(configuration.provider_config)) {
     for (const p of Object.values(configuration.provider_config)) {
-      if (isObject(p) && typeof p.name === "string") (providers[p.name] ??= []).push(constantsOf(p.expressions));
+      if (isObject(p) && typeof p.name === "string") providers.set(p.name, [...(providers.get(p.name) ?? []), constantsOf(p.expressions)]);
     }
   }
   return { format, resources, providers, problems: [] };
 }
 
 /**
- * `vars` maps a module's input variables to what the calling module passed, so a
- * reference to `var.openai_id` inside `module.web` resolves to the account outside it.
+ * Walks `configuration.root_module` and its `module_calls` with a queue. `vars` maps a
+ * module's input variables to what the calling module passed, so a reference to
+ * `var.openai_id` inside `module.web` resolves to the account outside it.
  */
-function walkConfigModule(module: unknown, prefix: string, vars: ReadonlyMap<string, Reference[]>, into: Map<string, ConfigResource>): void {
-  if (!isObject(module)) return;
-  if (Array.isArray(module.resources)) {
-    for (const r of module.resources) {
-      if (!isObject(r) || typeof r.address !== "string") continue;
-      const references: Record<string, Reference[]> = {};
-      if (isObject(r.expressions)) {
-        for (const [arg, expr] of Object.entries(r.expressions)) {
-          const refs = expressionReferences(expr, prefix, vars);
-          if (refs.length > 0) references[arg] = refs;
+function walkConfigModules(rootModule: unknown, into: Map<string, ConfigResource>): void {
+  const queue: { module: unknown; prefix: string; vars: ReadonlyMap<string, Reference[]> }[] = [{ module: rootModule, prefix: "", vars: new Map() }];
+  for (let q = 0; q < queue.length; q++) {
+    const { module, prefix, vars } = queue[q];
+    if (!isObject(module)) continue;
+    if (Array.isArray(module.resources)) {
+      for (const r of module.resources) {
+        if (!isObject(r) || typeof r.address !== "string") continue;
+        const references: Record<string, Reference[]> = Object.create(null);
+        if (isObject(r.expressions)) {
+          for (const [arg, expr] of Object.entries(r.expressions)) {
+            const refs = expressionReferences(expr, prefix, vars);
+            if (refs.length > 0) references[arg] = refs;
+          }
         }
+        const dependsOn = Array.isArray(r.depends_on) ? r.depends_on.map((d) => prefix + String(d)) : [];
+        into.set(prefix + r.address, { references, dependsOn });
       }
-      const dependsOn = Array.isArray(r.depends_on) ? r.depends_on.map((d) => prefix + String(d)) : [];
-      into.set(prefix + r.address, { references, dependsOn });
     }
-  }
-  if (isObject(module.module_calls)) {
-    for (const [name, call] of Object.entries(module.module_calls)) {
-      if (!isObject(call)) continue;
-      const childVars = new Map<string, Reference[]>();
-      if (isObject(call.expressions)) {
-        for (const [arg, expr] of Object.entries(call.expressions)) childVars.set(arg, expressionReferences(expr, prefix, vars));
+    if (isObject(module.module_calls)) {
+      for (const [name, call] of Object.entries(module.module_calls)) {
+        if (!isObject(call)) continue;
+        const childVars = new Map<string, Reference[]>();
+        if (isObject(call.expressions)) {
+          for (const [arg, expr] of Object.entries(call.expressions)) childVars.set(arg, expressionReferences(expr, prefix, vars));
+        }
+        queue.push({ module: call.module, prefix: `${prefix}module.${name}.`, vars: childVars });
       }
-      walkConfigModule(call.module, `${prefix}module.${name}.`, childVars, into);
     }
   }
 }
@@ -349,40 +462,43 @@ function walkConfigModule(module: unknown, prefix: string, vars: ReadonlyMap<str
 /**
  * Terraform lists each reference and then every shorter prefix of it
  * (`a.b.identity[0].principal_id`, `a.b.identity[0]`, `a.b.identity`, `a.b`); keep
- * only the longest of each run. Nested block expressions are searched recursively.
+ * only the longest of each run. Nested block expressions are searched with a stack.
  */
 function expressionReferences(expr: unknown, prefix: string, vars: ReadonlyMap<string, Reference[]>): Reference[] {
   const out: Reference[] = [];
-  const visit = (e: unknown) => {
-    if (Array.isArray(e)) return e.forEach(visit);
-    if (!isObject(e)) return;
+  const stack: unknown[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (Array.isArray(e)) {
+      for (let k = e.length - 1; k >= 0; k--) stack.push(e[k]);
+      continue;
+    }
+    if (!isObject(e)) continue;
     if (Array.isArray(e.references)) {
       let previous = "";
       for (const text of e.references) {
         if (typeof text !== "string") continue;
         if (previous.startsWith(text)) continue;
         previous = text;
-        const variable = /^var\.([\w-]+)/.exec(text);
-        if (variable) out.push(...(vars.get(variable[1]) ?? []));
-        else out.push(...parseTraversal(text, prefix));
+        if (text.startsWith("var.")) {
+          const name = text.slice(4).split(/[.[]/, 1)[0];
+          for (const ref of vars.get(name) ?? []) out.push(ref);
+        } else for (const ref of parseTraversal(text, prefix)) out.push(ref);
       }
-      return;
+      continue;
     }
-    if (!("constant_value" in e)) for (const v of Object.values(e)) visit(v);
-  };
-  visit(expr);
-  return out;
-}
-
-function constantsOf(expressions: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (isObject(expressions)) {
-    for (const [k, v] of Object.entries(expressions)) if (isObject(v) && "constant_value" in v) out[k] = v.constant_value;
+    if (!has(e, "constant_value")) {
+      const children = Object.values(e);
+      for (let k = children.length - 1; k >= 0; k--) stack.push(children[k]);
+    }
   }
   return out;
 }
 
-/** `module.m["k"].azurerm_x.y[0]` -> `module.m.azurerm_x.y`: the address in configuration. */
-export function configAddress(address: string): string {
-  return address.replace(/\[[^\]]*\]/g, "");
+function constantsOf(expressions: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  if (isObject(expressions)) {
+    for (const [k, v] of Object.entries(expressions)) if (isObject(v) && has(v, "constant_value")) out[k] = v.constant_value;
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { ChatStack } from "../app/chat-stack";
 import { ValidationError } from "../constructs/errors";
 import { AuditResult, audit } from "../guardrails/audit";
 import { partyOf } from "../guardrails/azure";
-import { flowAudit } from "../guardrails/flow-audit";
+import { flowAudit } from "../guardrails/rules/flow-audit";
 import { FLOW_IDS, FlowId, Party } from "../catalogue/flows";
 import { PlatformFlow } from "../constructs/rbac/implied-flows";
 import { credentialReferences, inlineCredential, isKeySettingName, isKeyVaultReference, isSecretSettingName, keyShapedRun, literalText } from "../catalogue/secrets";

@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { Roles } from "../../catalogue/roles";
 import { audit } from "../../guardrails/audit";
-import { inferFlows } from "../../guardrails/flow-audit";
+import { inferFlows } from "../../guardrails/flow-inference";
 import { StackModel } from "../../guardrails/model";
 import { DEPLOYER, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB, get, grant, keylessPlatform, rawOnYourDataWithoutIdentity, ref, remove, settings, systemIdentity } from "../../testing/guardrail-fixtures";
 
@@ -65,7 +65,8 @@ describe("AZ-FLOW-001 flow audit", () => {
   });
 
   it("infers F8 when the app queries search itself and fails without Search Index Data Reader", () => {
-    const s = platform((x) => delete settings(x).DATASOURCE_TYPE);
+    // DATASOURCE_TYPE set to anything but AzureCognitiveSearch turns On Your Data off in the sample app.
+    const s = platform((x) => (settings(x).DATASOURCE_TYPE = "None"));
     const [f] = flowFindings(s).filter((x) => x.message.startsWith("F8"));
     expect(f.message).toContain(`holds no "Search Index Data Reader" on ${SEARCH}`);
   });

@@ -27,7 +27,7 @@ describe("formats", () => {
     const sarif = toSarif([failing(), audit(s, { source: "other/cdk.tf.json" })]) as any;
     expect(sarif.version).toBe("2.1.0");
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual([...AZURE_AI_CHAT_PACK.map((r) => r.id), "GR-000"]);
+    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual([...AZURE_AI_CHAT_PACK.map((r) => r.id), "GR-000", "GR-001"]);
     for (const r of run.tool.driver.rules) {
       expect(r.shortDescription.text).toBeTruthy();
       expect(r.fullDescription.text).toBeTruthy();

@@ -37,7 +37,7 @@ describe("loading", () => {
     expect(detectFormat({ format_version: "1.2", planned_values: { root_module: {} } })).toBe("plan");
     expect(detectFormat({ values: { root_module: {} } })).toBe("state");
     expect(detectFormat({ hello: 1 })).toBeUndefined();
-    expect(() => StackModel.from([])).toThrow("neither a cdktf cdk.tf.json");
+    expect(() => StackModel.from([])).toThrow("not Terraform: expected Terraform configuration");
   });
 
   it("keeps the construct path, depends_on and both block shapes", () => {

@@ -1,6 +1,6 @@
 import { Roles } from "../../catalogue/roles";
 import { describe, isOpenAiAccount, isWebApp, roleAssignments, webApps, identityOf } from "../azure";
-import { inferFlows } from "../flow-audit";
+import { inferFlows } from "../flow-inference";
 import { Finding, Rule, finding } from "../rule";
 
 /**

@@ -1,5 +1,5 @@
 import { TYPES, describe } from "../azure";
-import { usesRbac } from "../flow-audit";
+import { usesRbac } from "../flow-inference";
 import { Finding, Rule, finding, show } from "../rule";
 
 /**

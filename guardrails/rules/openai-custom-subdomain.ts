@@ -1,6 +1,6 @@
 import { Roles } from "../../catalogue/roles";
 import { describe, isFalse, openAiAccounts, roleAssignments, roleSatisfies, scopeCovers } from "../azure";
-import { inferFlows } from "../flow-audit";
+import { inferFlows } from "../flow-inference";
 import { Finding, Rule, finding, show } from "../rule";
 import { str } from "../terraform-json";
 

@@ -1,6 +1,6 @@
 import { FLOWS } from "../../catalogue/flows";
 import { describe, identityOf, openAiAccounts, roleAssignments } from "../azure";
-import { inferFlows } from "../flow-audit";
+import { inferFlows } from "../flow-inference";
 import { Finding, Rule, finding } from "../rule";
 
 /**

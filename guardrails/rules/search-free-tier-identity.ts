@@ -1,5 +1,5 @@
 import { TYPES, describe, identityOf, roleAssignments } from "../azure";
-import { inferFlows } from "../flow-audit";
+import { inferFlows } from "../flow-inference";
 import { Finding, Rule, finding } from "../rule";
 import { str } from "../terraform-json";
 

@@ -1,6 +1,6 @@
 import { Roles } from "../../catalogue/roles";
 import { TYPES, describe, isFalse, roleAssignments, roleSatisfies, scopeCovers } from "../azure";
-import { inferFlows } from "../flow-audit";
+import { inferFlows } from "../flow-inference";
 import { Finding, Rule, finding, show } from "../rule";
 
 /**

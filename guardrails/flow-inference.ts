@@ -21,14 +21,15 @@ import {
   webApps,
 } from "./azure";
 import { StackModel } from "./model";
-import { Finding, Rule, finding } from "./rule";
 import { TfResource, str } from "./terraform-json";
 
 /**
- * The flow audit: infer from the Terraform JSON which access flows (F1-F11, see
- * catalogue/flows.ts) the configuration implies, then prove each is authorized:
- * the caller has an identity of the right kind and that identity holds every required
- * role at the target (or a narrower child, or a broader scope that contains it).
+ * Flow inference, shared by the flow audit rule (rules/flow-audit.ts), the review and
+ * the combination harness: which access flows (F1-F11, see catalogue/flows.ts) the
+ * Terraform implies, from evidence (settings that point at a service, role assignments,
+ * customer-managed keys, vault writes), and whether each is authorized: the caller has
+ * an identity of the right kind and that identity holds every required role at the
+ * target (or a narrower child, or a broader scope that contains it).
  *
  * Works on any Terraform JSON, so raw provider resources are audited like ours.
  * Source for the flows and roles:
@@ -71,52 +72,8 @@ export function checkFlows(model: StackModel): readonly FlowCheck[] {
   return model.derive("flowChecks", (m) => inferFlows(m).map((f) => check(m, f)));
 }
 
-export const flowAudit: Rule = {
-  id: "AZ-FLOW-001",
-  name: "flow-audit",
-  severity: "error",
-  title: "An access flow the configuration implies is not authorized",
-  why:
-    "Every runtime call between the parts needs an identity on the caller and a role at the target; a missing hop only shows up as 400 ManagedIdentityIsNotEnabled, 401 or 403 when a user sends the first message (Microsoft Learn: Azure OpenAI On Your Data, role assignments).",
-  fix: "Enable the caller's identity (system-assigned for service-to-service flows) and assign each listed role with the caller's principal_id at the target's id (the constructs' grant methods do both).",
-  helpUri: "https://learn.microsoft.com/azure/ai-services/openai/how-to/on-your-data-configuration#role-assignments",
-  evaluate(model) {
-    const findings: Finding[] = [];
-    for (const c of checkFlows(model)) {
-      if (!c.identityProblem && c.missingRoles.length === 0) continue;
-      const f = c.implied;
-      const problems: string[] = [];
-      if (c.identityProblem) problems.push(c.identityProblem);
-      if (c.missingRoles.length > 0) {
-        problems.push(`${f.callerLabel} holds no ${c.missingRoles.map((r) => `"${r.name}"`).join(" and no ")} on ${f.target ? describe(f.target) : "the target"}`);
-      }
-      const message =
-        `${f.flow.id} (${f.flow.title}) is implied because ${f.because.join("; ")}, but ${problems.join("; and ")}. ` +
-        `Symptom at runtime: ${f.flow.symptom}.`;
-      findings.push(finding(this, f.caller ?? f.target ?? { address: f.callerLabel }, message, { fix: fixFor(c) }));
-    }
-    return findings;
-  },
-};
-
-function fixFor(c: FlowCheck): string {
-  const f = c.implied;
-  const steps: string[] = [];
-  if (c.identityProblem && f.caller) {
-    steps.push(
-      f.systemOnly
-        ? `add identity { type = "SystemAssigned" } to ${f.caller.address} (a user-assigned identity cannot make this call)`
-        : `give ${f.caller.address} a managed identity (identity { type = "SystemAssigned" })`,
-    );
-  }
-  for (const role of c.missingRoles) {
-    steps.push(`assign "${role.name}" (role_definition_id ending ${role.id}) to ${c.principalHint} with scope ${f.target ? `${f.target.address}.id` : "the target's id"}`);
-  }
-  return steps.join("; ");
-}
-
 /** The principal_id expression a fix should use for the caller. */
-function principalHint(model: StackModel, f: ImpliedFlow): string {
+export function principalHint(model: StackModel, f: ImpliedFlow): string {
   if (!f.caller || f.flow.caller === "deployer") return "data.azurerm_client_config.<name>.object_id";
   const id = identityOf(model, f.caller);
   if (!f.systemOnly && !id.systemAssigned && id.userAssignedRefs.length > 0) return `${id.userAssignedRefs[0].address}.principal_id`;
@@ -182,6 +139,7 @@ function infer(model: StackModel): ImpliedFlow[] {
   inferFromCustomerManagedKeys(model, add);
   inferFromVaultWrites(model, add);
   inferFromRoleAssignments(model, add);
+  inferIngestion(model, [...flows.values()], add);
   return [...flows.values()];
 }
 
@@ -219,20 +177,19 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
     else if (isFalse(account.values.local_auth_enabled)) add("F1", app, account, `${account.address} has local_auth_enabled = false, so the app's ${openAiKey.name} cannot be used`);
   }
 
-  const dataSource = settings.find((s) => s.name.toUpperCase() === "DATASOURCE_TYPE");
-  const onYourData = /^AzureCognitiveSearch$/i.test(dataSource?.value?.trim() ?? "");
   const searchKey = hasKey(settings, "search");
   const searches = used("search");
-  if (onYourData && !searchKey) {
+  const onYourData = searchKey ? undefined : onYourDataEvidence(model, app, settings, searches, openais, names);
+  if (onYourData) {
     // The chat resource calls Search; the embedding resource is only called by it.
     const chat = openais.filter((a) => (uses.get(a) ?? []).some((s) => !/EMBEDDING/i.test(s.name)));
     const callers = chat.length > 0 ? chat : openais;
-    const because = `${app.address} sets DATASOURCE_TYPE = "AzureCognitiveSearch" without a search key (On Your Data with keyless search: Azure OpenAI calls Search with its own identity)`;
+    const because = `${onYourData} (On Your Data with keyless search: Azure OpenAI calls Search with its own identity)`;
     for (const account of callers) {
       if (searches.length === 0) add("F2", account, undefined, because);
       for (const search of searches) add("F2", account, search, because);
     }
-  } else if (!onYourData && !searchKey) {
+  } else if (!searchKey) {
     for (const search of searches) add("F8", app, search, `${app.address} app settings ${names(search)} point at ${search.address} without a search key, so the app queries the index with its identity`);
   }
 
@@ -249,6 +206,39 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
     if (vaults.length === 0) add("F7", app, undefined, because);
     for (const v of vaults) add("F7", app, v, because);
   }
+}
+
+/**
+ * Why the app's chat calls carry On Your Data (Azure OpenAI queries Search), or
+ * undefined. Evidence, strongest first:
+ * - the sample app's switch: `DATASOURCE_TYPE = "AzureCognitiveSearch"` (any other
+ *   value turns it off, whatever else the settings say);
+ * - whatever the variable names: settings point at a Search service (by reference,
+ *   endpoint or name) and at an Azure OpenAI account, with no search key, and the app's
+ *   own identity holds no Search data role (which would mean the app queries the index).
+ */
+function onYourDataEvidence(
+  model: StackModel,
+  app: TfResource,
+  settings: readonly AppSetting[],
+  searches: readonly TfResource[],
+  openais: readonly TfResource[],
+  names: (t: TfResource) => string,
+): string | undefined {
+  const dataSource = settings.find((s) => s.name.toUpperCase() === "DATASOURCE_TYPE");
+  if (dataSource) {
+    return (dataSource.value ?? "").trim().toLowerCase() === "azurecognitivesearch" ? `${app.address} sets DATASOURCE_TYPE = "AzureCognitiveSearch" without a search key` : undefined;
+  }
+  if (searches.length === 0 || openais.length === 0) return undefined;
+  const appQueriesItself = searches.some((search) =>
+    roleAssignments(model).some((a) => principalIs(model, a, app, false) && roleSatisfies(a.roleId, Roles.SearchIndexDataReader) && scopeCovers(model, a, search) !== undefined),
+  );
+  if (appQueriesItself) return undefined;
+  const evidence = searches.map((s) => `${names(s)} point at ${s.address}`).join(", ");
+  return (
+    `${app.address} app settings ${evidence} and ${openais.map((o) => `${names(o)} at ${o.address}`).join(", ")}, with no search key and no Search role for the app itself ` +
+    "(if the app queries the index itself instead, grant its identity Search Index Data Reader)"
+  );
 }
 
 function inferFromCustomerManagedKeys(model: StackModel, add: Add): void {
@@ -287,6 +277,22 @@ function inferFromVaultWrites(model: StackModel, add: Add): void {
 
 export function usesRbac(vault: TfResource): boolean {
   return isTrue(vault.values.rbac_authorization_enabled) || isTrue(vault.values.enable_rbac_authorization);
+}
+
+/**
+ * On Your Data ingestion is two hops (catalogue/flows.ts F3 and F4): Azure OpenAI writes
+ * the chunks to Storage and Search's indexer reads them with Search's identity. Evidence
+ * of the first hop (F3) implies the second for every Search service in the stack. The
+ * converse does not hold: an indexer reads Storage without On Your Data too.
+ */
+function inferIngestion(model: StackModel, flows: readonly ImpliedFlow[], add: Add): void {
+  const searches = model.ofType(TYPES.search);
+  for (const f of flows) {
+    if (f.flow.id !== "F3" || !f.target) continue;
+    for (const search of searches) {
+      add("F4", search, f.target, `F3 (${f.caller?.address ?? "Azure OpenAI"} writes ${f.target.address}) is On Your Data ingestion, whose Search indexer reads the same storage`);
+    }
+  }
 }
 
 /**

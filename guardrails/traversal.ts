@@ -1,0 +1,172 @@
+/**
+ * Small scanners over Terraform expression text: references (`azurerm_x.y.identity[0]`),
+ * `${...}` interpolations and instance keys. Written as single forward passes, not
+ * regular expressions, because their input is other people's Terraform: a backtracking
+ * pattern over a 100 KB setting value took over 20 s (issue 15).
+ */
+
+/** A reference found in configuration: `azurerm_search_service.s` + `id`. */
+export interface Reference {
+  /** `type.name` or `data.type.name` (module-prefixed in plans, instance keys dropped). */
+  readonly address: string;
+  /** The traversal after the address, normalised: `identity[0].principal_id`, `id`, or "". */
+  readonly attribute: string;
+}
+
+const code = (c: string) => c.charCodeAt(0);
+const A = code("A");
+const Z = code("Z");
+const a = code("a");
+const z = code("z");
+const ZERO = code("0");
+const NINE = code("9");
+const UNDERSCORE = code("_");
+
+const isLower = (c: number) => c >= a && c <= z;
+const isDigit = (c: number) => c >= ZERO && c <= NINE;
+const isLetter = (c: number) => isLower(c) || (c >= A && c <= Z);
+const isWord = (c: number) => isLetter(c) || isDigit(c) || c === UNDERSCORE;
+/** Characters that, right before a name, mean it is part of something longer (`x.azurerm_a`, `"azurerm_a`). */
+const continuesToken = (c: number) => isWord(c) || c === code(".") || c === code("$") || c === code('"') || c === code("-");
+
+/** End of `[A-Za-z_][A-Za-z0-9_-]*` starting at `i`, or `i` when there is none. */
+function identifierEnd(text: string, i: number): number {
+  if (i >= text.length) return i;
+  const first = text.charCodeAt(i);
+  if (!isLetter(first) && first !== UNDERSCORE) return i;
+  let j = i + 1;
+  while (j < text.length && (isWord(text.charCodeAt(j)) || text.charCodeAt(j) === code("-"))) j++;
+  return j;
+}
+
+/**
+ * Parses the traversals in one expression (`azurerm_x.y.identity[0].principal_id`) into
+ * address + attribute. Resource types always carry a provider prefix (`azurerm_`,
+ * `time_`), which is what separates them from `var.`, `local.`, `each.`, `count.`,
+ * `path.` and `module.`. A resource instance key (`x.y[0].id`) is dropped: rules reason
+ * about resources, not instances; legacy `identity.0.principal_id` becomes `identity[0]`.
+ */
+export function parseTraversal(text: string, modulePrefix = ""): Reference[] {
+  const out: Reference[] = [];
+  // Cached position of the next `]`, so unterminated `[` never rescans the rest of the text.
+  let nextClose = -2;
+  const closeFrom = (pos: number) => {
+    if (nextClose !== -1 && nextClose < pos) nextClose = text.indexOf("]", pos);
+    return nextClose;
+  };
+  let i = 0;
+  while (i < text.length) {
+    if (!isLower(text.charCodeAt(i)) || (i > 0 && continuesToken(text.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let j = text.startsWith("data.", i) ? i + 5 : i;
+    // Type: [a-z][a-z0-9_]* with at least one underscore.
+    const typeStart = j;
+    let underscore = false;
+    if (j < text.length && isLower(text.charCodeAt(j))) {
+      j++;
+      while (j < text.length && (isLower(text.charCodeAt(j)) || isDigit(text.charCodeAt(j)) || text.charCodeAt(j) === UNDERSCORE)) {
+        if (text.charCodeAt(j) === UNDERSCORE) underscore = true;
+        j++;
+      }
+    }
+    const nameEnd = underscore && text[j] === "." ? identifierEnd(text, j + 1) : j + 1;
+    if (j === typeStart || !underscore || text[j] !== "." || nameEnd === j + 1) {
+      i = Math.max(j, i + 1);
+      continue;
+    }
+    const address = text.slice(start, nameEnd);
+    j = nameEnd;
+    const parts: string[] = [];
+    let first = true;
+    for (;;) {
+      if (text[j] === "[") {
+        const close = closeFrom(j + 1);
+        if (close === -1) break;
+        if (!first) parts.push(text.slice(j, close + 1));
+        j = close + 1;
+      } else if (text[j] === "." && j + 1 < text.length) {
+        const idEnd = identifierEnd(text, j + 1);
+        if (idEnd > j + 1) {
+          parts.push(text.slice(j, idEnd));
+          j = idEnd;
+        } else {
+          let d = j + 1;
+          while (d < text.length && isDigit(text.charCodeAt(d))) d++;
+          if (d === j + 1) break;
+          parts.push(`[${text.slice(j + 1, d)}]`);
+          j = d;
+        }
+      } else break;
+      first = false;
+    }
+    const attribute = parts.join("").replace(/^\./, "");
+    out.push({ address: modulePrefix + address, attribute });
+    i = j;
+  }
+  return out;
+}
+
+/** Bodies of the top-level `${ ... }` interpolations, honouring nested braces. */
+export function interpolations(text: string): string[] {
+  const bodies: string[] = [];
+  forEachInterpolation(text, (start, end) => {
+    bodies.push(text.slice(start + 2, end - 1));
+  });
+  return bodies;
+}
+
+/** `text` with every `${...}` replaced by `replacement` (an unterminated one runs to the end). */
+export function replaceInterpolations(text: string, replacement: string): string {
+  let out = "";
+  let last = 0;
+  forEachInterpolation(text, (start, end) => {
+    out += text.slice(last, start) + replacement;
+    last = end;
+  });
+  return out + text.slice(last);
+}
+
+/** Calls `visit(start, end)` for each top-level `${...}`; one pass over `text`. */
+export function forEachInterpolation(text: string, visit: (start: number, end: number) => void): void {
+  let i = text.indexOf("${");
+  while (i !== -1) {
+    let depth = 1;
+    let j = i + 2;
+    for (; j < text.length && depth > 0; j++) {
+      if (text[j] === "{") depth++;
+      else if (text[j] === "}") depth--;
+    }
+    visit(i, j);
+    i = text.indexOf("${", j);
+  }
+}
+
+/** `module.m["k"].azurerm_x.y[0]` -> `module.m.azurerm_x.y`: the address in configuration. */
+export function configAddress(address: string): string {
+  if (!address.includes("[")) return address;
+  let out = "";
+  let i = 0;
+  while (i < address.length) {
+    const c = address[i];
+    if (c !== "[") {
+      out += c;
+      i++;
+      continue;
+    }
+    // Skip to the matching `]`, stepping over quoted keys (`["a]b"]`).
+    let j = i + 1;
+    let quoted = false;
+    for (; j < address.length; j++) {
+      const d = address[j];
+      if (quoted && d === "\\") j++;
+      else if (d === '"') quoted = !quoted;
+      else if (!quoted && d === "]") break;
+    }
+    if (j >= address.length) return out + address.slice(i);
+    i = j + 1;
+  }
+  return out;
+}
