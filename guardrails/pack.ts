@@ -10,8 +10,10 @@ import { keyVaultPurgeProtection } from "./rules/key-vault-purge-protection";
 import { keyVaultRbac } from "./rules/key-vault-rbac";
 import { keyVaultReferenceIdentity } from "./rules/key-vault-reference-identity";
 import { keylessAppKeySettings } from "./rules/keyless-app-key-settings";
+import { mutableImageTag } from "./rules/mutable-image-tag";
 import { openAiCustomSubdomain } from "./rules/openai-custom-subdomain";
 import { openAiManagedIdentity } from "./rules/openai-managed-identity";
+import { privilegedRoleScope } from "./rules/privileged-role-scope";
 import { searchFreeTierIdentity } from "./rules/search-free-tier-identity";
 import { searchRbacDisabled } from "./rules/search-rbac-disabled";
 import { storagePublicAccess } from "./rules/storage-public-access";
@@ -36,7 +38,9 @@ export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
   appSettingsLiteralSecret,
   uamiClientId,
   webAppTransport,
+  mutableImageTag,
   keyVaultReferenceIdentity,
+  privilegedRoleScope,
   broadRoleScope,
   cognitiveContributorInference,
   storageSharedKey,

@@ -1,0 +1,150 @@
+import { Roles } from "../../catalogue/roles";
+import { audit } from "../../guardrails/audit";
+import { Finding } from "../../guardrails/rule";
+import {
+  OPENAI, SEARCH, TfJson, WEB,
+  get, grant, keylessPlatform, put, rawOnYourDataWithoutIdentity, ref, remove, settings, systemIdentity,
+} from "../../testing/guardrail-fixtures";
+
+/** Terraform as people write it (issue 15): for_each role assignments, custom setting names, privileged roles. */
+
+function findings(stack: unknown, ruleId: string): Finding[] {
+  return audit(stack).findings.filter((f) => f.ruleId === ruleId);
+}
+
+/** The keyless platform with the OpenAI -> Search grants written the Azure Verified Modules way. */
+function avmStyle(principal = systemIdentity(OPENAI)): TfJson {
+  const s = keylessPlatform() as TfJson & Record<string, unknown>;
+  remove(s, "azurerm_role_assignment.openai_search_reader");
+  remove(s, "azurerm_role_assignment.openai_search_contributor");
+  s.locals = {
+    search_roles: {
+      reader: { role: "Search Index Data Reader", principal },
+      contributor: { role: "${var.contributor_role}", principal },
+    },
+  };
+  s.variable = { contributor_role: { type: "string", default: "Search Service Contributor" } };
+  put(s, "azurerm_role_assignment.search", {
+    for_each: "${local.search_roles}",
+    role_definition_name: "${each.value.role}",
+    principal_id: "${each.value.principal}",
+    scope: ref(SEARCH),
+  });
+  return s;
+}
+
+describe("for_each, locals and variable defaults", () => {
+  it("expands role assignments written with for_each over a local map and judges each instance", () => {
+    const result = audit(avmStyle());
+    expect(result.findings).toEqual([]);
+    const f2 = result.flows.find((c) => c.implied.flow.id === "F2");
+    expect(f2?.missingRoles).toEqual([]);
+  });
+
+  it("still fails when the expanded instances name the wrong principal", () => {
+    const [f] = findings(avmStyle(systemIdentity(WEB)), "AZ-FLOW-001");
+    expect(f.message).toContain('holds no "Search Index Data Reader" and no "Search Service Contributor"');
+    expect(f.severity).toBe("error");
+  });
+
+  it("reports an unresolvable for_each as not judged and does not fail on a guess", () => {
+    const s = avmStyle() as TfJson & Record<string, unknown>;
+    get(s, "azurerm_role_assignment.search").for_each = "${var.role_assignments}";
+    const result = audit(s);
+    const [notJudged] = result.findings.filter((f) => f.ruleId === "GR-001");
+    expect(notJudged.message).toContain('azurerm_role_assignment.search: for_each = "${var.role_assignments}" cannot be resolved statically');
+    const [flow] = result.findings.filter((f) => f.ruleId === "AZ-FLOW-001");
+    expect(flow.severity).toBe("warning");
+    expect(flow.message).toContain("Not judged: azurerm_role_assignment.search could not be expanded");
+    expect(result.errors).toBe(0);
+  });
+
+  it("expands count and reports module blocks as not judged", () => {
+    const s = keylessPlatform() as TfJson & Record<string, unknown>;
+    remove(s, "azurerm_role_assignment.web_openai_user");
+    grant(s, "web_openai_user", Roles.CognitiveServicesOpenAIUser, systemIdentity(WEB), ref(OPENAI), { count: 1 });
+    s.module = { network: { source: "./network" } };
+    const result = audit(s);
+    expect(result.findings.map((f) => [f.ruleId, f.address])).toEqual([["GR-001", "module.network"]]);
+  });
+});
+
+describe("On Your Data from evidence, whatever the variable names", () => {
+  /** The field report with its own setting names and no DATASOURCE_TYPE. */
+  function customNames(): TfJson {
+    const s = rawOnYourDataWithoutIdentity();
+    const app = settings(s, "azurerm_linux_web_app.handmade");
+    for (const k of Object.keys(app)) delete app[k];
+    Object.assign(app, { CHAT_MODEL_URL: "https://oai-handmade.openai.azure.com/", AZURE_AI_SEARCH_ENDPOINT: "https://srch-handmade.search.windows.net" });
+    return s;
+  }
+
+  it("infers F2 from settings that point at Search and OpenAI and names them as the evidence", () => {
+    const [f] = findings(customNames(), "AZ-FLOW-001").filter((x) => x.message.startsWith("F2"));
+    expect(f.message).toContain("AZURE_AI_SEARCH_ENDPOINT point at azurerm_search_service.handmade");
+    expect(f.message).toContain("CHAT_MODEL_URL at azurerm_cognitive_account.handmade");
+    expect(f.message).toContain("ManagedIdentityIsNotEnabled");
+    expect(findings(customNames(), "AZ-OAI-001")).toHaveLength(1);
+    // Not the wrong fix: the app's own Search role is not what is missing.
+    expect(findings(customNames(), "AZ-FLOW-001").filter((x) => x.message.startsWith("F8"))).toEqual([]);
+  });
+
+  it("takes a Search role held by the app as evidence that the app queries the index itself (F8)", () => {
+    const s = keylessPlatform();
+    delete settings(s).DATASOURCE_TYPE;
+    grant(s, "web_search", Roles.SearchIndexDataReader, systemIdentity(WEB), ref(SEARCH));
+    const flows = audit(s).flows.map((c) => `${c.implied.flow.id}:${c.implied.caller?.address}`);
+    expect(flows).toContain(`F8:${WEB}`);
+  });
+
+  it("implies the Search indexer hop (F4) from OpenAI ingestion (F3)", () => {
+    const s = keylessPlatform();
+    remove(s, "azurerm_role_assignment.search_storage");
+    const [f] = findings(s, "AZ-FLOW-001");
+    expect(f.message).toContain("F4 (Search indexer reads Storage) is implied because F3");
+  });
+});
+
+describe("AZ-RBAC-003 privileged-role-scope", () => {
+  const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
+  it.each([
+    ["Owner", "/providers/Microsoft.Management/managementGroups/contoso", "error", "a management group"],
+    ["Owner", "/", "error", "the root scope"],
+    ["User Access Administrator", SUB, "error", "a subscription"],
+    ["Role Based Access Control Administrator", ref("data.azurerm_subscription.current"), "error", "a subscription"],
+    ["User Access Administrator", ref(WEB), "warning", "one resource"],
+  ])("flags %s at %s as %s", (role, scope, severity, where) => {
+    const s = keylessPlatform();
+    put(s, "azurerm_role_assignment.admin", { role_definition_name: role, principal_id: systemIdentity(WEB), scope });
+    const [f] = findings(s, "AZ-RBAC-003");
+    expect(f).toMatchObject({ severity, address: "azurerm_role_assignment.admin" });
+    expect(f.message).toContain(`assigns "${role}" at ${where}`);
+  });
+
+  it("recognises Owner by role definition id", () => {
+    const s = keylessPlatform();
+    put(s, "azurerm_role_assignment.admin", { role_definition_id: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`, principal_id: "00000000-0000-0000-0000-000000000001", scope: SUB });
+    expect(findings(s, "AZ-RBAC-003")[0].message).toContain('"Owner" at a subscription');
+  });
+});
+
+describe("AZ-APP-006 mutable-image-tag", () => {
+  it.each([
+    ["sample-app-aoai-chatgpt:latest", 'by the tag "latest"'],
+    ["myregistry.azurecr.io:5000/chat", "with no tag"],
+  ])("warns on %s", (image, why) => {
+    const s = keylessPlatform();
+    (get(s, WEB).site_config as Record<string, unknown>).application_stack = { docker_image_name: image };
+    const [f] = findings(s, "AZ-APP-006");
+    expect(f.severity).toBe("warning");
+    expect(f.message).toContain(why);
+  });
+
+  it("passes a pinned tag or digest", () => {
+    for (const image of ["chat:1.4.2", "chat@sha256:0123456789abcdef"]) {
+      const s = keylessPlatform();
+      (get(s, WEB).site_config as Record<string, unknown>).application_stack = { docker_image_name: image };
+      expect(findings(s, "AZ-APP-006")).toEqual([]);
+    }
+  });
+});
