@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * audit: run the guardrails over synthesized or planned Terraform JSON.
+ * audit: run the guardrails over Terraform: configuration (.tf files, a directory,
+ * *.tf.json, cdktf's cdk.tf.json) or `terraform show -json` output of a plan or state.
  *
  *   audit cdktf.out/stacks/dev/cdk.tf.json
+ *   audit infra/                                   (a directory of .tf files)
  *   terraform show -json plan.tfplan > plan.json && audit plan.json --format sarif --out guardrails.sarif
  *
- * Exit codes: 0 no error findings, 1 error findings, 2 usage or I/O error.
+ * Exit codes: 0 passed, 1 findings at or above --fail-on, 2 usage, input or internal error.
  * Depends on node only (no cdktf), so it runs in CI on a plan produced anywhere.
  */
 import * as fs from "fs";
@@ -13,43 +15,56 @@ import { AuditResult, audit } from "../guardrails/audit";
 import { renderJson } from "../guardrails/format/json";
 import { renderSarif } from "../guardrails/format/sarif";
 import { renderTable, summary } from "../guardrails/format/table";
-import { detectFormat } from "../guardrails/terraform-json";
+import { InputFs, MAX_INPUT_BYTES, loadInput, nodeInputFs } from "../guardrails/input";
+import { InputError } from "../guardrails/terraform-json";
 import { UsageError, eachArg } from "./cli-args";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
+  /** How inputs are read; the real file system unless a test passes its own. */
+  readonly fs?: InputFs;
+  /** Directory report paths are relative to, unless --base is given. @default process.cwd() */
+  readonly cwd?: string;
 }
 
 export const nodeIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  readFile: (p) => fs.readFileSync(p, "utf8"),
   writeFile: (p, t) => fs.writeFileSync(p, t),
+  fs: nodeInputFs,
 };
 
 const FORMATS = ["table", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
+const FAIL_ON = ["error", "warning"] as const;
+type FailOn = (typeof FAIL_ON)[number];
 
-export const USAGE = `Usage: audit <cdk.tf.json | plan.json>... [--format table|json|sarif] [--out FILE]
+export const USAGE = `Usage: audit <input>... [--format table|json|sarif] [--out FILE] [--fail-on error|warning] [--base DIR]
 
-Audits Terraform JSON against the Azure AI chat guardrails.
-Inputs: a cdktf cdk.tf.json, or \`terraform show -json <planfile>\` output (detected per file).
+Audits Terraform against the Azure AI chat guardrails. Each input is one of:
+  - a .tf file, or a directory of .tf / .tf.json files (one module, not its subdirectories)
+  - Terraform JSON configuration: *.tf.json or cdktf's cdk.tf.json
+  - \`terraform show -json <planfile>\` (plan) or \`terraform show -json\` (state) output
+Files over ${MAX_INPUT_BYTES / 1024 / 1024} MiB (HCL: 1 MiB) and special files (FIFOs, devices) are refused.
 
 Options:
   --format, -f  table (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning)
   --out, -o     write the report to FILE instead of stdout
+  --fail-on     lowest severity that fails the run: error (default) or warning
+  --base        directory report paths are relative to (default: the working directory)
   --help, -h    show this help
 
-Exit codes: 0 no errors, 1 error findings, 2 usage or input error.
+Exit codes: 0 passed, 1 findings at or above --fail-on, 2 usage, input or internal error.
 `;
 
 interface Args {
   readonly files: string[];
   readonly format: Format;
   readonly out?: string;
+  readonly failOn: FailOn;
+  readonly base?: string;
   readonly help: boolean;
 }
 
@@ -57,6 +72,8 @@ export function parseArgs(argv: readonly string[]): Args {
   const files: string[] = [];
   let format: Format = "table";
   let out: string | undefined;
+  let failOn: FailOn = "error";
+  let base: string | undefined;
   let help = false;
   eachArg(argv, ({ arg, flag, value }) => {
     if (flag === "--help" || flag === "-h") help = true;
@@ -64,15 +81,24 @@ export function parseArgs(argv: readonly string[]): Args {
       const v = value();
       if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}; got ${JSON.stringify(v)}`);
       format = v as Format;
-    } else if (flag === "--out" || flag === "-o") out = value();
+    } else if (flag === "--fail-on") {
+      const v = value();
+      if (!(FAIL_ON as readonly string[]).includes(v)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}; got ${JSON.stringify(v)}`);
+      failOn = v as FailOn;
+    } else if (flag === "--base") base = value();
+    else if (flag === "--out" || flag === "-o") out = value();
     else if (flag.startsWith("-") && flag !== "-") throw new UsageError(`unknown option ${flag}`);
     else files.push(arg);
   });
-  return { files, format, out, help };
+  return { files, format, out, failOn, base, help };
 }
 
-/** Runs the CLI; returns the exit code instead of exiting, so tests need no child process. */
-export function main(argv: readonly string[], io: CliIo = nodeIo): number {
+/**
+ * Runs the CLI; resolves to the exit code instead of exiting, so tests need no child
+ * process. Never throws: input problems and internal errors are one line on stderr and
+ * exit 2, per input file, never a stack trace or a pass.
+ */
+export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -89,40 +115,55 @@ export function main(argv: readonly string[], io: CliIo = nodeIo): number {
     return 2;
   }
 
+  const base = args.base ?? io.cwd ?? process.cwd();
   const results: AuditResult[] = [];
   for (const file of args.files) {
-    let json: unknown;
     try {
-      json = JSON.parse(io.readFile(file));
+      const input = await loadInput(file, { base, fs: io.fs ?? nodeInputFs });
+      results.push(audit(input.json, { source: input.source, locate: input.locate }));
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      io.stderr(`audit: cannot read ${file}: ${err.code === "ENOENT" ? "no such file" : err instanceof SyntaxError ? `not valid JSON (${err.message})` : err.message}\n`);
+      io.stderr(`audit: ${oneLine(e instanceof InputError ? e.message : `${file}: internal error: ${e instanceof Error ? e.message : String(e)}`)}\n`);
       return 2;
     }
-    if (!detectFormat(json)) {
-      io.stderr(`audit: ${file} is neither a cdk.tf.json (top-level "resource") nor \`terraform show -json\` output ("planned_values" or "values")\n`);
-      return 2;
-    }
-    results.push(audit(json, { source: file }));
   }
 
-  const report = args.format === "json" ? renderJson(results) : args.format === "sarif" ? renderSarif(results) : results.map(renderTable).join("\n");
+  let report: string;
+  try {
+    report = args.format === "json" ? renderJson(results) : args.format === "sarif" ? renderSarif(results) : results.map(renderTable).join("\n");
+  } catch (e) {
+    io.stderr(`audit: internal error while rendering the report: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
+    return 2;
+  }
   try {
     if (args.out) io.writeFile(args.out, report);
     else io.stdout(report);
   } catch (e) {
-    io.stderr(`audit: cannot write ${args.out}: ${(e as Error).message}\n`);
+    io.stderr(`audit: cannot write ${args.out}: ${oneLine((e as Error).message)}\n`);
     return 2;
   }
   const errors = results.reduce((n, r) => n + r.errors, 0);
+  const warnings = results.reduce((n, r) => n + r.warnings, 0);
   if (args.out || args.format !== "table") {
     // Keep a one-line verdict on stderr when the report goes elsewhere or is machine-readable.
-    const total = { errors, warnings: results.reduce((n, r) => n + r.warnings, 0), suppressed: results.flatMap((r) => r.suppressed) };
-    io.stderr(`audit: ${summary(total)}\n`);
+    io.stderr(`audit: ${summary({ errors, warnings, suppressed: results.flatMap((r) => r.suppressed) })}\n`);
   }
-  return errors > 0 ? 1 : 0;
+  return errors > 0 || (args.failOn === "warning" && warnings > 0) ? 1 : 0;
+}
+
+/** Messages carry untrusted text (paths, keys): one line, bounded, no control characters. */
+function oneLine(text: string): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`audit: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -274,7 +274,7 @@ describe("scripts/combinations.ts", () => {
     expect(stdout).toContain("R1 (1): features.ingestion = true is On Your Data ingestion, but onYourData is false");
   });
 
-  it("--out writes each accepted combination's cdk.tf.json, which the audit CLI reads", () => {
+  it("--out writes each accepted combination's cdk.tf.json, which the audit CLI reads", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "combinations-"));
     try {
       const { files } = run("--out", dir, "--filter", "^keys-oyd-ingest-vec-cmk-uami-sampleApp-devs$|^keyless-ingest-openai$");
@@ -283,7 +283,7 @@ describe("scripts/combinations.ts", () => {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, files.get(file)!);
       const report: string[] = [];
-      const code = auditMain([file, "--format", "json"], { stdout: (t) => report.push(t), stderr: () => undefined, readFile: (p) => fs.readFileSync(p, "utf8"), writeFile: () => undefined });
+      const code = await auditMain([file, "--format", "json"], { stdout: (t) => report.push(t), stderr: () => undefined, writeFile: () => undefined });
       const summary = JSON.parse(files.get(path.join(dir, "combinations.json"))!);
       expect(summary.combinations.map((c: { combination: string; result: string }) => [c.combination, c.result])).toEqual([
         ["keyless-ingest-openai", "rejected"],

@@ -3,8 +3,9 @@ import type { Finding, Rule } from "../rule";
 
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: rules in tool.driver.rules, one result
- * per finding located at the audited file, with the resource address and construct path
- * as logical locations; suppressed findings carry an inSource suppression.
+ * per finding located at the line that defines the resource (paths relative to the
+ * working directory or --base), with the resource address and construct path as
+ * logical locations; suppressed findings carry an inSource suppression.
  * https://docs.github.com/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning
  */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -58,7 +59,8 @@ function toResult(f: Finding | SuppressedFinding, source: string | undefined, ru
     message: { text: `${f.message} Fix: ${f.fix}` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: toUri(source ?? "cdk.tf.json") }, region: { startLine: 1 } },
+        // The file and line that define the resource when known; the input file otherwise.
+        physicalLocation: { artifactLocation: { uri: toUri(f.location?.file ?? source ?? "cdk.tf.json") }, region: { startLine: f.location?.line ?? 1 } },
         logicalLocations,
       },
     ],
