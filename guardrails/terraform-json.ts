@@ -158,16 +158,20 @@ export function referencesIn(value: unknown): Reference[] {
   return out;
 }
 
-/** Bodies of `list`: an object is one body, an array holds several (the JSON syntax allows both). */
-function bodiesOf(value: unknown, where: string, what: string): Json[] {
+/**
+ * Bodies of `value`: an object is one body, an array holds several (the JSON syntax
+ * allows both). `where` names the JSON path for the error, built only when needed.
+ */
+function bodiesOf(value: unknown, where: string | (() => string), what: string): Json[] {
   if (isObject(value)) return [value];
+  const path = () => (typeof where === "string" ? where : where());
   if (Array.isArray(value)) {
     return value.map((v, i) => {
-      if (!isObject(v)) throw new InputError(`${where}[${i}] is ${kindOf(v)}; expected ${what}`);
+      if (!isObject(v)) throw new InputError(`${path()}[${i}] is ${kindOf(v)}; expected ${what}`);
       return v;
     });
   }
-  throw new InputError(`${where} is ${kindOf(value)}; expected ${what}`);
+  throw new InputError(`${path()} is ${kindOf(value)}; expected ${what}`);
 }
 
 function kindOf(value: unknown): string {
@@ -198,11 +202,11 @@ function parseConfig(root: Json, format: "cdktf" | "hcl"): ParsedTerraform {
     if (group === undefined) return;
     for (const [t, types] of bodiesOf(group, key, "an object of resource types").entries()) {
       for (const [type, byName] of Object.entries(types)) {
-        const typeWhere = `${key}${Array.isArray(group) ? `[${t}]` : ""}.${shown(type)}`;
+        const typeWhere = () => `${key}${Array.isArray(group) ? `[${t}]` : ""}.${shown(type)}`;
         for (const names of bodiesOf(byName, typeWhere, "an object of resource names")) {
           for (const [name, raw] of Object.entries(names)) {
             const base = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-            for (const body of bodiesOf(raw, `${key}.${shown(type)}.${shown(name)}`, "an object of arguments")) {
+            for (const body of bodiesOf(raw, () => `${key}.${shown(type)}.${shown(name)}`, "an object of arguments")) {
               expand(mode, type, name, base, body);
             }
           }
