@@ -229,7 +229,7 @@ function parseConfig(root: Json, format: "cdktf" | "hcl"): ParsedTerraform {
       address,
       constructPath,
       values,
-      dependsOn: Array.isArray(depends_on) ? depends_on.map((d) => stripInterpolation(String(d))) : [],
+      dependsOn: Array.isArray(depends_on) ? depends_on.filter((d) => typeof d === "string").map(stripInterpolation) : [],
       suppressions,
       configReferences: {},
       unknown: new Set(),
@@ -446,7 +446,7 @@ function walkConfigModules(rootModule: unknown, into: Map<string, ConfigResource
             if (refs.length > 0) references[arg] = refs;
           }
         }
-        const dependsOn = Array.isArray(r.depends_on) ? r.depends_on.map((d) => prefix + String(d)) : [];
+        const dependsOn = Array.isArray(r.depends_on) ? r.depends_on.filter((d) => typeof d === "string").map((d) => prefix + d) : [];
         into.set(prefix + r.address, { references, dependsOn });
       }
     }

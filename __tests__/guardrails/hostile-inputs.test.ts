@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { CliIo, main } from "../../bin/audit";
 import { audit } from "../../guardrails/audit";
+import { renderAuditMarkdown } from "../../guardrails/format/markdown";
 import { renderTable } from "../../guardrails/format/table";
 import { InputFs, nodeInputFs } from "../../guardrails/input";
 import { Rule, finding } from "../../guardrails/rule";
@@ -188,6 +189,18 @@ describe("hostile inputs: no silent pass", () => {
     const { code, output } = await run(["a.json"], {}, broken);
     expect(code).toBe(2);
     expect(output).toBe("audit: a.json: internal error: boom\n");
+  });
+
+  it("prints untrusted names inert: escaped control characters in the table, escaped HTML in Markdown", async () => {
+    const name = "s\u001b[2J<img src=x>`|";
+    const stack = { resource: { azurerm_storage_account: { [name]: PUBLIC_STORAGE } } };
+    const { code, output } = await run(["input.json"], { "input.json": JSON.stringify(stack) });
+    expect(code).toBe(1);
+    expect(output).not.toContain("\u001b");
+    expect(output).toContain("s\\u001b[2J<img");
+    const markdown = renderAuditMarkdown(audit(stack));
+    expect(markdown).not.toMatch(/<img|\u001b/);
+    expect(markdown).toContain("&lt;img src=x&gt;'\\|");
   });
 
   it("fails on warnings with --fail-on warning", async () => {

@@ -30,7 +30,7 @@ export function renderAuditMarkdown(result: AuditResult, options: { heading?: st
             : c.broadRoles.length > 0
               ? `⚠️ via broad scope: ${c.broadRoles.map((r) => r.name).join(", ")}`
               : "✅ authorized";
-      out.push(`| ${f.flow.id} ${cell(f.flow.title)} | ${cell(f.callerLabel)} | ${f.target ? `\`${f.target.address}\`` : "(outside)"} | ${cell(f.roles.map((r) => r.name).join(", ") || "-")} | ${cell(status)} |`);
+      out.push(`| ${f.flow.id} ${cell(f.flow.title)} | ${cell(f.callerLabel)} | ${f.target ? code(f.target.address) : "(outside)"} | ${cell(f.roles.map((r) => r.name).join(", ") || "-")} | ${cell(status)} |`);
     }
     out.push("");
   }
@@ -44,10 +44,24 @@ export function renderAuditMarkdown(result: AuditResult, options: { heading?: st
 }
 
 function where(f: Finding): string {
-  return f.constructPath ? `\`${f.address}\`<br>${cell(f.constructPath)}` : `\`${f.address}\``;
+  return f.constructPath ? `${code(f.address)}<br>${cell(f.constructPath)}` : code(f.address);
 }
 
-/** Table-safe: pipes escaped, newlines folded, `${...}` kept readable. */
+/** A code span that a backtick in the (untrusted) text cannot close. */
+function code(text: string): string {
+  return `\`${cell(text.replace(/`/g, "'"))}\``;
+}
+
+/**
+ * Table-safe and inert: HTML special characters escaped (untrusted names must not become
+ * tags in a PR comment), pipes escaped, newlines folded, `${...}` kept readable.
+ */
 function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\|/g, "\\|")
+    .replace(/\r?\n/g, "<br>")
+    .replace(/[\u0000-\u001f\u007f]/g, " ");
 }

@@ -1,5 +1,5 @@
 import { ScopeLevel, describe, roleAssignments } from "../azure";
-import { Finding, Rule, finding } from "../rule";
+import { Finding, Rule, finding, show } from "../rule";
 
 /**
  * A data-plane role at resource-group or subscription scope reaches every vault, index
@@ -27,7 +27,7 @@ export const broadRoleScope: Rule = {
     for (const a of roleAssignments(model)) {
       const level = BROAD_LEVELS[a.scopeLevel];
       if (!level) continue;
-      findings.push(finding(this, a.resource, `${describe(a.resource)} assigns "${a.roleLabel}" at ${level}: scope = ${JSON.stringify(a.scopeText)}.`));
+      findings.push(finding(this, a.resource, `${describe(a.resource)} assigns "${a.roleLabel}" at ${level}: scope = ${show(a.scopeText)}.`));
     }
     return findings;
   },

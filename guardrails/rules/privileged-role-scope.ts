@@ -1,5 +1,5 @@
 import { RoleAssignment, ScopeLevel, describe, roleAssignments } from "../azure";
-import { Finding, Rule, finding } from "../rule";
+import { Finding, Rule, finding, show } from "../rule";
 
 /**
  * Roles that can grant access (write role assignments): whoever holds one can give any
@@ -42,7 +42,7 @@ export const privilegedRoleScope: Rule = {
       if (!role) continue;
       const wide = WIDE[a.scopeLevel];
       const where = wide ?? (a.scopeLevel === "unknown" ? "a scope the audit cannot place" : a.scopeLevel === "resourceGroup" ? "a resource group" : "one resource");
-      const message = `${describe(a.resource)} assigns "${role}" at ${where}: scope = ${JSON.stringify(a.scopeText.slice(0, 200))}.`;
+      const message = `${describe(a.resource)} assigns "${role}" at ${where}: scope = ${show(a.scopeText)}.`;
       findings.push(finding(this, a.resource, message, wide ? {} : { severity: "warning" }));
     }
     return findings;
