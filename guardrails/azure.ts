@@ -279,7 +279,28 @@ function resolvePrincipal(model: StackModel, r: TfResource): Principal {
     if (target.type === TYPES.userAssignedIdentity) return { kind: "userAssigned", resource: target };
     if (/^identity(\[\d+\])?\.principal_id$/.test(ref.attribute) || ref.attribute === "identity") return { kind: "system", resource: target };
   }
+  // Plans and states of existing resources carry the GUID itself, not a reference.
+  const literal = str(r.values.principal_id)?.trim().toLowerCase();
+  const owner = literal ? principalIndex(model).get(literal) : undefined;
+  if (owner) return owner;
   return { kind: "other", text: str(r.values.principal_id) ?? "(unknown)" };
+}
+
+/** Known principal ids (from plan or state values) -> whose identity they are. */
+function principalIndex(model: StackModel): ReadonlyMap<string, Principal> {
+  return model.derive("principalIds", (m) => {
+    const index = new Map<string, Principal>();
+    for (const r of m.resources) {
+      if (r.type === TYPES.userAssignedIdentity) {
+        const id = str(r.values.principal_id);
+        if (id) index.set(id.toLowerCase(), { kind: "userAssigned", resource: r });
+        continue;
+      }
+      const id = str(block(r.values.identity)?.principal_id);
+      if (id && !index.has(id.toLowerCase())) index.set(id.toLowerCase(), { kind: "system", resource: r });
+    }
+    return index;
+  });
 }
 
 function scopeLevel(model: StackModel, text: string, refs: readonly Reference[]): ScopeLevel {

@@ -344,6 +344,8 @@ export function readSuppressions(guardrails: unknown, problem: (message: string)
 interface ConfigResource {
   readonly references: Record<string, Reference[]>;
   readonly dependsOn: string[];
+  /** Arguments whose expression reads `each.*` or `count.*` (values differ per instance). */
+  readonly perInstance: readonly string[];
 }
 
 function parseShowJson(root: Json, format: "plan" | "state"): ParsedTerraform {
@@ -373,6 +375,10 @@ function parseShowJson(root: Json, format: "plan" | "state"): ParsedTerraform {
   const toResource = (r: Json, values: unknown): TfResource | undefined => {
     if (typeof r.address !== "string" || typeof r.type !== "string") return undefined;
     const cfg = config.get(configAddress(r.address));
+    const unknown = unknownByAddress.get(r.address) ?? new Set<string>();
+    // `principal_id = each.value.principal` for an identity created in this plan: unknown
+    // values, and configuration names only `each`, so the audit cannot tell whose it is.
+    const opaque = (cfg?.perInstance ?? []).filter((arg) => unknown.has(arg) && (cfg?.references[arg] ?? []).length === 0);
     return {
       mode: r.mode === "data" ? "data" : "managed",
       type: r.type,
@@ -382,7 +388,8 @@ function parseShowJson(root: Json, format: "plan" | "state"): ParsedTerraform {
       dependsOn: cfg?.dependsOn ?? [],
       suppressions: [],
       configReferences: cfg?.references ?? {},
-      unknown: unknownByAddress.get(r.address) ?? new Set(),
+      unknown,
+      ...(opaque.length > 0 ? { notJudged: `${r.address}: ${opaque.join(", ")} ${opaque.length === 1 ? "comes from each/count and is" : "come from each/count and are"} known only after apply` } : {}),
     };
   };
 
@@ -423,7 +430,16 @@ function parseShowJson(root: Json, format: "plan" | "state"): ParsedTerraform {
       if (isObject(p) && typeof p.name === "string") providers.set(p.name, [...(providers.get(p.name) ?? []), constantsOf(p.expressions)]);
     }
   }
-  return { format, resources, providers, problems: [] };
+  // One "not judged" per configuration address, however many instances it expands to.
+  const problems: LoadProblem[] = [];
+  const seen = new Set<string>();
+  for (const r of resources) {
+    const key = configAddress(r.address);
+    if (r.notJudged === undefined || seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ address: r.address, message: `${r.notJudged}, so the audit cannot tell whose identity or which scope they name`, kind: "notJudged" });
+  }
+  return { format, resources, providers, problems };
 }
 
 /**
@@ -440,14 +456,16 @@ function walkConfigModules(rootModule: unknown, into: Map<string, ConfigResource
       for (const r of module.resources) {
         if (!isObject(r) || typeof r.address !== "string") continue;
         const references: Record<string, Reference[]> = Object.create(null);
+        const perInstance: string[] = [];
         if (isObject(r.expressions)) {
           for (const [arg, expr] of Object.entries(r.expressions)) {
             const refs = expressionReferences(expr, prefix, vars);
             if (refs.length > 0) references[arg] = refs;
+            if (readsInstance(expr)) perInstance.push(arg);
           }
         }
         const dependsOn = Array.isArray(r.depends_on) ? r.depends_on.filter((d) => typeof d === "string").map((d) => prefix + d) : [];
-        into.set(prefix + r.address, { references, dependsOn });
+        into.set(prefix + r.address, { references, dependsOn, perInstance });
       }
     }
     if (isObject(module.module_calls)) {
@@ -497,6 +515,11 @@ function expressionReferences(expr: unknown, prefix: string, vars: ReadonlyMap<s
     }
   }
   return out;
+}
+
+/** Whether an argument's top-level expression references `each.*` or `count.*`. */
+function readsInstance(expr: unknown): boolean {
+  return isObject(expr) && Array.isArray(expr.references) && expr.references.some((t) => typeof t === "string" && (t.startsWith("each.") || t.startsWith("count.")));
 }
 
 function constantsOf(expressions: unknown): Record<string, unknown> {

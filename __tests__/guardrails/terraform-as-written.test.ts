@@ -148,3 +148,49 @@ describe("AZ-APP-006 mutable-image-tag", () => {
     }
   });
 });
+
+describe("plans of role assignments", () => {
+  const WEB_PRINCIPAL = "11111111-2222-3333-4444-555555555555";
+  /** A plan: an existing web app with a known identity, an OpenAI account, one assignment. */
+  function plan(assignment: Record<string, unknown>, expressions: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}) {
+    const resource = (address: string, values: Record<string, unknown>) => ({ address, mode: "managed", type: address.split(".")[0], name: address.split(".")[1], values });
+    return {
+      format_version: "1.2",
+      planned_values: {
+        root_module: {
+          resources: [
+            resource("azurerm_cognitive_account.oai", { name: "oai-x", kind: "OpenAI", custom_subdomain_name: "oai-x", local_auth_enabled: false, identity: [{ type: "SystemAssigned" }] }),
+            resource("azurerm_linux_web_app.app", { name: "app-x", https_only: true, site_config: [{}], identity: [{ type: "SystemAssigned", principal_id: WEB_PRINCIPAL }], app_settings: { AZURE_OPENAI_ENDPOINT: "https://oai-x.openai.azure.com/" } }),
+            { ...resource('azurerm_role_assignment.app["openai"]', assignment), name: "app", type: "azurerm_role_assignment" },
+          ],
+        },
+      },
+      resource_changes: [{ address: 'azurerm_role_assignment.app["openai"]', change: { actions: ["create"], after_unknown: afterUnknown } }],
+      configuration: { root_module: { resources: [{ address: "azurerm_role_assignment.app", for_each_expression: { references: ["local.roles"] }, expressions }] } },
+    };
+  }
+
+  it("matches a principal_id the plan knows as a GUID to the identity that has it", () => {
+    const p = plan(
+      { role_definition_name: "Cognitive Services OpenAI User", principal_id: WEB_PRINCIPAL, scope: "" },
+      { principal_id: { references: ["each.value.principal", "each.value", "each"] }, scope: { references: ["azurerm_cognitive_account.oai.id", "azurerm_cognitive_account.oai"] } },
+      { scope: true },
+    );
+    expect(audit(p).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+
+  it("reports a principal known only after apply through each.value as not judged, not as a missing role", () => {
+    const p = plan(
+      { role_definition_name: "Cognitive Services OpenAI User", scope: "" },
+      { principal_id: { references: ["each.value.principal", "each.value", "each"] }, scope: { references: ["azurerm_cognitive_account.oai.id", "azurerm_cognitive_account.oai"] } },
+      { principal_id: true, scope: true },
+    );
+    const result = audit(p);
+    expect(result.errors).toBe(0);
+    expect(result.findings.map((f) => [f.ruleId, f.severity])).toEqual([
+      ["AZ-FLOW-001", "warning"],
+      ["GR-001", "warning"],
+    ]);
+    expect(result.findings[1].message).toContain('azurerm_role_assignment.app["openai"]: principal_id comes from each/count and is known only after apply');
+  });
+});
