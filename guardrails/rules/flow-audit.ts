@@ -1,7 +1,8 @@
-import { describe, roleAssignments } from "../azure";
+import { describe, roleAssignments, scopeCovers } from "../azure";
 import { StackModel } from "../model";
 import { FlowCheck, checkFlows } from "../flow-inference";
 import { Finding, Rule, finding } from "../rule";
+import { TfResource } from "../terraform-json";
 
 /**
  * The flow audit: every access flow the configuration implies (flow-inference.ts) must
@@ -27,7 +28,7 @@ export const flowAudit: Rule = {
         problems.push(`${f.callerLabel} holds no ${c.missingRoles.map((r) => `"${r.name}"`).join(" and no ")} on ${f.target ? describe(f.target) : "the target"}`);
       }
       // A role may come from an assignment the loader could not expand: say so, do not fail on a guess.
-      const unexpanded = c.missingRoles.length > 0 && !c.identityProblem ? unexpandedAssignments(model) : [];
+      const unexpanded = c.missingRoles.length > 0 && !c.identityProblem ? unexpandedAssignments(model, f.target) : [];
       const message =
         `${f.flow.id} (${f.flow.title}) is implied because ${f.because.join("; ")}, but ${problems.join("; and ")}. ` +
         (unexpanded.length > 0 ? `Not judged: ${unexpanded.join(", ")} could not be expanded and may hold the role. ` : "") +
@@ -39,10 +40,14 @@ export const flowAudit: Rule = {
   },
 };
 
-/** Role assignments whose `for_each` / `count` the loader could not resolve. */
-function unexpandedAssignments(model: StackModel): string[] {
+/**
+ * Role assignments the loader could not expand (an unresolvable `for_each`, a principal
+ * known only after apply) whose scope may cover `target`.
+ */
+function unexpandedAssignments(model: StackModel, target: TfResource | undefined): string[] {
   return roleAssignments(model)
     .filter((a) => a.resource.notJudged !== undefined)
+    .filter((a) => !target || a.scopeLevel === "unknown" || scopeCovers(model, a, target) !== undefined)
     .map((a) => a.resource.address);
 }
 
