@@ -15,6 +15,7 @@ import { AuditResult, audit } from "../guardrails/audit";
 import { renderJson } from "../guardrails/format/json";
 import { renderSarif } from "../guardrails/format/sarif";
 import { renderTable, summary } from "../guardrails/format/table";
+import { foldControl } from "../guardrails/format/safe-text";
 import { InputFs, MAX_INPUT_BYTES, loadInput, nodeInputFs } from "../guardrails/input";
 import { InputError } from "../guardrails/terraform-json";
 import { UsageError, eachArg } from "./cli-args";
@@ -152,7 +153,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
 
 /** Messages carry untrusted text (paths, keys): one line, bounded, no control characters. */
 function oneLine(text: string): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  const flat = foldControl(text).trim();
   return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 

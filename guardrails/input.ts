@@ -130,7 +130,11 @@ async function loadDirectory(dir: string, source: string, base: string, io: Inpu
       }
     }
     if (!isObject(body)) throw new InputError(`${file}: expected an object of Terraform blocks`);
-    for (const [key, value] of Object.entries(body)) (merged[key] ??= []).push(...(Array.isArray(value) ? value : [value]));
+    for (const [key, value] of Object.entries(body)) {
+      const list = merged[key] ?? [];
+      merged[key] = list;
+      for (const item of Array.isArray(value) ? value : [value]) list.push(item);
+    }
     const fileSource = displayPath(file, base);
     for (const [address, line] of name.endsWith(".tf") ? hclLines(text) : jsonLines(text)) if (!where.has(address)) where.set(address, { file: fileSource, line });
   }

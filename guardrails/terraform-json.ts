@@ -412,7 +412,7 @@ function parseShowJson(root: Json, format: "plan" | "state"): ParsedTerraform {
       }
       if (module.child_modules !== undefined) {
         if (!Array.isArray(module.child_modules)) throw new InputError(`${where}.child_modules is ${kindOf(module.child_modules)}; expected a list of modules`);
-        module.child_modules.forEach((child, i) => queue.push([child, `${where}.child_modules[${i}]`]));
+        for (let i = 0; i < module.child_modules.length; i++) queue.push([module.child_modules[i], `${where}.child_modules[${i}]`]);
       }
     }
   } else if (changes) {

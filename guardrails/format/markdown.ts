@@ -1,5 +1,6 @@
 import type { AuditResult } from "../audit";
 import type { Finding } from "../rule";
+import { foldControl } from "./safe-text";
 import { summary } from "./table";
 
 /**
@@ -63,5 +64,7 @@ function cell(text: string): string {
     .replace(/>/g, "&gt;")
     .replace(/\|/g, "\\|")
     .replace(/\r?\n/g, "<br>")
-    .replace(/[\u0000-\u001f\u007f]/g, " ");
+    .split("<br>")
+    .map(foldControl)
+    .join("<br>");
 }

@@ -1,13 +1,6 @@
 import type { AuditResult } from "../audit";
 import type { Finding } from "../rule";
-
-/**
- * Resource names and messages come from other people's Terraform: control characters
- * (ANSI escapes, carriage returns) are shown escaped, never sent to the terminal or CI log.
- */
-export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
+import { escapeControl } from "./safe-text";
 
 /** Wider cells are not padded to: one long address must not indent every row. */
 const MAX_COLUMN = 80;
@@ -39,7 +32,7 @@ export function renderTable(result: AuditResult): string {
     rows(result.suppressed, () => "suppressed");
   }
   lines.push("", summary(result));
-  return `${lines.map(terminalSafe).join("\n")}\n`;
+  return `${lines.map(escapeControl).join("\n")}\n`;
 }
 
 export function summary(result: Pick<AuditResult, "errors" | "warnings" | "suppressed">): string {
