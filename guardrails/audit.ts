@@ -107,7 +107,10 @@ export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
       // A loop, not push(...): a rule may return more findings than a call has arguments.
       for (const f of rule.evaluate(model)) raw.push(f);
     } catch (e) {
-      raw.push(engineFinding("(stack)", undefined, `rule ${rule.id} (${rule.name}) failed: ${e instanceof Error ? e.message : String(e)}`));
+      raw.push({
+        ...engineFinding("(stack)", undefined, `rule ${rule.id} (${rule.name}) failed, so its checks did not run: ${e instanceof Error ? e.message : String(e)}`),
+        fix: `A bug in the rule, not in your Terraform: report it with the input that triggers it (guardrails/rules/${rule.name}.ts).`,
+      });
     }
   }
 

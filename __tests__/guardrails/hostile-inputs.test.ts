@@ -102,6 +102,16 @@ describe("hostile inputs: crashes", () => {
   });
 });
 
+describe("a rule that crashes", () => {
+  it("is reported as GR-000 with a fix that blames the rule, not the user's suppressions", () => {
+    const broken: Rule = { ...storagePublicAccess, evaluate: () => { throw new TypeError("x is not iterable"); } };
+    const [f] = audit({ resource: {} }, { rules: [broken] }).findings;
+    expect(f).toMatchObject({ ruleId: "GR-000", severity: "error" });
+    expect(f.message).toBe("rule AZ-ST-002 (storage-public-access) failed, so its checks did not run: x is not iterable");
+    expect(f.fix).toContain("A bug in the rule, not in your Terraform");
+  });
+});
+
 describe("hostile inputs: hangs", () => {
   const platformWith = (value: string) => {
     const s = keylessPlatform();
