@@ -121,7 +121,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
   for (const file of args.files) {
     try {
       const input = await loadInput(file, { base, fs: io.fs ?? nodeInputFs });
-      results.push(audit(input.json, { source: input.source, locate: input.locate }));
+      results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate }));
     } catch (e) {
       io.stderr(`audit: ${oneLine(e instanceof InputError ? e.message : `${file}: internal error: ${e instanceof Error ? e.message : String(e)}`)}\n`);
       return 2;

@@ -3,7 +3,7 @@ import { StackModel } from "./model";
 import { AZURE_AI_CHAT_PACK } from "./pack";
 import { Finding, Rule, SourceLocation, finding } from "./rule";
 import { configAddress } from "./traversal";
-import { Suppression } from "./terraform-json";
+import { InputFormat, Suppression } from "./terraform-json";
 import { compareText } from "../catalogue/order";
 
 /** A suppression reason must say why, not just "ok". */
@@ -53,6 +53,8 @@ export interface AuditOptions {
    * drop cdktf's `"//"` metadata.
    */
   readonly suppressions?: readonly ExtraSuppression[];
+  /** The input's format when the caller knows it (an empty .tf file is still configuration). @default detected */
+  readonly format?: InputFormat;
   /** Where a resource is defined (file and line), for report locations. */
   readonly locate?: (address: string) => SourceLocation | undefined;
 }
@@ -77,7 +79,7 @@ export interface AuditResult {
 
 /** Audits Terraform JSON (cdk.tf.json, `stack.toTerraform()`, plan or state JSON) or a built model. */
 export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
-  const model = StackModel.from(input, options.source);
+  const model = StackModel.from(input, options.source, options.format);
   const rules = options.rules ?? AZURE_AI_CHAT_PACK;
   const knownIds = new Set(rules.map((r) => r.id));
   const raw: Finding[] = [];

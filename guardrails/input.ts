@@ -73,7 +73,7 @@ export async function loadInput(file: string, options: { base?: string; fs?: Inp
     if (!/^\s*[[{]/.test(text.slice(0, 64)) && text.length > 0) {
       // Not JSON at all: HCL under another name (main.hcl, stdin saved as a file)?
       const hcl = await hclToJson(file, text).catch(() => undefined);
-      if (hcl) return { source, json: hcl, format: "hcl", locate: (a) => at(source, hclLines(text), a) };
+      if (hcl && detectFormat(hcl)) return { source, json: hcl, format: "hcl", locate: (a) => at(source, hclLines(text), a) };
     }
     throw new InputError(`${file}: not valid JSON (${(e as Error).message.slice(0, 120)}); ${EXPECTED_INPUT}`);
   }

@@ -5,6 +5,7 @@ import {
   TfResource,
   block,
   configAddress,
+  detectFormat,
   parseTerraformJson,
   referencesIn,
 } from "./terraform-json";
@@ -16,8 +17,8 @@ import {
  */
 export class StackModel {
   /** Builds a model from a cdk.tf.json, `stack.toTerraform()`, or `terraform show -json` output. */
-  public static from(input: unknown, source?: string): StackModel {
-    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input), source);
+  public static from(input: unknown, source?: string, format?: InputFormat): StackModel {
+    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input, format ?? detectFormat(input)), source);
   }
 
   public readonly format: InputFormat;

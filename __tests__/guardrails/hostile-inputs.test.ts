@@ -249,6 +249,10 @@ resource "azurerm_storage_account" "docs" {
     ].sort((a, b) => (a.file < b.file ? 1 : -1)));
   });
 
+  it("passes an empty .tf file (valid Terraform with nothing to judge)", async () => {
+    await expectExit(0, "# nothing yet\n", "main.tf");
+  });
+
   it("converts a single .tf file and points SARIF at the defining line", async () => {
     const { code, output } = await run(["main.tf", "--format", "sarif"], { "main.tf": MAIN_TF });
     expect(code).toBe(1);
