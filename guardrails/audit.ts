@@ -99,7 +99,9 @@ export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
       raw.push(engineFinding(address, constructPath, `suppression on ${address} names rule ${JSON.stringify(s.ruleId)}, which is not in the pack`, "warning"));
       return;
     }
-    suppressionsByAddress.set(address, [...(suppressionsByAddress.get(address) ?? []), s]);
+    const list = suppressionsByAddress.get(address);
+    if (list) list.push(s);
+    else suppressionsByAddress.set(address, [s]);
   };
   for (const r of model.resources) for (const s of r.suppressions) register(r.address, r.constructPath, s);
   for (const s of options.suppressions ?? []) register(s.address, model.get(s.address)?.constructPath, { ruleId: s.ruleId, reason: s.reason.trim() });

@@ -171,7 +171,9 @@ function literalNameIndex(model: StackModel): Map<string, TfResource[]> {
     const add = (name: unknown, r: TfResource) => {
       if (typeof name !== "string" || name.includes("${") || name === "") return;
       const key = name.toLowerCase();
-      index.set(key, [...(index.get(key) ?? []), r]);
+      const list = index.get(key);
+      if (list) list.push(r);
+      else index.set(key, [r]);
     };
     for (const r of m.ofType(TYPES.cognitiveAccount, TYPES.search, TYPES.storage, TYPES.keyVault)) {
       add(r.values.name, r);

@@ -109,26 +109,32 @@ function check(model: StackModel, f: ImpliedFlow): FlowCheck {
 // ---------------------------------------------------------------------------------
 // Inference
 
+/** Reasons listed per flow; the rest are counted. */
+const MAX_REASONS = 5;
+
 function infer(model: StackModel): ImpliedFlow[] {
   const flows = new Map<string, ImpliedFlow>();
+  // Mutable while inferring: thousands of assignments may imply the same flow.
+  const more = new Map<string, number>();
   const add = (id: FlowId, caller: TfResource | undefined, target: TfResource | undefined, because: string, opts: { roles?: readonly BuiltInRole[]; systemOnly?: boolean; callerLabel?: string } = {}) => {
     const flow = FLOWS[id];
     const key = `${id}|${caller?.address ?? "deployer"}|${target?.address ?? "?"}`;
     const existing = flows.get(key);
     const roles = opts.roles ?? flow.targets.flatMap((t) => (target && t.target === partyOf(target)) || !target ? t.roles : []);
     if (existing) {
-      flows.set(key, {
-        ...existing,
-        roles: [...existing.roles, ...roles.filter((r) => !existing.roles.includes(r))],
-        because: existing.because.includes(because) ? existing.because : [...existing.because, because],
-      });
+      const known = existing.roles as BuiltInRole[];
+      for (const r of roles) if (!known.includes(r)) known.push(r);
+      const reasons = existing.because as string[];
+      if (reasons.includes(because)) return;
+      if (reasons.length < MAX_REASONS) reasons.push(because);
+      else more.set(key, (more.get(key) ?? 0) + 1);
     } else {
       flows.set(key, {
         flow,
         caller,
         callerLabel: opts.callerLabel ?? (caller ? describe(caller) : "the deployer"),
         target,
-        roles,
+        roles: [...roles],
         systemOnly: opts.systemOnly ?? flow.requiresSystemIdentity,
         because: [because],
       });
@@ -140,6 +146,7 @@ function infer(model: StackModel): ImpliedFlow[] {
   inferFromVaultWrites(model, add);
   inferFromRoleAssignments(model, add);
   inferIngestion(model, [...flows.values()], add);
+  for (const [key, n] of more) (flows.get(key)?.because as string[]).push(`${n} more like these`);
   return [...flows.values()];
 }
 
@@ -165,7 +172,11 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
   const settings = appSettings(model, app);
   const uses = new Map<TfResource, AppSetting[]>();
   for (const s of settings) {
-    for (const t of settingTargets(model, s)) uses.set(t, [...(uses.get(t) ?? []), s]);
+    for (const t of settingTargets(model, s)) {
+      const list = uses.get(t);
+      if (list) list.push(s);
+      else uses.set(t, [s]);
+    }
   }
   const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
   const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");

@@ -307,7 +307,11 @@ function providersOf(value: unknown): Map<string, Record<string, unknown>[]> {
   const out = new Map<string, Record<string, unknown>[]>();
   if (value === undefined) return out;
   for (const body of bodiesOf(value, "provider", "an object of provider configurations")) {
-    for (const [name, configs] of Object.entries(body)) out.set(name, [...(out.get(name) ?? []), ...blocks(configs)]);
+    for (const [name, configs] of Object.entries(body)) {
+      const list = out.get(name) ?? [];
+      out.set(name, list);
+      for (const config of blocks(configs)) list.push(config);
+    }
   }
   return out;
 }
@@ -427,7 +431,10 @@ function parseShowJson(root: Json, format: "plan" | "state"): ParsedTerraform {
   const providers = new Map<string, Record<string, unknown>[]>();
   if (configuration && isObject(configuration.provider_config)) {
     for (const p of Object.values(configuration.provider_config)) {
-      if (isObject(p) && typeof p.name === "string") providers.set(p.name, [...(providers.get(p.name) ?? []), constantsOf(p.expressions)]);
+      if (!isObject(p) || typeof p.name !== "string") continue;
+      const list = providers.get(p.name) ?? [];
+      providers.set(p.name, list);
+      list.push(constantsOf(p.expressions));
     }
   }
   // One "not judged" per configuration address, however many instances it expands to.

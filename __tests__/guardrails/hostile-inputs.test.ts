@@ -134,6 +134,16 @@ describe("hostile inputs: hangs", () => {
     await expectExit(1, planWith(JSON.stringify({ resources: [{ address, type: "azurerm_storage_account", name: "s", values: PUBLIC_STORAGE }] })));
   });
 
+  it("merges 20k assignments and 20k settings that imply one flow without quadratic copies", async () => {
+    const s = keylessPlatform();
+    for (let i = 0; i < 20_000; i++) {
+      settings(s)[`SEARCH_${i}`] = "${azurerm_search_service.search.name}";
+      put(s, `azurerm_role_assignment.r${i}`, { role_definition_name: "Search Index Data Reader", principal_id: "${azurerm_cognitive_account.openai.identity[0].principal_id}", scope: "${azurerm_search_service.search.id}" });
+    }
+    const output = await expectExit(0, s);
+    expect(output).toContain("0 errors");
+  });
+
   it("refuses a FIFO without opening it (no writer: reading would block forever)", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-fifo-"));
     try {
