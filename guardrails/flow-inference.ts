@@ -2,6 +2,7 @@ import { FLOWS, FlowDefinition, FlowId } from "../catalogue/flows";
 import { BuiltInRole, Roles } from "../catalogue/roles";
 import {
   AppSetting,
+  RoleAssignment,
   TYPES,
   appSettings,
   describe,
@@ -12,7 +13,6 @@ import {
   isKeyVaultReference,
   isTrue,
   partyOf,
-  principalIs,
   roleAssignments,
   roleSatisfies,
   scopeCovers,
@@ -80,6 +80,34 @@ export function principalHint(model: StackModel, f: ImpliedFlow): string {
   return `${f.caller.address}.identity[0].principal_id`;
 }
 
+/**
+ * The role assignments `caller`'s identities hold (the deployer's when undefined), from
+ * an index built once: a stack may hold thousands of callers and assignments.
+ */
+function heldBy(model: StackModel, caller: TfResource | undefined, systemOnly: boolean): readonly RoleAssignment[] {
+  const index = model.derive("assignmentsByPrincipal", (m) => {
+    const byResource = new Map<TfResource, RoleAssignment[]>();
+    const deployer: RoleAssignment[] = [];
+    for (const a of roleAssignments(m)) {
+      if (a.principal.kind === "deployer") deployer.push(a);
+      else if (a.principal.kind === "system" || a.principal.kind === "userAssigned") {
+        const list = byResource.get(a.principal.resource);
+        if (list) list.push(a);
+        else byResource.set(a.principal.resource, [a]);
+      }
+    }
+    return { byResource, deployer };
+  });
+  if (!caller) return index.deployer;
+  const own = (index.byResource.get(caller) ?? []).filter((a) => a.principal.kind === "system");
+  if (systemOnly) return own;
+  const attached = identityOf(model, caller).userAssignedRefs.flatMap((ref) => {
+    const uami = model.get(ref.address);
+    return uami ? (index.byResource.get(uami) ?? []).filter((a) => a.principal.kind === "userAssigned") : [];
+  });
+  return [...own, ...attached];
+}
+
 function check(model: StackModel, f: ImpliedFlow): FlowCheck {
   let identityProblem: string | undefined;
   // The deployer is whoever runs terraform (a user or pipeline principal), not a resource with an identity block.
@@ -94,9 +122,7 @@ function check(model: StackModel, f: ImpliedFlow): FlowCheck {
   const broadRoles: BuiltInRole[] = [];
   if (f.target) {
     const target = f.target;
-    const assignments = roleAssignments(model).filter((a) =>
-      f.caller && f.flow.caller !== "deployer" ? principalIs(model, a, f.caller, f.systemOnly) : a.principal.kind === "deployer",
-    );
+    const assignments = heldBy(model, f.caller && f.flow.caller !== "deployer" ? f.caller : undefined, f.systemOnly);
     for (const role of f.roles) {
       const covering = assignments.filter((a) => roleSatisfies(a.roleId, role)).map((a) => scopeCovers(model, a, target)).filter((s) => s !== undefined);
       if (covering.length === 0) missingRoles.push(role);
@@ -242,7 +268,7 @@ function onYourDataEvidence(
   }
   if (searches.length === 0 || openais.length === 0) return undefined;
   const appQueriesItself = searches.some((search) =>
-    roleAssignments(model).some((a) => principalIs(model, a, app, false) && roleSatisfies(a.roleId, Roles.SearchIndexDataReader) && scopeCovers(model, a, search) !== undefined),
+    heldBy(model, app, false).some((a) => roleSatisfies(a.roleId, Roles.SearchIndexDataReader) && scopeCovers(model, a, search) !== undefined),
   );
   if (appQueriesItself) return undefined;
   const evidence = searches.map((s) => `${names(s)} point at ${s.address}`).join(", ");
