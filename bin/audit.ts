@@ -123,7 +123,9 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
       const input = await loadInput(file, { base, fs: io.fs ?? nodeInputFs });
       results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate }));
     } catch (e) {
-      io.stderr(`audit: ${oneLine(e instanceof InputError ? e.message : `${file}: internal error: ${e instanceof Error ? e.message : String(e)}`)}\n`);
+      // Shape errors from the parser name the JSON path; the file goes in front.
+      const message = e instanceof InputError ? (e.message.startsWith(`${file}:`) ? e.message : `${file}: ${e.message}`) : `${file}: internal error: ${e instanceof Error ? e.message : String(e)}`;
+      io.stderr(`audit: ${oneLine(message)}\n`);
       return 2;
     }
   }

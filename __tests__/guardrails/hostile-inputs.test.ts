@@ -170,7 +170,7 @@ describe("hostile inputs: no silent pass", () => {
   });
 
   it.each([
-    ["a body that is a string", { resource: { azurerm_storage_account: { s: "public" } } }, "resource.azurerm_storage_account.s is a string; expected an object of arguments"],
+    ["a body that is a string", { resource: { azurerm_storage_account: { s: "public" } } }, "audit: input.json: resource.azurerm_storage_account.s is a string; expected an object of arguments"],
     ["resource as a string", { resource: "azurerm_storage_account" }, "resource is a string"],
     ["plan resources as an object", JSON.parse(planWith('{"resources":{"a":{}}}')), "planned_values.root_module.resources is an object; expected a list"],
     ["plan child_modules as an object", JSON.parse(planWith('{"child_modules":{"a":{}}}')), "planned_values.root_module.child_modules is an object; expected a list"],
