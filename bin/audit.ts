@@ -10,13 +10,13 @@
  * Exit codes: 0 passed, 1 findings at or above --fail-on, 2 usage, input or internal error.
  * Depends on node only (no cdktf), so it runs in CI on a plan produced anywhere.
  */
-import * as fs from "fs";
-import { AuditResult, audit } from "../guardrails/audit";
+import * as fs from "node:fs";
+import { type AuditResult, audit } from "../guardrails/audit";
 import { renderJson } from "../guardrails/format/json";
 import { renderSarif } from "../guardrails/format/sarif";
 import { renderTable, summary } from "../guardrails/format/table";
 import { foldControl } from "../guardrails/format/safe-text";
-import { InputFs, MAX_INPUT_BYTES, loadInput, nodeInputFs } from "../guardrails/input";
+import { type InputFs, MAX_INPUT_BYTES, loadInput, nodeInputFs } from "../guardrails/input";
 import { InputError } from "../guardrails/terraform-json";
 import { UsageError, eachArg } from "./cli-args";
 

@@ -1,8 +1,8 @@
-import { FLOWS, FlowDefinition, FlowId } from "../catalogue/flows";
-import { BuiltInRole, Roles } from "../catalogue/roles";
+import { FLOWS, type FlowDefinition, type FlowId } from "../catalogue/flows";
+import { type BuiltInRole, Roles } from "../catalogue/roles";
 import {
-  AppSetting,
-  RoleAssignment,
+  type AppSetting,
+  type RoleAssignment,
   TYPES,
   appSettings,
   describe,
@@ -20,8 +20,8 @@ import {
   settingTargets,
   webApps,
 } from "./azure";
-import { StackModel } from "./model";
-import { TfResource, str } from "./terraform-json";
+import type { StackModel } from "./model";
+import { type TfResource, str } from "./terraform-json";
 
 /**
  * Flow inference, shared by the flow audit rule (rules/flow-audit.ts), the review and

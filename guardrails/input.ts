@@ -1,9 +1,9 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { hclToJson } from "./hcl";
 import { hclLines, jsonLines } from "./locations";
-import { SourceLocation } from "./rule";
-import { EXPECTED_INPUT, InputError, InputFormat, detectFormat, isObject } from "./terraform-json";
+import type { SourceLocation } from "./rule";
+import { EXPECTED_INPUT, InputError, type InputFormat, detectFormat, isObject } from "./terraform-json";
 
 /**
  * Reads what a user hands the audit CLI: a `cdk.tf.json`, a `*.tf.json`, plan or state

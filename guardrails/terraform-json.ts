@@ -19,8 +19,8 @@
  * JSON output: https://developer.hashicorp.com/terraform/internals/json-format
  */
 
-import { Scope, countOf, forEachInstances, substitute } from "./static-eval";
-import { Reference, configAddress, interpolations, parseTraversal } from "./traversal";
+import { type Scope, countOf, forEachInstances, substitute } from "./static-eval";
+import { type Reference, configAddress, interpolations, parseTraversal } from "./traversal";
 
 export type { Reference } from "./traversal";
 export { configAddress, parseTraversal } from "./traversal";

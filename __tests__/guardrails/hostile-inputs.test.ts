@@ -1,13 +1,13 @@
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { CliIo, main } from "../../bin/audit";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type CliIo, main } from "../../bin/audit";
 import { audit } from "../../guardrails/audit";
 import { renderAuditMarkdown } from "../../guardrails/format/markdown";
 import { renderTable } from "../../guardrails/format/table";
-import { InputFs, nodeInputFs } from "../../guardrails/input";
-import { Rule, finding } from "../../guardrails/rule";
+import { type InputFs, nodeInputFs } from "../../guardrails/input";
+import { type Rule, finding } from "../../guardrails/rule";
 import { storagePublicAccess } from "../../guardrails/rules/storage-public-access";
 import { keylessPlatform, put, settings } from "../../testing/guardrail-fixtures";
 
@@ -119,18 +119,18 @@ describe("hostile inputs: hangs", () => {
     return s;
   };
   it.each([
-    ["a reference followed by 120 KB of [", "${azurerm_x.y" + "[".repeat(120_000) + "}"],
-    ["120 KB of resource-like names", "${" + "azurerm_a.".repeat(12_000) + "}"],
-    ["an unterminated interpolation of 120 KB", "${" + "a_b.c".repeat(24_000)],
+    ["a reference followed by 120 KB of [", `\${azurerm_x.y${"[".repeat(120_000)}}`],
+    ["120 KB of resource-like names", `\${${"azurerm_a.".repeat(12_000)}}`],
+    ["an unterminated interpolation of 120 KB", `\${${"a_b.c".repeat(24_000)}`],
   ])("scans %s in linear time", async (_, value) => {
     await expectExit(0, platformWith(value));
   });
 
   it("reads a 100 KB role assignment scope and a 100 KB bracketed address", async () => {
     const s = keylessPlatform();
-    put(s, "azurerm_role_assignment.hostile", { role_definition_name: "Reader", principal_id: "p", scope: "${" + "{".repeat(100_000) });
+    put(s, "azurerm_role_assignment.hostile", { role_definition_name: "Reader", principal_id: "p", scope: `\${${"{".repeat(100_000)}` });
     await expectExit(0, s);
-    const address = "azurerm_storage_account.s" + "[".repeat(100_000);
+    const address = `azurerm_storage_account.s${"[".repeat(100_000)}`;
     await expectExit(1, planWith(JSON.stringify({ resources: [{ address, type: "azurerm_storage_account", name: "s", values: PUBLIC_STORAGE }] })));
   });
 

@@ -1,8 +1,8 @@
 import { Roles } from "../../catalogue/roles";
 import { audit } from "../../guardrails/audit";
-import { Finding } from "../../guardrails/rule";
+import type { Finding } from "../../guardrails/rule";
 import {
-  OPENAI, SEARCH, TfJson, WEB,
+  OPENAI, SEARCH, type TfJson, WEB,
   get, grant, keylessPlatform, put, rawOnYourDataWithoutIdentity, ref, remove, settings, systemIdentity,
 } from "../../testing/guardrail-fixtures";
 

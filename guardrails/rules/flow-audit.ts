@@ -1,8 +1,8 @@
 import { describe, roleAssignments, scopeCovers } from "../azure";
-import { StackModel } from "../model";
-import { FlowCheck, checkFlows } from "../flow-inference";
-import { Finding, Rule, finding } from "../rule";
-import { TfResource } from "../terraform-json";
+import type { StackModel } from "../model";
+import { type FlowCheck, checkFlows } from "../flow-inference";
+import { type Finding, type Rule, finding } from "../rule";
+import type { TfResource } from "../terraform-json";
 
 /**
  * The flow audit: every access flow the configuration implies (flow-inference.ts) must

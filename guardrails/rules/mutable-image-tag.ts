@@ -1,5 +1,5 @@
 import { describe, webApps } from "../azure";
-import { Finding, Rule, finding } from "../rule";
+import { type Finding, type Rule, finding } from "../rule";
 import { block, str } from "../terraform-json";
 
 /**

@@ -1,5 +1,5 @@
-import { RoleAssignment, ScopeLevel, describe, roleAssignments } from "../azure";
-import { Finding, Rule, finding, show } from "../rule";
+import { type RoleAssignment, type ScopeLevel, describe, roleAssignments } from "../azure";
+import { type Finding, type Rule, finding, show } from "../rule";
 
 /**
  * Roles that can grant access (write role assignments): whoever holds one can give any
