@@ -126,6 +126,14 @@ describe("hostile inputs: hangs", () => {
     await expectExit(0, platformWith(value));
   });
 
+  it("judges a 100 KB secret-looking setting name in linear time (catalogue/secrets.ts)", async () => {
+    const s = keylessPlatform();
+    settings(s)[`${"KEYVAULT".repeat(12_500)}_PASSWORD!`] = "hunter2hunter2";
+    const output = await expectExit(1, s);
+    expect(output).toContain('"ruleId": "AZ-APP-002"');
+    expect(output).not.toContain("hunter2hunter2");
+  });
+
   it("reads a 100 KB role assignment scope and a 100 KB bracketed address", async () => {
     const s = keylessPlatform();
     put(s, "azurerm_role_assignment.hostile", { role_definition_name: "Reader", principal_id: "p", scope: `\${${"{".repeat(100_000)}` });
