@@ -1,20 +1,22 @@
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { ChatStack, ChatStackProps } from "./app/chat-stack";
-import { shippedEnvironments } from "./config/environments";
+import { configFile, readEnvironments } from "./config/environments";
+import { writeOutputFolder } from "./scripts/terminal/output-folder";
+import { runCommand } from "./scripts/terminal/report";
 
 export interface CreateAppOptions {
-  /** @default "cdktf.out" (cdktf.json's output) */
+  /** @default CDKTF_OUTDIR, else "cdktf.out" (cdktf.json's output) */
   readonly outdir?: string;
   /**
    * Stack name -> props.
-   * @default config/environments.json, validated (see config/schema.ts)
+   * @default config/environments.json (or --config / CHAT_CONFIG), read now and validated
    */
   readonly environments?: Record<string, ChatStackProps>;
 }
 
 /** The ready app: one stack per environment, named after it (`cdktf deploy dev`). */
 export function createApp(options: CreateAppOptions | string = {}): App {
-  const { outdir, environments = shippedEnvironments() } = typeof options === "string" ? { outdir: options } : options;
+  const { outdir, environments = readEnvironments() } = typeof options === "string" ? { outdir: options } : options;
   const app = new App({ outdir, skipValidation: false });
   for (const [name, props] of Object.entries(environments)) {
     new ChatStack(app, name, props);
@@ -22,6 +24,38 @@ export function createApp(options: CreateAppOptions | string = {}): App {
   return app;
 }
 
-if (require.main === module) {
-  createApp().synth();
+/** What a synth of the ready app produced. */
+export interface SynthResult {
+  /** The synthesized app (its `outdir` is the staging folder it was written to). */
+  readonly app: App;
+  readonly stacks: TerraformStack[];
+  /** Where the output is now. */
+  readonly outdir: string;
 }
+
+/**
+ * Reads the configuration named by `args` (`--config FILE`) and synthesizes every stack
+ * into the output folder (CDKTF_OUTDIR when the cdktf CLI runs the app, else cdktf.out).
+ * Nothing in the output folder changes unless the whole synth succeeds; `beforeMove`
+ * may add files (the review) to the staging folder first.
+ */
+export function synthesize(args: readonly string[] = [], beforeMove?: (result: SynthResult, staging: string) => void): SynthResult {
+  const environments = readEnvironments(configFile(args));
+  const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  return writeOutputFolder(outdir, (staging) => {
+    const app = createApp({ outdir: staging, environments });
+    app.synth();
+    const result = { app, outdir, stacks: app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack) };
+    beforeMove?.(result, staging);
+    return result;
+  });
+}
+
+/** cdktf.json's app (`node scripts/run.mjs app`): synthesize, print nothing on success. */
+export function main(args: string[]): Promise<void> {
+  return runCommand(() => {
+    synthesize(args);
+  });
+}
+
+if (require.main === module) void main(process.argv.slice(2));

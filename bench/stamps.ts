@@ -2,7 +2,7 @@
  * Bench entry: one app with N environment stamps (s1..sN), one ChatStack (and so one
  * ChatPlatform) each, as a platform team composing stamps would build it.
  *
- *   node dist/bench/stamps.js 20      (bundled by scripts/bundle.mjs)
+ *   node scripts/run.mjs stamps 20
  *
  * Writes to CDKTF_OUTDIR (or cdktf.out) like any cdktf app.
  */
@@ -20,4 +20,6 @@ export function createStampsApp(count: number, outdir?: string): App {
   return app;
 }
 
-createStampsApp(Number(process.argv[2] ?? "1")).synth();
+export function main(args: string[]): void {
+  createStampsApp(Number(args[0] ?? "1")).synth();
+}

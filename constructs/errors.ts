@@ -10,6 +10,8 @@ export class ValidationError extends Error {
   public readonly constructPath: string;
   public readonly field: string;
   public readonly value: unknown;
+  /** What is wrong with the value, e.g. "is out of range". */
+  public readonly problem: string;
   public readonly fix: string;
 
   constructor(scope: IConstruct | string, field: string, value: unknown, problem: string, fix: string) {
@@ -19,11 +21,13 @@ export class ValidationError extends Error {
     this.constructPath = path;
     this.field = field;
     this.value = value;
+    this.problem = problem;
     this.fix = fix;
   }
 }
 
-function describe(value: unknown): string {
+/** A value as it appears in error messages: JSON, at most 120 characters. */
+export function describe(value: unknown): string {
   if (value === undefined) return "(not set)";
   const text = JSON.stringify(value);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;

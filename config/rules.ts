@@ -1,0 +1,126 @@
+import type { ConfigIssue } from "./environments";
+import type { EnvironmentConfig, EnvironmentsFile, RemoteStateConfig } from "./schema";
+
+/**
+ * What Azure or the state backend would refuse at deploy time, refused when the
+ * configuration is read instead: each problem names the field, the value and the fix.
+ * The schema (config/schema.ts) checks shape; the constructs check what they build
+ * (names, regions, SKUs); these rules cover the fields that reach Azure untouched.
+ */
+
+/** A stack name: also the platform's `environment`, part of every resource name. */
+export const STACK_NAME = /^[a-z][a-z0-9]{0,11}$/;
+
+/**
+ * Azure Resource Manager's tag limits, for every resource type we tag (storage accounts
+ * have the shortest names).
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
+ */
+export const TAG_RULES = Object.freeze({
+  /** "Each resource, resource group, and subscription can have a maximum of 50 tag name-value pairs." */
+  maxCount: 50,
+  /** Tags the platform adds itself (`environment`, `managed-by`), counted against maxCount. */
+  platformTags: ["environment", "managed-by"] as const,
+  /** "For storage accounts, the tag name has a limit of 128 characters" (512 elsewhere). */
+  maxNameLength: 128,
+  /** "the tag value has a limit of 256 characters". */
+  maxValueLength: 256,
+  /** "Tag names can't contain these characters: <, >, %, &, \, ?, /". */
+  forbiddenNameCharacters: /[<>%&\\?/]/,
+  /** Reserved for Azure: https://learn.microsoft.com/rest/api/resources/tags/create-or-update */
+  reservedPrefixes: ["microsoft", "azure", "windows"] as const,
+});
+
+/**
+ * The azurerm backend's state storage.
+ * Storage account: 3-24 lower-case letters and digits
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftstorage).
+ * Container: 3-63 lower-case letters, digits and single hyphens, starting and ending with
+ * a letter or digit; blob (the state key): 1-1024 characters, not ending in "." or "/"
+ * (https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata).
+ * Resource group: 1-90 letters, digits, "-", "_", ".", "(", ")", not ending in "."
+ * (resource-name-rules#microsoftresources).
+ */
+const STATE_RULES = {
+  storageAccountName: { pattern: /^[a-z0-9]{3,24}$/, fix: "use 3-24 lower-case letters and digits (the name of the existing state storage account)" },
+  containerName: { pattern: /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/, fix: 'use 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit, e.g. "tfstate"' },
+  resourceGroupName: { pattern: /^(?=.{1,90}$)[-\w.()]*[-\w()]$/u, fix: "use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'" },
+  subscriptionId: { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, fix: "give the subscription id as a GUID (az account show --query id -o tsv), or leave it out to use ARM_SUBSCRIPTION_ID" },
+} as const;
+const MAX_BLOB_NAME = 1024;
+
+/** Every rule below, over a file that already has the right shape. */
+export function checkEnvironments(file: EnvironmentsFile): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const name of Object.keys(file.environments)) {
+    if (!STACK_NAME.test(name)) {
+      issues.push({
+        path: `environments.${name}`,
+        value: name,
+        message: "is not a valid environment name (it names the stack and is part of every resource name)",
+        fix: 'use 1-12 lower-case letters and digits, starting with a letter, e.g. "staging"',
+      });
+    }
+  }
+  if (file.defaults) issues.push(...checkEnvironment("defaults", file.defaults));
+  for (const [name, env] of Object.entries(file.environments)) issues.push(...checkEnvironment(`environments.${name}`, env));
+  return issues;
+}
+
+function checkEnvironment(path: string, env: EnvironmentConfig): ConfigIssue[] {
+  return [...(env.tags ? checkTags(`${path}.tags`, env.tags) : []), ...(env.remoteState ? checkRemoteState(`${path}.remoteState`, env.remoteState) : [])];
+}
+
+/** Azure's tag rules (TAG_RULES), for one tags object. */
+export function checkTags(path: string, tags: Record<string, string>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const names = Object.keys(tags);
+  const extra = TAG_RULES.platformTags.filter((t) => !names.some((n) => n.toLowerCase() === t)).length;
+  if (names.length + extra > TAG_RULES.maxCount) {
+    issues.push({ path, value: `${names.length} tags`, message: `has more tags than Azure allows with the platform's own ${TAG_RULES.platformTags.join(" and ")} (${TAG_RULES.maxCount} in all)`, fix: `keep at most ${TAG_RULES.maxCount - extra} tags` });
+  }
+  const seen = new Map<string, string>();
+  for (const [name, value] of Object.entries(tags)) {
+    const at = `${path}.${name}`;
+    const lower = name.toLowerCase();
+    if (name.trim() === "") {
+      issues.push({ path: at, value: name, message: "is an empty tag name", fix: "give the tag a name" });
+    } else if (name.length > TAG_RULES.maxNameLength) {
+      issues.push({ path: at, value: name, message: `is a tag name of ${name.length} characters (storage accounts allow ${TAG_RULES.maxNameLength})`, fix: `shorten the name to ${TAG_RULES.maxNameLength} characters or fewer` });
+    } else if (TAG_RULES.forbiddenNameCharacters.test(name)) {
+      issues.push({ path: at, value: name, message: "is a tag name with a character Azure refuses", fix: "remove < > % & \\ ? and / from the name (use '-', '_', '.' or ':' instead)" });
+    } else if (TAG_RULES.reservedPrefixes.some((p) => lower.startsWith(p))) {
+      issues.push({ path: at, value: name, message: "is a tag name with a prefix Azure reserves", fix: `rename it so it does not start with ${TAG_RULES.reservedPrefixes.map((p) => `"${p}"`).join(", ")}` });
+    }
+    const earlier = seen.get(lower);
+    if (earlier !== undefined) {
+      issues.push({ path: at, value: name, message: `repeats the tag ${JSON.stringify(earlier)} (Azure tag names are case-insensitive)`, fix: "keep one of the two" });
+    }
+    seen.set(lower, name);
+    if (value.length > TAG_RULES.maxValueLength) {
+      issues.push({ path: at, value: `${value.slice(0, 40)}... (${value.length} characters)`, message: `is a tag value over ${TAG_RULES.maxValueLength} characters`, fix: `shorten the value to ${TAG_RULES.maxValueLength} characters or fewer` });
+    }
+  }
+  return issues;
+}
+
+/** The azurerm backend's rules (STATE_RULES) for one remoteState object. */
+export function checkRemoteState(path: string, state: RemoteStateConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const field of ["resourceGroupName", "storageAccountName", "containerName", "subscriptionId"] as const) {
+    const value = state[field];
+    if (value === undefined) continue;
+    const rule = STATE_RULES[field];
+    if (!rule.pattern.test(value)) issues.push({ path: `${path}.${field}`, value, message: "is not a name Azure accepts", fix: rule.fix });
+  }
+  const key = state.key;
+  if (key !== undefined && (key.length > MAX_BLOB_NAME || /[./]$/.test(key) || /[\\\u0000-\u001f]/.test(key))) {
+    issues.push({
+      path: `${path}.key`,
+      value: key,
+      message: "is not a blob name the state backend can use",
+      fix: `use up to ${MAX_BLOB_NAME} characters, no backslash or control characters, not ending in "." or "/", e.g. "prod.tfstate"`,
+    });
+  }
+  return issues;
+}
