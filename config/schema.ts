@@ -1,7 +1,8 @@
 // zod/mini: the same validation as classic zod with a functional API; classic zod's
 // method-chaining classes cost ~70 ms to load, a third of the whole synth (npm run bench).
 import * as z from "zod/mini";
-import { en } from "zod/locales";
+// One locale by path: "zod/locales" would bring all of them into the bundle.
+import en from "zod/v4/locales/en.cjs";
 import { AUTH_MODES, SEARCH_QUERY_TYPES } from "../constructs/settings/profile";
 import { BUILT_IN_PROFILE_NAMES } from "../constructs/settings/profiles";
 import { PRINCIPAL_TYPES } from "../constructs/rbac/principal";

@@ -11,4 +11,7 @@ npx tsc --noEmit --strict --erasableSyntaxOnly --target es2022 --module nodenext
 # Shell scripts parse.
 for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh parse"
 
+# The terminal path through the cdktf CLI (edited config, bad config, --hcl after JSON).
+node scripts/check-cli.mjs
+
 echo "check: all passed"

@@ -8,17 +8,21 @@
  *   node scripts/run.mjs stamps N                 N default stamps in one app (bench only)
  *
  * What you edit is what runs (DESIGN.md "Engineering rules"):
- * - The entry is bundled by esbuild straight from TypeScript (types stripped, not
- *   checked: `npm test` type-checks) into dist/run/<name>.js, because loading one file
- *   is much cheaper than loading hundreds of modules.
- * - The bundle is rebuilt only when one of its inputs changed: esbuild's metafile lists
- *   every file it read, and dist/run/<name>.inputs.json records the size and mtime of
- *   each project file among them; a stat of each is all a run costs when nothing
- *   changed. Packages count by their package.json and npm's node_modules/.package-lock.json,
- *   which npm rewrites whenever it changes node_modules (hundreds of stats fewer).
+ * - esbuild bundles straight from TypeScript (types stripped, not checked: `npm test`
+ *   type-checks), because loading a few files is much cheaper than loading hundreds.
+ * - Two layers, so an edit rebuilds only what it touched: dist/run/vendor.js holds every
+ *   package the sources import (cdktf, the provider classes, zod...) and is rebuilt only
+ *   when node_modules changes or a source imports a new package; dist/run/<entry>.js
+ *   holds the project's own sources (about a hundred files: tens of milliseconds to
+ *   bundle) and gets each package from vendor.js.
+ * - A layer is rebuilt only when one of its inputs changed. Each layer's inputs.json
+ *   records the size and mtime of the files esbuild read (packages count by their
+ *   package.json and npm's node_modules/.package-lock.json, which npm rewrites whenever
+ *   it changes node_modules); a stat of each is all a run costs when nothing changed,
+ *   and esbuild is not even loaded.
  * - The configuration is not an input: the app reads config/environments.json (or
  *   --config FILE / CHAT_CONFIG) when it runs.
- * - The bundle has a linked source map: the error boundary (scripts/terminal/report.ts)
+ * - Both layers have linked source maps: the error boundary (scripts/terminal/report.ts)
  *   maps an unexpected error's stack to the TypeScript sources. Not
  *   process.setSourceMapsEnabled(true): with it, every stack trace cdktf captures for
  *   its tokens is mapped too, ~150 ms per synth (see scripts/terminal/stack.ts).
@@ -27,7 +31,7 @@
  *
  * Plain JavaScript on purpose: it must run before anything is built.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import module from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,11 +46,58 @@ const ENTRIES = {
   stamps: "bench/stamps.ts",
 };
 
-/**
- * Files esbuild reads that are not in its metafile's inputs, this launcher (its
- * options are part of every bundle) and npm's record of node_modules.
- */
-const EXTRA_INPUTS = ["tsconfig.json", "package.json", "scripts/run.mjs", "node_modules/.package-lock.json"];
+/** Bumped when the build options below change in a way the inputs cannot show. */
+const FORMAT = 2;
+
+/** What every layer depends on besides the files esbuild reports reading. */
+const LAUNCHER_INPUTS = ["scripts/run.mjs", "package.json"];
+const SOURCE_INPUTS = [...LAUNCHER_INPUTS, "tsconfig.json"];
+const VENDOR_INPUTS = [...LAUNCHER_INPUTS, "node_modules/.package-lock.json"];
+
+const VENDOR = "vendor.js";
+const sourcesManifest = join(outDir, "sources.inputs.json");
+const vendorManifest = join(outDir, "vendor.inputs.json");
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || !Object.hasOwn(ENTRIES, name)) {
+  process.stderr.write(`usage: node scripts/run.mjs <${Object.keys(ENTRIES).join("|")}> [args]\n`);
+  process.exit(2);
+}
+
+/** size:mtime of a project-relative file, or undefined when it is gone. */
+function fingerprint(file) {
+  const s = statSync(join(root, file), { throwIfNoEntry: false });
+  return s ? `${s.size}:${s.mtimeMs}` : undefined;
+}
+
+function readManifest(file) {
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8"));
+    return m.format === FORMAT ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when every recorded input is exactly what is on disk now. */
+function unchanged(manifest) {
+  return Boolean(manifest) && Object.entries(manifest.inputs).every(([file, print]) => fingerprint(file) === print);
+}
+
+function record(files) {
+  const inputs = {};
+  for (const file of [...files].sort()) inputs[file] = fingerprint(file) ?? "missing";
+  return inputs;
+}
+
+/** Writes a file whole or not at all, so a concurrent run never reads half a bundle. */
+function writeAtomically(file, contents) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
+}
+
+const projectPath = (file) => relative(root, resolve(root, file)).split("\\").join("/");
 
 /** `node_modules/a/b.js` -> `node_modules/a/package.json` (scoped: `node_modules/@s/a/package.json`). */
 function packageJsonOf(file) {
@@ -57,86 +108,89 @@ function packageJsonOf(file) {
   return [...parts.slice(0, at + depth), "package.json"].join("/");
 }
 
-/** Bumped when the build options below change in a way the inputs cannot show. */
-const FORMAT = 1;
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: `node${process.versions.node.split(".")[0]}`,
+  // Whitespace and syntax only: names stay (constructor.name, readable stacks).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: "linked",
+  sourcesContent: false,
+  legalComments: "none",
+  charset: "utf8",
+  logLevel: "error",
+  metafile: true,
+  write: false,
+};
 
-const [name, ...args] = process.argv.slice(2);
-if (!name || !(name in ENTRIES)) {
-  process.stderr.write(`usage: node scripts/run.mjs <${Object.keys(ENTRIES).join("|")}> [args]\n`);
-  process.exit(2);
+/**
+ * Sends every package import of the sources to vendor.js: `import { App } from "cdktf"`
+ * becomes `require("./vendor.js")["cdktf"]`. Node built-ins stay as they are.
+ */
+function vendorImports(packages) {
+  return {
+    name: "vendor-imports",
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (a) => {
+        if (a.kind === "entry-point" || module.isBuiltin(a.path)) return undefined;
+        packages.add(a.path);
+        return { path: a.path, namespace: "vendor" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "vendor" }, (a) => ({ contents: `module.exports = require("./${VENDOR}")[${JSON.stringify(a.path)}];`, loader: "js" }));
+      b.onResolve({ filter: new RegExp(`^\\./${VENDOR.replace(".", "\\.")}$`) }, (a) => ({ path: a.path, external: true }));
+    },
+  };
 }
 
-const bundle = join(outDir, `${name}.js`);
-const manifestFile = join(outDir, `${name}.inputs.json`);
-
-/** size:mtime of a file, or undefined when it is gone. */
-function fingerprint(file) {
-  const s = statSync(join(root, file), { throwIfNoEntry: false });
-  return s ? `${s.size}:${s.mtimeMs}` : undefined;
-}
-
-/** True when the recorded inputs are exactly what is on disk now. */
-function isFresh() {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
-  } catch {
-    return false;
-  }
-  if (manifest.format !== FORMAT || manifest.entry !== ENTRIES[name] || !existsSync(bundle)) return false;
-  for (const [file, print] of Object.entries(manifest.inputs)) {
-    if (fingerprint(file) !== print) return false;
-  }
-  return true;
-}
-
-/** Writes a file whole or not at all, so a concurrent run never reads half a bundle. */
-function writeAtomically(file, contents) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, contents);
-  renameSync(tmp, file);
-}
-
-async function rebuild() {
+async function rebuild(vendor) {
   // Loaded only here: a run with nothing changed never pays for esbuild.
   const { build } = await import("esbuild");
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [join(root, ENTRIES[name])],
-    outfile: bundle,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: `node${process.versions.node.split(".")[0]}`,
-    // Whitespace and syntax only: names stay (constructor.name, readable stacks).
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: "linked",
-    sourcesContent: false,
-    legalComments: "none",
-    charset: "utf8",
-    logLevel: "error",
-    metafile: true,
-    write: false,
+  const packages = new Set();
+  const sources = await build({
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([n, file]) => [n, join(root, file)])),
+    outdir: outDir,
+    plugins: [vendorImports(packages)],
   });
+  const files = [...sources.outputFiles];
+  const wanted = [...packages].sort();
+
+  if (!unchanged(vendor) || !wanted.every((p) => vendor.packages.includes(p))) {
+    // Keeps what an earlier build needed too, so a concurrent run's bundle still finds its packages.
+    const all = [...new Set([...(vendor?.packages ?? []), ...wanted])].sort();
+    // Getters: a package is evaluated when first used, as it would be without the split.
+    const entry = `${all.map((p) => `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`).join("\n")}\n`;
+    const result = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: "vendor-entry.js", loader: "js" }, outfile: join(outDir, VENDOR) });
+    files.push(...result.outputFiles);
+    const inputs = new Set(VENDOR_INPUTS);
+    for (const input of Object.keys(result.metafile.inputs)) {
+      const file = projectPath(input);
+      const pkg = packageJsonOf(file);
+      if (pkg) inputs.add(pkg);
+    }
+    vendor = { format: FORMAT, packages: all, inputs: record(inputs) };
+    files.push({ path: vendorManifest, contents: `${JSON.stringify(vendor, null, 1)}\n` });
+  }
+
+  const sourceInputs = new Set(SOURCE_INPUTS);
+  for (const input of Object.keys(sources.metafile.inputs)) {
+    if (!input.startsWith("vendor:")) sourceInputs.add(projectPath(input));
+  }
+  // Maps, then bundles, then manifests: a manifest always describes complete bundles.
+  const rank = (p) => (p.endsWith(".map") ? 0 : p.endsWith(".js") ? 1 : 2);
+  files.push({ path: sourcesManifest, contents: `${JSON.stringify({ format: FORMAT, packages: wanted, inputs: record(sourceInputs) }, null, 1)}\n` });
   mkdirSync(outDir, { recursive: true });
-  // Map first, bundle second, manifest last: a manifest always describes a complete bundle.
-  for (const f of result.outputFiles.sort((a, b) => (a.path.endsWith(".map") ? -1 : b.path.endsWith(".map") ? 1 : 0))) {
-    writeAtomically(f.path, f.contents);
-  }
-  const files = new Set(EXTRA_INPUTS);
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const file = relative(root, resolve(root, input)).split("\\").join("/");
-    files.add(packageJsonOf(file) ?? file);
-  }
-  const inputs = {};
-  for (const file of [...files].sort()) inputs[file] = fingerprint(file) ?? "missing";
-  writeAtomically(manifestFile, `${JSON.stringify({ format: FORMAT, entry: ENTRIES[name], inputs }, null, 1)}\n`);
+  for (const f of files.sort((a, b) => rank(a.path) - rank(b.path))) writeAtomically(f.path, f.contents);
 }
 
-if (!isFresh()) {
+const built = readManifest(sourcesManifest);
+const vendor = readManifest(vendorManifest);
+if (!(unchanged(built) && unchanged(vendor) && built.packages.every((p) => vendor.packages.includes(p)))) {
   try {
-    await rebuild();
+    await rebuild(vendor);
   } catch (e) {
     // esbuild has already printed the TypeScript file, line and column of a syntax error.
     if (!e?.errors?.length) process.stderr.write(`${e?.stack ?? e}\n`);
@@ -149,5 +203,5 @@ if (!isFresh()) {
 // Public since Node 22.1; Node 20 has no compile cache to offer (feature-detected).
 if (typeof module.enableCompileCache === "function") module.enableCompileCache(join(outDir, ".compile-cache"));
 
-const entry = module.createRequire(import.meta.url)(bundle);
+const entry = module.createRequire(import.meta.url)(join(outDir, `${name}.js`));
 await entry.main(args);

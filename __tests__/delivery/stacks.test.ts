@@ -15,19 +15,30 @@ function synth(name: string, environments = shippedEnvironments()): Json {
   return synthJson(new ChatStack(Testing.app(), name, environments[name])) as Json;
 }
 
+const synthesized = new Map<string, Json>();
+/** synth(name) of the shipped environments, once per name for the whole file. */
+const synthOnce = (name: string): Json => synthesized.get(name) ?? synthesized.set(name, synth(name)).get(name)!;
+
 /** `${type.name.attribute}` of the single resource of `type`. */
 const ref = (json: Json, type: string, attribute = "id"): string => `\${${addressOf(json, type)}.${attribute}}`;
 
 describe("the ready app", () => {
-  it("makes one stack per environment, named after it", () => {
+  it("makes one stack per configured environment, named after it", () => {
     const app = createApp({ outdir: mkdtempSync(join(tmpdir(), "chat-app-")) });
-    expect(app.node.children.map((c) => c.node.id)).toEqual(["dev", "prod"]);
+    expect(app.node.children.map((c) => c.node.id)).toEqual(Object.keys(shippedEnvironments()));
+  });
+
+  // Every configured environment, not a fixed list: adding one to config/environments.json
+  // gets it judged here too.
+  it.each(Object.keys(shippedEnvironments()))("synthesizes %s with the guardrails passing and its own resource group", (name) => {
+    const rg = Object.values(synthOnce(name).resource.azurerm_resource_group ?? {}) as { name: string }[];
+    expect(rg.map((r) => r.name)).toEqual([expect.stringContaining(`-${name}-`)]);
   });
 });
 
 describe("shipped stacks", () => {
-  const dev = synth("dev");
-  const prod = synth("prod");
+  const dev = synthOnce("dev");
+  const prod = synthOnce("prod");
 
   describe("state backend", () => {
     it("keeps dev's state locally, one file per stack at the project root, outside the build directory", () => {
