@@ -6,6 +6,7 @@ import { WebAppSetting } from "../constructs/settings/app-settings";
 import { REDACTED, isKeyVaultReference, isSecretSetting } from "../catalogue/secrets";
 import { Guardrails } from "../guardrails/guardrails";
 import { renderAuditMarkdown } from "../guardrails/format/markdown";
+import { SUFFIX_PLACEHOLDER, planTimeSuffix, withSuffixPlaceholder } from "../constructs/naming";
 
 /**
  * The human review of one synthesized stack, as markdown that renders in a terminal
@@ -43,7 +44,8 @@ export function renderStackReview(stack: TerraformStack): string {
 
   out.push(renderAuditMarkdown(Guardrails.of(stack).result(), { heading: "### Guardrails" }));
   out.push("### Identities and grants", "", "```mermaid", mermaid(rows), "```", "");
-  return out.join("\n");
+  // Names carry a suffix Terraform computes at plan time (see uniqueNaming): shown as {suffix}.
+  return withSuffixPlaceholder(out.join("\n"));
 }
 
 /** The review of every stack, under one heading. */
@@ -54,6 +56,10 @@ export function renderReview(stacks: readonly TerraformStack[]): string {
 /** Things a reviewer should know that are not errors. */
 export function reviewNotes(p: ChatPlatform): string[] {
   const notes: string[] = [];
+  const suffix = planTimeSuffix(p.naming);
+  if (suffix) {
+    notes.push(`ℹ️ Names end in ${SUFFIX_PLACEHOLDER}: 6 hex characters Terraform computes at plan time from the subscription, prefix, environment and region (\`${suffix.slice(2, -1)}\`), so they are unique per subscription and stable across plans.`);
+  }
   const rt = p.webApp.runtime;
   if (rt.kind === "container" && rt.tag === "latest") {
     notes.push(`⚠️ The app runs \`${rt.registry}/${rt.image}:latest\`: the image can change under you between restarts. Pin a tag or digest (webApp.runtime.tag).`);

@@ -3,7 +3,7 @@ import { TerraformResource } from "cdktf";
 import { ResourceGroup } from "@cdktf/provider-azurerm/lib/resource-group";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { ValidationError } from "./errors";
-import { Naming, provideNaming } from "./naming";
+import { Naming, provideNaming, uniqueNaming } from "./naming";
 import { OpenAIAccount, OpenAIAccountProps, ModelDeploymentProps, ModelDeployment } from "./openai-account";
 import { SearchService, SearchServiceProps } from "./search-service";
 import { StorageAccount, StorageAccountProps } from "./storage-account";
@@ -99,13 +99,14 @@ export interface ChatPlatformProps {
    */
   readonly location?: string;
   /**
-   * Extra input to the name hash (see Naming), e.g. your tenant's domain.
-   * @default none
+   * Extra input to the names' suffix (see uniqueNaming), e.g. to deploy two stamps with
+   * the same prefix, environment and region into one subscription.
+   * @default none (the suffix comes from the subscription, prefix, environment and region)
    */
   readonly nameSeed?: string;
   /**
    * Use an existing resource group instead of creating one.
-   * @default a new group `<prefix>-<env>-rg-<hash>`
+   * @default a new group `<prefix>-<env>-rg-<suffix>`
    */
   readonly resourceGroupName?: string;
   /**
@@ -242,7 +243,7 @@ export class ChatPlatform extends Construct {
     this.authMode = config.authMode;
     this.profile = config.profile;
     this.features = config.features;
-    this.naming = new Naming({ prefix, environment: props.environment, location: this.location, seed: props.nameSeed });
+    this.naming = uniqueNaming(this, { prefix, environment: props.environment, location: this.location, seed: props.nameSeed });
     provideNaming(this, this.naming);
     RolePropagation.of(this).requestDelay(config.rolePropagationDelay);
 

@@ -1,19 +1,51 @@
 import { createHash } from "crypto";
 import { IConstruct } from "constructs";
+import { Fn, TerraformLocal, TerraformStack } from "cdktf";
+import { clientConfigOf } from "./rbac/client-config";
 import { ValidationError } from "./errors";
 import { isUnresolved } from "./validate";
 
 /**
  * Deterministic, rule-abiding resource names.
  *
- * A name is `<prefix>-<environment>-<abbreviation>-<hash>`, squeezed into the
- * resource's length and charset. The hash is a short digest of the naming seed, so the
- * same inputs give the same names on every machine (stable plans), while two
- * platforms that differ in prefix, environment, region or seed do not collide in
- * Azure's global namespaces (storage, Key Vault, Search, web apps, OpenAI subdomains).
+ * A name is `<prefix>-<environment>-<abbreviation>-<suffix>`, squeezed into the
+ * resource's length and charset. The suffix is 6 characters:
+ * - in a ChatPlatform, a Terraform expression evaluated at plan time over the deploying
+ *   subscription and the naming inputs (uniqueSuffix below, like azd's resource token),
+ *   so two people deploying the same configuration into different subscriptions never
+ *   collide in Azure's global namespaces (storage, Key Vault, Search, web apps, OpenAI
+ *   subdomains), names stay the same across plans of one subscription, and the
+ *   synthesized JSON holds no machine-specific value;
+ * - otherwise, a digest of the naming inputs computed at synth.
+ * Lengths and charsets are checked at synth either way: the suffix's length and
+ * alphabet (lower-case hex or base 36) are known.
  *
  * Rules: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
  */
+
+/** Characters in every name's suffix. */
+export const SUFFIX_LENGTH = 6;
+
+/** `${local.name_suffix...}`: a plan-time suffix inside a name (see uniqueSuffix). */
+const PLAN_TIME_SUFFIX = /\$\{local\.name_suffix[a-z0-9_]*\}/g;
+
+/** How a plan-time suffix is shown to people (the review): `chat-dev-kv-{suffix}`. */
+export const SUFFIX_PLACEHOLDER = "{suffix}";
+
+/** `text` with every plan-time suffix shown as SUFFIX_PLACEHOLDER. */
+export function withSuffixPlaceholder(text: string): string {
+  return text.replace(PLAN_TIME_SUFFIX, SUFFIX_PLACEHOLDER);
+}
+
+/** The plan-time suffix expression of a naming (`${local.name_suffix_chat_dev}`), if it has one. */
+export function planTimeSuffix(naming: Naming): string | undefined {
+  return naming.hash.match(PLAN_TIME_SUFFIX)?.[0];
+}
+
+/** The name as it will be checked: a plan-time suffix stands in as 6 characters it can take. */
+export function nameForChecks(value: string): string {
+  return value.replace(PLAN_TIME_SUFFIX, "0".repeat(SUFFIX_LENGTH));
+}
 
 export interface NameRule {
   /** What the name names, for error messages. */
@@ -64,7 +96,8 @@ export function stableHash(input: string, length = 6): string {
 export function checkName(scope: IConstruct, field: string, kind: NamedKind, value: string): string {
   if (isUnresolved(value)) return value;
   const r: NameRule = NAME_RULES[kind];
-  if (value.length < r.min || value.length > r.max || !r.pattern.test(value)) {
+  const checked = nameForChecks(value);
+  if (checked.length < r.min || checked.length > r.max || !r.pattern.test(checked)) {
     throw new ValidationError(scope, field, value, `is not a valid ${r.label}`, `use ${r.min}-${r.max} characters: ${r.allowed}`);
   }
   return value;
@@ -83,15 +116,27 @@ export interface NamingProps {
   readonly seed?: string;
   /** Region, part of the hash so stamps in two regions do not collide. */
   readonly location: string;
+  /**
+   * The suffix of every name: SUFFIX_LENGTH characters, or a Terraform expression that
+   * evaluates to them at plan time (`${local.name_suffix...}`, see ChatPlatform).
+   * @default a digest of prefix, environment, location and seed computed at synth
+   */
+  readonly suffix?: string;
 }
 
 /** Derives every resource name of one platform stamp. */
 export class Naming {
-  /** The 6-character hash shared by all names of this stamp. */
+  /**
+   * The suffix shared by all names of this stamp: SUFFIX_LENGTH characters, possibly a
+   * Terraform expression evaluated at plan time (see NamingProps.suffix).
+   */
   public readonly hash: string;
+  /** prefix|environment|location|seed: two stamps with the same key get the same names. */
+  public readonly key: string;
 
   constructor(public readonly props: NamingProps) {
-    this.hash = stableHash([props.prefix, props.environment, props.location, props.seed ?? ""].join("|"));
+    this.key = [props.prefix, props.environment, props.location, props.seed ?? ""].join("|");
+    this.hash = props.suffix ?? stableHash(this.key, SUFFIX_LENGTH);
   }
 
   /** The derived name for `kind`, within its rules. */
@@ -100,7 +145,7 @@ export class Naming {
     const sep = r.hyphens ? "-" : "";
     const clean = (s: string) => (r.hyphens ? s.toLowerCase().replace(/[^a-z0-9-]/g, "") : s.toLowerCase().replace(/[^a-z0-9]/g, ""));
     const tail = [r.abbreviation, this.hash].filter(Boolean).join(sep);
-    const room = r.max - tail.length - sep.length;
+    const room = r.max - nameForChecks(tail).length - sep.length;
     let head = [this.props.prefix, this.props.environment].map(clean).filter(Boolean).join(sep).slice(0, room);
     head = head.replace(/-+$/, "");
     if (kind === "keyVault" && !/^[a-z]/.test(head)) head = `kv${head}`.slice(0, room);
@@ -126,4 +171,42 @@ export function namingOf(scope: IConstruct): Naming {
   }
   const root = scope.node.scopes[1]?.node.id ?? scope.node.id;
   return new Naming({ prefix: root.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 10) || "app", environment: "", location: "", seed: scope.node.path });
+}
+
+const CLAIMED = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * The naming of a platform stamp whose names are unique per subscription: the suffix is
+ * a Terraform local evaluated at plan time, the first 6 hex digits of
+ * `sha256(join("|", [subscription_id, prefix, environment, location, seed]))` (hex fits
+ * every name's charset, storage accounts' included). The local is named after the stamp
+ * (`local.name_suffix_<prefix>_<environment>`) so names read well in the JSON and the review.
+ *
+ * @throws ValidationError when another stamp in the same app has the same naming inputs:
+ * both would get the same names
+ */
+export function uniqueNaming(scope: IConstruct, props: Omit<NamingProps, "suffix">): Naming {
+  const key = new Naming(props).key;
+  const claimed = CLAIMED.get(scope.node.root) ?? new Map<string, string>();
+  CLAIMED.set(scope.node.root, claimed);
+  const other = claimed.get(key);
+  if (other !== undefined) {
+    throw new ValidationError(
+      scope,
+      "environment",
+      props.environment,
+      `gives every resource the same name as ${other} (same prefix, environment, location and nameSeed)`,
+      "give each stamp its own environment name, or a different prefix, location or nameSeed",
+    );
+  }
+  claimed.set(key, scope.node.path);
+
+  const stack = TerraformStack.of(scope);
+  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+  let id = `name_suffix_${clean(props.prefix)}_${clean(props.environment)}`;
+  if (stack.node.findAll().some((c) => c instanceof TerraformLocal && c.friendlyUniqueId === id)) id = `name_suffix_${stableHash(key)}`;
+  const subscriptionId = clientConfigOf(scope).subscriptionId;
+  const suffix = new TerraformLocal(scope, "NameSuffix", Fn.substr(Fn.sha256(Fn.join("|", [subscriptionId, props.prefix, props.environment, props.location, props.seed ?? ""])), 0, SUFFIX_LENGTH));
+  suffix.overrideLogicalId(id);
+  return new Naming({ ...props, suffix: `\${local.${id}}` });
 }

@@ -62,7 +62,7 @@ describe("shipped stacks", () => {
   describe("observability", () => {
     it("creates a Log Analytics workspace and a workspace-based Application Insights with deterministic names", () => {
       const ws = only(prod, "azurerm_log_analytics_workspace");
-      expect(ws).toMatchObject({ name: "chat-prod-log-ghefyw", sku: "PerGB2018", retention_in_days: 90 });
+      expect(ws).toMatchObject({ name: "chat-prod-log-${local.name_suffix_chat_prod}", sku: "PerGB2018", retention_in_days: 90 });
       expect(only(prod, "azurerm_application_insights")).toMatchObject({ application_type: "web", workspace_id: ref(prod, "azurerm_log_analytics_workspace") });
       expect(only(dev, "azurerm_log_analytics_workspace")).toMatchObject({ retention_in_days: 30, daily_quota_gb: 1 });
     });

@@ -65,7 +65,7 @@ describe("the default platform holds the Microsoft Learn On Your Data matrix exa
 
   it("records an access-matrix row per assignment with flow, principal, role, scope and reason", () => {
     expect(platform.accessMatrix).toHaveLength(6);
-    expect(platform.accessMatrix[0]).toMatchObject({ flow: "F1", principal: expect.stringMatching(/^web app chat-dev-app-\w+ \(system-assigned\)$/), role: "Cognitive Services OpenAI User", scope: expect.stringMatching(/^Azure OpenAI /), reason: expect.any(String) });
+    expect(platform.accessMatrix[0]).toMatchObject({ flow: "F1", principal: "web app chat-dev-app-${local.name_suffix_chat_dev} (system-assigned)", role: "Cognitive Services OpenAI User", scope: expect.stringMatching(/^Azure OpenAI /), reason: expect.any(String) });
   });
 });
 

@@ -111,7 +111,7 @@ describe("user-assigned identity", () => {
 describe("features the app uses directly", () => {
   it("gives an app that queries Search its endpoint, and in keys mode its key as a Key Vault reference", () => {
     const keyless = settingsOf(synthPlatform({ features: { appQueriesSearch: true } }).json);
-    expect(keyless.AZURE_SEARCH_ENDPOINT).toMatch(/^https:\/\/chat-dev-srch-\w+\.search\.windows\.net$/);
+    expect(keyless.AZURE_SEARCH_ENDPOINT).toBe("https://chat-dev-srch-${local.name_suffix_chat_dev}.search.windows.net");
     const keyed = settingsOf(synthPlatform({ authMode: "keys", features: { onYourData: false, ingestion: false, appQueriesSearch: true } }).json);
     expect(keyed.AZURE_SEARCH_KEY).toMatch(/^@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.[\w]+\.versionless_id\}\)$/);
   });
@@ -126,7 +126,7 @@ describe("custom profiles", () => {
   it("takes a user profile and records its name as the origin", () => {
     const mine: SettingsProfile = { name: "mine", settings: (f) => [{ name: "CHAT_ENDPOINT", value: f.openai.endpoint, description: "endpoint" }] };
     const { platform, json } = synthPlatform({ profile: mine });
-    expect(settingsOf(json).CHAT_ENDPOINT).toMatch(/^https:\/\/chat-dev-oai-\w+\.openai\.azure\.com\/$/);
+    expect(settingsOf(json).CHAT_ENDPOINT).toBe("https://chat-dev-oai-${local.name_suffix_chat_dev}.openai.azure.com/");
     expect(platform.appSettings.find((s) => s.name === "CHAT_ENDPOINT")!.origin).toBe("profile mine");
   });
 });
