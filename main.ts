@@ -51,7 +51,7 @@ export function synthesize(args: readonly string[] = [], beforeMove?: (result: S
   });
 }
 
-/** cdktf.json's app (`node scripts/run.mjs app`): synthesize, print nothing on success. */
+/** cdktf.json's app (`node scripts/run.cjs app`): synthesize, print nothing on success. */
 export function main(args: string[]): Promise<void> {
   return runCommand(() => {
     synthesize(args);

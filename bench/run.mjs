@@ -7,13 +7,13 @@
  * floor (loading cdktf alone):
  *
  *   floor            node -e 'require("cdktf")'
- *   app              cdktf.json's app (node scripts/run.mjs app): what `cdktf synth|diff|deploy`
+ *   app              cdktf.json's app (node scripts/run.cjs app): what `cdktf synth|diff|deploy`
  *                    runs, with nothing changed, after a config edit, after a source edit
  *   start            npm start (npm's own start-up included): synth + guardrails + review,
  *                    with nothing changed, after a config edit, after a source edit
  *   template         ts-node bench/fixtures/template-style/main.ts (package-root imports)
  *   cli              npx cdktf synth (the CLI around the app)
- *   stamps N         node scripts/run.mjs stamps N  (N = 1, 5, 20): N stamps in one app
+ *   stamps N         node scripts/run.cjs stamps N  (N = 1, 5, 20): N stamps in one app
  *
  * A config edit rewrites a scratch copy of config/environments.json (CHAT_CONFIG) with
  * another plan SKU and checks the synthesized stack has it; a source edit appends a
@@ -171,7 +171,7 @@ const versionOf = (pkg) => {
 
 // ---------------------------------------------------------------- edits
 const log = (s) => process.stderr.write(`${s}\n`);
-const run = (name) => [process.execPath, "scripts/run.mjs", name];
+const run = (name) => [process.execPath, "scripts/run.cjs", name];
 
 // The config edit works on a scratch copy: the tracked file is never touched.
 const configCopy = join(scratch, "environments.json");
@@ -272,7 +272,7 @@ const cases = [
     warmup: false,
     prepare: fresh(appEntry),
   },
-  ...[1, 5, 20].map((n) => ({ id: `stamps${n}`, label: `${n} stamp${n > 1 ? "s" : ""} in one app`, display: `node scripts/run.mjs stamps ${n}`, cmd: [...run("stamps"), String(n)], rounds: opts.rounds, prepare: fresh("stamps") })),
+  ...[1, 5, 20].map((n) => ({ id: `stamps${n}`, label: `${n} stamp${n > 1 ? "s" : ""} in one app`, display: `node scripts/run.cjs stamps ${n}`, cmd: [...run("stamps"), String(n)], rounds: opts.rounds, prepare: fresh("stamps") })),
 ];
 for (const c of cases) c.runs = [];
 

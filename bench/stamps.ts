@@ -2,7 +2,7 @@
  * Bench entry: one app with N environment stamps (s1..sN), one ChatStack (and so one
  * ChatPlatform) each, as a platform team composing stamps would build it.
  *
- *   node scripts/run.mjs stamps 20
+ *   node scripts/run.cjs stamps 20
  *
  * Writes to CDKTF_OUTDIR (or cdktf.out) like any cdktf app.
  */

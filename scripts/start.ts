@@ -5,7 +5,7 @@ import { synthesize } from "../main";
 import { runCommand } from "./terminal/report";
 
 /**
- * `npm start` (`node scripts/run.mjs start [--config FILE]`): synthesize the ready app
+ * `npm start` (`node scripts/run.cjs start [--config FILE]`): synthesize the ready app
  * (guardrails run as synth validations and fail it on any error), then print a
  * one-line summary per stack and the review, which is also written to
  * cdktf.out/review.md for pull-request comments.

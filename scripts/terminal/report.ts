@@ -3,7 +3,7 @@ import { ValidationError, describe } from "../../constructs/errors";
 import { mapStackToSources } from "./stack";
 
 /**
- * The terminal's error boundary: every command run through `scripts/run.mjs` ends here
+ * The terminal's error boundary: every command run through `scripts/run.cjs` ends here
  * when it fails. Known failures (a bad configuration, a construct's validation, a
  * guardrail error) print one short block per problem, where, the value and the fix,
  * with no stack trace; anything else is a bug and prints its stack, mapped to the

@@ -3,7 +3,7 @@ import { SourceMap } from "module";
 import { dirname, relative, resolve } from "path";
 
 /**
- * Rewrites the frames of `stack` that point into the bundles scripts/run.mjs builds
+ * Rewrites the frames of `stack` that point into the bundles scripts/run.cjs builds
  * (dist/run/*.js, each with a linked source map) to the TypeScript file (or package
  * file), line and column they came from.
  *

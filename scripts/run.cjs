@@ -3,9 +3,9 @@
  * The one way the terminal runs the TypeScript entry points, with no build step to
  * remember: `cdktf.json`'s app, `npm start`, `npm run synth` and the bench all call it.
  *
- *   node scripts/run.mjs app    [--config FILE]   synthesize every stack (cdktf.json "app")
- *   node scripts/run.mjs start  [--config FILE]   synthesize, then print the review (npm start)
- *   node scripts/run.mjs stamps N                 N default stamps in one app (bench only)
+ *   node scripts/run.cjs app    [--config FILE]   synthesize every stack (cdktf.json "app")
+ *   node scripts/run.cjs start  [--config FILE]   synthesize, then print the review (npm start)
+ *   node scripts/run.cjs stamps N                 N default stamps in one app (bench only)
  *
  * What you edit is what runs (DESIGN.md "Engineering rules"):
  * - esbuild bundles straight from TypeScript (types stripped, not checked: `npm test`
@@ -26,17 +26,18 @@
  *   maps an unexpected error's stack to the TypeScript sources. Not
  *   process.setSourceMapsEnabled(true): with it, every stack trace cdktf captures for
  *   its tokens is mapped too, ~150 ms per synth (see scripts/terminal/stack.ts).
- * - Node's compile cache (module.enableCompileCache, Node >= 22.1) is used when the
+ * - Node's compile cache (module_.enableCompileCache, Node >= 22.1) is used when the
  *   running Node has it.
  *
- * Plain JavaScript on purpose: it must run before anything is built.
+ * Plain CommonJS on purpose: it must run before anything is built, and an ES module
+ * entry would start Node's ES module loader for nothing.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import module from "node:module";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+"use strict";
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const module_ = require("node:module");
+const { join, relative, resolve } = require("node:path");
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const root = resolve(__dirname, "..");
 const outDir = join(root, "dist", "run");
 
 /** Entry name -> TypeScript module exporting `main(args: string[]): void | Promise<void>`. */
@@ -50,17 +51,25 @@ const ENTRIES = {
 const FORMAT = 2;
 
 /** What every layer depends on besides the files esbuild reports reading. */
-const LAUNCHER_INPUTS = ["scripts/run.mjs", "package.json"];
+const LAUNCHER_INPUTS = ["scripts/run.cjs", "package.json"];
 const SOURCE_INPUTS = [...LAUNCHER_INPUTS, "tsconfig.json"];
 const VENDOR_INPUTS = [...LAUNCHER_INPUTS, "node_modules/.package-lock.json"];
 
 const VENDOR = "vendor.js";
+
+/**
+ * Packages bundled with the sources instead: they ship ES modules, which esbuild trims
+ * to what is used (zod/mini: about a quarter of zod), while vendor.js, an index of
+ * packages, must keep all of each.
+ */
+const WITH_SOURCES = new Set(["zod"]);
+const packageName = (spec) => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
 const sourcesManifest = join(outDir, "sources.inputs.json");
 const vendorManifest = join(outDir, "vendor.inputs.json");
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || !Object.hasOwn(ENTRIES, name)) {
-  process.stderr.write(`usage: node scripts/run.mjs <${Object.keys(ENTRIES).join("|")}> [args]\n`);
+  process.stderr.write(`usage: node scripts/run.cjs <${Object.keys(ENTRIES).join("|")}> [args]\n`);
   process.exit(2);
 }
 
@@ -135,7 +144,7 @@ function vendorImports(packages) {
     name: "vendor-imports",
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, (a) => {
-        if (a.kind === "entry-point" || module.isBuiltin(a.path)) return undefined;
+        if (a.kind === "entry-point" || module_.isBuiltin(a.path) || WITH_SOURCES.has(packageName(a.path))) return undefined;
         packages.add(a.path);
         return { path: a.path, namespace: "vendor" };
       });
@@ -147,7 +156,7 @@ function vendorImports(packages) {
 
 async function rebuild(vendor) {
   // Loaded only here: a run with nothing changed never pays for esbuild.
-  const { build } = await import("esbuild");
+  const { build } = require("esbuild");
   const packages = new Set();
   const sources = await build({
     ...common,
@@ -177,8 +186,11 @@ async function rebuild(vendor) {
 
   const sourceInputs = new Set(SOURCE_INPUTS);
   for (const input of Object.keys(sources.metafile.inputs)) {
-    if (!input.startsWith("vendor:")) sourceInputs.add(projectPath(input));
+    if (input.startsWith("vendor:")) continue;
+    const file = projectPath(input);
+    sourceInputs.add(packageJsonOf(file) ?? file);
   }
+  if ([...sourceInputs].some((f) => f.startsWith("node_modules/"))) sourceInputs.add("node_modules/.package-lock.json");
   // Maps, then bundles, then manifests: a manifest always describes complete bundles.
   const rank = (p) => (p.endsWith(".map") ? 0 : p.endsWith(".js") ? 1 : 2);
   files.push({ path: sourcesManifest, contents: `${JSON.stringify({ format: FORMAT, packages: wanted, inputs: record(sourceInputs) }, null, 1)}\n` });
@@ -186,22 +198,25 @@ async function rebuild(vendor) {
   for (const f of files.sort((a, b) => rank(a.path) - rank(b.path))) writeAtomically(f.path, f.contents);
 }
 
-const built = readManifest(sourcesManifest);
-const vendor = readManifest(vendorManifest);
-if (!(unchanged(built) && unchanged(vendor) && built.packages.every((p) => vendor.packages.includes(p)))) {
-  try {
-    await rebuild(vendor);
-  } catch (e) {
-    // esbuild has already printed the TypeScript file, line and column of a syntax error.
-    if (!e?.errors?.length) process.stderr.write(`${e?.stack ?? e}\n`);
-    process.stderr.write(`could not build ${ENTRIES[name]}; fix the error above and run the command again\n`);
-    process.exitCode = 1;
-    process.exit();
+async function main() {
+  const built = readManifest(sourcesManifest);
+  const vendor = readManifest(vendorManifest);
+  if (!(unchanged(built) && unchanged(vendor) && built.packages.every((p) => vendor.packages.includes(p)))) {
+    try {
+      await rebuild(vendor);
+    } catch (e) {
+      // esbuild has already printed the TypeScript file, line and column of a syntax error.
+      if (!e?.errors?.length) process.stderr.write(`${e?.stack ?? e}\n`);
+      process.stderr.write("could not bundle the TypeScript sources; fix the error above and run the command again\n");
+      process.exitCode = 1;
+      return;
+    }
   }
+
+  // Public since Node 22.1; Node 20 has no compile cache to offer (feature-detected).
+  if (typeof module_.enableCompileCache === "function") module_.enableCompileCache(join(outDir, ".compile-cache"));
+
+  await require(join(outDir, `${name}.js`)).main(args);
 }
 
-// Public since Node 22.1; Node 20 has no compile cache to offer (feature-detected).
-if (typeof module.enableCompileCache === "function") module.enableCompileCache(join(outDir, ".compile-cache"));
-
-const entry = module.createRequire(import.meta.url)(join(outDir, `${name}.js`));
-await entry.main(args);
+main();
