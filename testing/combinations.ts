@@ -562,8 +562,7 @@ let skipped = false;
  * This switches the capture off for this process: tokens get an empty creation stack.
  * Nothing in the synthesized JSON depends on it; a crash is still reported with its
  * message and construct path (re-run that combination with `cdktf synth` for the
- * creation stack). scripts/bundle.mjs makes the same trade for the app bundle in its
- * lazy form. Call it only in processes that enumerate; idempotent.
+ * creation stack). Call it only in processes that enumerate; idempotent.
  */
 export function skipTokenCreationStacks(): void {
   if (skipped) return;
