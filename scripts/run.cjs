@@ -88,14 +88,16 @@ function readManifest(file) {
   }
 }
 
-/** True when every recorded input is exactly what is on disk now. */
+const MISSING = "missing";
+
+/** True when every recorded input is exactly what is on disk now (a missing one still missing). */
 function unchanged(manifest) {
-  return Boolean(manifest) && Object.entries(manifest.inputs).every(([file, print]) => fingerprint(file) === print);
+  return Boolean(manifest) && Object.entries(manifest.inputs).every(([file, print]) => (fingerprint(file) ?? MISSING) === print);
 }
 
 function record(files) {
   const inputs = {};
-  for (const file of [...files].sort()) inputs[file] = fingerprint(file) ?? "missing";
+  for (const file of [...files].sort()) inputs[file] = fingerprint(file) ?? MISSING;
   return inputs;
 }
 
