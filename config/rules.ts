@@ -1,3 +1,4 @@
+import { tagProblems } from "../constructs/tags";
 import type { ConfigIssue } from "./environments";
 import type { EnvironmentConfig, EnvironmentsFile, RemoteStateConfig } from "./schema";
 
@@ -10,26 +11,6 @@ import type { EnvironmentConfig, EnvironmentsFile, RemoteStateConfig } from "./s
 
 /** A stack name: also the platform's `environment`, part of every resource name. */
 export const STACK_NAME = /^[a-z][a-z0-9]{0,11}$/;
-
-/**
- * Azure Resource Manager's tag limits, for every resource type we tag (storage accounts
- * have the shortest names).
- * https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
- */
-export const TAG_RULES = Object.freeze({
-  /** "Each resource, resource group, and subscription can have a maximum of 50 tag name-value pairs." */
-  maxCount: 50,
-  /** Tags the platform adds itself (`environment`, `managed-by`), counted against maxCount. */
-  platformTags: ["environment", "managed-by"] as const,
-  /** "For storage accounts, the tag name has a limit of 128 characters" (512 elsewhere). */
-  maxNameLength: 128,
-  /** "the tag value has a limit of 256 characters". */
-  maxValueLength: 256,
-  /** "Tag names can't contain these characters: <, >, %, &, \, ?, /". */
-  forbiddenNameCharacters: /[<>%&\\?/]/,
-  /** Reserved for Azure: https://learn.microsoft.com/rest/api/resources/tags/create-or-update */
-  reservedPrefixes: ["microsoft", "azure", "windows"] as const,
-});
 
 /**
  * The azurerm backend's state storage.
@@ -71,37 +52,9 @@ function checkEnvironment(path: string, env: EnvironmentConfig): ConfigIssue[] {
   return [...(env.tags ? checkTags(`${path}.tags`, env.tags) : []), ...(env.remoteState ? checkRemoteState(`${path}.remoteState`, env.remoteState) : [])];
 }
 
-/** Azure's tag rules (TAG_RULES), for one tags object. */
+/** Azure's tag rules (constructs/tags.ts), for one tags object. */
 export function checkTags(path: string, tags: Record<string, string>): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const names = Object.keys(tags);
-  const extra = TAG_RULES.platformTags.filter((t) => !names.some((n) => n.toLowerCase() === t)).length;
-  if (names.length + extra > TAG_RULES.maxCount) {
-    issues.push({ path, value: `${names.length} tags`, message: `has more tags than Azure allows with the platform's own ${TAG_RULES.platformTags.join(" and ")} (${TAG_RULES.maxCount} in all)`, fix: `keep at most ${TAG_RULES.maxCount - extra} tags` });
-  }
-  const seen = new Map<string, string>();
-  for (const [name, value] of Object.entries(tags)) {
-    const at = `${path}.${name}`;
-    const lower = name.toLowerCase();
-    if (name.trim() === "") {
-      issues.push({ path: at, value: name, message: "is an empty tag name", fix: "give the tag a name" });
-    } else if (name.length > TAG_RULES.maxNameLength) {
-      issues.push({ path: at, value: name, message: `is a tag name of ${name.length} characters (storage accounts allow ${TAG_RULES.maxNameLength})`, fix: `shorten the name to ${TAG_RULES.maxNameLength} characters or fewer` });
-    } else if (TAG_RULES.forbiddenNameCharacters.test(name)) {
-      issues.push({ path: at, value: name, message: "is a tag name with a character Azure refuses", fix: "remove < > % & \\ ? and / from the name (use '-', '_', '.' or ':' instead)" });
-    } else if (TAG_RULES.reservedPrefixes.some((p) => lower.startsWith(p))) {
-      issues.push({ path: at, value: name, message: "is a tag name with a prefix Azure reserves", fix: `rename it so it does not start with ${TAG_RULES.reservedPrefixes.map((p) => `"${p}"`).join(", ")}` });
-    }
-    const earlier = seen.get(lower);
-    if (earlier !== undefined) {
-      issues.push({ path: at, value: name, message: `repeats the tag ${JSON.stringify(earlier)} (Azure tag names are case-insensitive)`, fix: "keep one of the two" });
-    }
-    seen.set(lower, name);
-    if (value.length > TAG_RULES.maxValueLength) {
-      issues.push({ path: at, value: `${value.slice(0, 40)}... (${value.length} characters)`, message: `is a tag value over ${TAG_RULES.maxValueLength} characters`, fix: `shorten the value to ${TAG_RULES.maxValueLength} characters or fewer` });
-    }
-  }
-  return issues;
+  return tagProblems(tags).map((p) => ({ path: p.tag === undefined ? path : `${path}.${p.tag}`, value: p.value, message: p.problem, fix: p.fix }));
 }
 
 /** The azurerm backend's rules (STATE_RULES) for one remoteState object. */

@@ -7,6 +7,7 @@ import type { StorageAccountProps } from "./storage-account";
 import type { SignInProps, WebAppProps, WebAppRuntime } from "./web-app";
 import { ValidationError } from "./errors";
 import { checkName } from "./naming";
+import { tagProblems } from "./tags";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique, parseDuration } from "./validate";
 import { PRINCIPAL_TYPES, type PrincipalType } from "./rbac/principal";
 import { AUTH_MODES, type AuthMode, SEARCH_QUERY_TYPES, type SearchQueryType, type SettingsProfile } from "./settings/profile";
@@ -103,6 +104,8 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
   if (!PREFIX.test(prefix)) throw new ValidationError(scope, "prefix", prefix, "is not a valid prefix", "use 1-10 lower-case letters and digits, starting with a letter");
   if (!ENV_NAME.test(props.environment ?? "")) throw new ValidationError(scope, "environment", props.environment, "is not a valid environment name", 'use 1-12 lower-case letters and digits, starting with a letter, e.g. "dev"');
   const location = checkRegion(scope, "location", props.location ?? "swedencentral");
+  const badTag = tagProblems(props.tags ?? {})[0];
+  if (badTag) throw new ValidationError(scope, badTag.tag === undefined ? "tags" : `tags.${badTag.tag}`, badTag.value, badTag.problem, badTag.fix);
 
   // --- auth mode, profile, features -----------------------------------------------------
   const authMode = checkOneOf(scope, "authMode", props.authMode ?? "keyless", AUTH_MODES);

@@ -193,7 +193,11 @@ export interface ChatPlatformProps {
    * @default "120s"
    */
   readonly rolePropagationDelay?: string;
-  /** Tags on every resource. @default { environment, "managed-by": "cdktf" } */
+  /**
+   * Tags on every resource, besides `environment` and `managed-by`; checked against
+   * Azure's tag limits at synth (constructs/tags.ts).
+   * @default none
+   */
   readonly tags?: Record<string, string>;
 }
 

@@ -103,6 +103,12 @@ describe("writeOutputFolder: the output changes only when the whole synth succee
     expect(readFileSync(join(dir, "manifest.json"), "utf8")).toBe("new manifest");
   });
 
+  it("removes the working folders of a run that was killed midway", () => {
+    mkdirSync(join(dir, ".staging-999999999-abc"));
+    writeOutputFolder(dir, (staging) => writeFileSync(join(staging, "manifest.json"), "new"));
+    expect(readdirSync(dir).sort()).toEqual(["manifest.json"]);
+  });
+
   it("drops the folder of a stack that is no longer configured", () => {
     writeOutputFolder(dir, (staging) => mkdirSync(join(staging, "stacks", "prod"), { recursive: true }));
     expect(readdirSync(join(dir, "stacks"))).toEqual(["prod"]);

@@ -25,7 +25,8 @@ const PREVIOUS_PREFIX = ".previous-";
 export function writeOutputFolder<T>(outdir: string, write: (staging: string) => T): T {
   const target = resolve(outdir);
   mkdirSync(target, { recursive: true });
-  const staging = mkdtempSync(join(target, STAGING_PREFIX));
+  removeAbandoned(target);
+  const staging = mkdtempSync(join(target, `${STAGING_PREFIX}${process.pid}-`));
   let result: T;
   try {
     result = write(staging);
@@ -43,6 +44,24 @@ export function writeOutputFolder<T>(outdir: string, write: (staging: string) =>
   rmSync(staging, { recursive: true, force: true });
   rmSync(previous, { recursive: true, force: true });
   return result;
+}
+
+/** Working folders of runs that were killed midway (their process is gone). */
+function removeAbandoned(target: string): void {
+  for (const entry of readdirSync(target)) {
+    const prefix = [STAGING_PREFIX, PREVIOUS_PREFIX].find((p) => entry.startsWith(p));
+    const pid = prefix ? Number.parseInt(entry.slice(prefix.length), 10) : Number.NaN;
+    if (Number.isInteger(pid) && !isRunning(pid)) rmSync(join(target, entry), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only checks that the process exists
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Moves Terraform's files from each previous stack folder into the new one of the same stack. */
