@@ -1,5 +1,5 @@
 import { App, TerraformStack } from "cdktf";
-import { ChatStack, ChatStackProps } from "./app/chat-stack";
+import { ChatStack, type ChatStackProps } from "./app/chat-stack";
 import { configFile, readEnvironments } from "./config/environments";
 import { writeOutputFolder } from "./scripts/terminal/output-folder";
 import { runCommand } from "./scripts/terminal/report";

@@ -1,7 +1,7 @@
-import { readFileSync } from "fs";
-import { relative, resolve } from "path";
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import type { ChatStackProps, StackObservabilityProps } from "../app/chat-stack";
-import { EnvironmentConfig, EnvironmentsFileSchema, ObservabilityConfig } from "./schema";
+import { type EnvironmentConfig, EnvironmentsFileSchema, type ObservabilityConfig } from "./schema";
 import { checkEnvironments } from "./rules";
 
 /** The configuration file, relative to the project root (the directory commands run in). */

@@ -1,5 +1,5 @@
-import { createHash } from "crypto";
-import { IConstruct } from "constructs";
+import { createHash } from "node:crypto";
+import type { IConstruct } from "constructs";
 import { Fn, TerraformLocal, TerraformStack } from "cdktf";
 import { clientConfigOf } from "./rbac/client-config";
 import { ValidationError } from "./errors";

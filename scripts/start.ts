@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from "fs";
-import { join } from "path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { renderReview } from "../app/review";
 import { synthesize } from "../main";
 import { runCommand } from "./terminal/report";

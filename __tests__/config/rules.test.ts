@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
-import { ConfigError, ConfigIssue, configFile, jsonSyntaxError, loadEnvironments, readEnvironments } from "../../config/environments";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, type ConfigIssue, configFile, jsonSyntaxError, loadEnvironments, readEnvironments } from "../../config/environments";
 
 /** The issues loadEnvironments reports for `file`, as `path = value: message | fix`. */
 function issuesOf(file: unknown): string[] {

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "fs";
-import { join, resolve } from "path";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 /**
  * Files a synth writes into `stacks/<stack>/` (cdktf's Manifest: the stack as JSON or,

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "fs";
-import { SourceMap } from "module";
-import { dirname, relative, resolve } from "path";
+import { existsSync, readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { dirname, relative, resolve } from "node:path";
 
 /**
  * Rewrites the frames of `stack` that point into the bundles scripts/run.cjs builds
