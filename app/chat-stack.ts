@@ -3,7 +3,7 @@ import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from "c
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { ChatPlatform, ChatPlatformProps } from "../constructs/chat-platform";
 import { Observability, ObservabilityProps } from "../constructs/observability";
-import { Guardrails } from "../guardrails/guardrails";
+import { Guardrails, GuardrailsOptions } from "../guardrails/guardrails";
 
 /**
  * Where Terraform keeps this stack's state: a blob in an Azure Storage container,
@@ -46,6 +46,11 @@ export interface ChatStackProps {
    * @default {} (on, alerts visible in the portal without receivers)
    */
   readonly observability?: StackObservabilityProps | false;
+  /**
+   * How the rule pack runs at synth (see GuardrailsOptions), e.g. where warnings go.
+   * @default the full pack; errors fail the synth, warnings print to stderr once per stack
+   */
+  readonly guardrails?: GuardrailsOptions;
 }
 
 /**
@@ -102,7 +107,7 @@ export class ChatStack extends TerraformStack {
 
     // Every synth of this stack runs the rule pack over its own JSON, raw resources a
     // user adds included: an error fails `cdktf synth` / `npm start`.
-    Guardrails.apply(this);
+    Guardrails.apply(this, props.guardrails);
   }
 
   /** Reuses the JSON the guardrails validation resolved moments before synthesis. */

@@ -211,7 +211,8 @@ export function synthesizeCombination(combination: Combination): Outcome {
     const app = new App({ outdir: os.tmpdir(), stackTraces: false, skipValidation: true });
     // Every refusal is resolve's: a combination it refuses is never built.
     resolveChatPlatform(new Construct(app, `${combination.name}-props`), combination.props);
-    const stack = new ChatStack(app, combination.name, { platform: combination.props });
+    // Findings are read from the audit result below; printing 512 stacks' warnings is noise.
+    const stack = new ChatStack(app, combination.name, { platform: combination.props, guardrails: { warn: () => {} } });
     invokeAspects(stack);
     // Validations may synthesize the stack themselves (Guardrails.apply audits
     // stack.toTerraform()); nothing changes the tree between them and the output, so

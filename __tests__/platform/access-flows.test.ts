@@ -52,10 +52,12 @@ describe("the default platform holds the Microsoft Learn On Your Data matrix exa
     }
   });
 
-  it("names every assignment with a deterministic GUID", () => {
+  it("names every assignment with a GUID derived at plan time from a deterministic seed and the subscription", () => {
     const names = resources(json, "azurerm_role_assignment").map((a) => a.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const n of names) expect(n).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const seeded = /^\$\{uuidv5\("([0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})", data\.azurerm_client_config\.ClientConfig\.subscription_id\)\}$/;
+    for (const n of names) expect(n).toMatch(seeded);
+    expect(new Set(names.map((n) => seeded.exec(n)?.[1])).size).toBe(names.length);
     expect(resources(synthPlatform().json, "azurerm_role_assignment").map((a) => a.name)).toEqual(names);
   });
 

@@ -239,7 +239,8 @@ describe("no key material leaves Key Vault (every file of cdktf.out)", () => {
 });
 
 // --- role-assignment names ------------------------------------------------------------------
-const V5_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** uuidv5(<v5 GUID seeded at synth>, <subscription>): unique per subscription, stable across plans. */
+const V5_GUID_PER_SUBSCRIPTION = /^\$\{uuidv5\("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", data\.azurerm_client_config\.ClientConfig\.subscription_id\)\}$/;
 type Assignment = { address: string; name: string; key: string };
 const assignmentsOf = (json: TfJson): Assignment[] =>
   Object.entries(json.resource.azurerm_role_assignment ?? {}).map(([id, r]) => ({ address: `azurerm_role_assignment.${id}`, name: r.name, key: `${r.scope}|${r.principal_id}|${r.role_definition_id}` }));
@@ -248,9 +249,9 @@ describe("role-assignment names", () => {
   const full = runs.find((r) => r.name === "full")!;
   const first = assignmentsOf(JSON.parse(full.first));
 
-  it("are GUIDs in the v5 (name-based) layout", () => {
+  it("are v5 (name-based) GUIDs of a synth-time seed and the subscription, computed at plan time", () => {
     expect(first.length).toBeGreaterThan(15);
-    for (const a of first) expect(a.name).toMatch(V5_GUID);
+    for (const a of first) expect(a.name).toMatch(V5_GUID_PER_SUBSCRIPTION);
   });
 
   it("are the same across two synths, address by address", () => {

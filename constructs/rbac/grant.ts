@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { Construct, IConstruct } from "constructs";
-import { TerraformResource, TerraformStack, dependable } from "cdktf";
+import { Fn, TerraformResource, TerraformStack, dependable } from "cdktf";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { FlowId } from "../../catalogue/flows";
 import { BuiltInRole, roleDefinitionId } from "../../catalogue/roles";
@@ -171,9 +171,12 @@ export class AccessMatrix extends Construct {
     let id = `Grant-${principal.slug}-${role.slug}`;
     if (target.node.tryFindChild(id)) id = `${id}-${deterministicGuid(principal.key).slice(0, 8)}`;
     const assignment = new RoleAssignment(target, id, {
-      // Seeded with the resource names too (they carry the stamp's naming hash), so two
-      // projects that both call their stack "dev" never produce the same assignment name.
-      name: deterministicGuid(target.node.path, target.scopeLabel, principal.key, principal.label, role.id),
+      // A GUID derived at plan time from a synth-time seed and the subscription, like
+      // Bicep's guid(resourceId, principalId, roleId): stable across plans, and the same
+      // configuration deployed to two subscriptions never reuses a name (a reused name
+      // fails with RoleAssignmentUpdateNotPermitted; names must be unique in the tenant:
+      // https://learn.microsoft.com/azure/role-based-access-control/role-assignments-template).
+      name: Fn.uuidv5(deterministicGuid(target.node.path, target.scopeLabel, principal.key, principal.label, role.id), clientConfigOf(target).subscriptionId),
       scope: target.resourceId,
       roleDefinitionId: roleDefinitionId(clientConfigOf(target).subscriptionId, role),
       principalId: principal.principalId,
