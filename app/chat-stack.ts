@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ChatPlatform, ChatPlatformProps } from "../constructs/chat-platform";
 import { Observability, ObservabilityProps } from "../constructs/observability";
 import { Guardrails, GuardrailsOptions } from "../guardrails/guardrails";
@@ -71,6 +72,10 @@ export class ChatStack extends TerraformStack {
       // plan time, which keeps the synthesized JSON free of machine-specific values.
     });
 
+    // Entra ID (the sign-in app registration). Same credentials as azurerm: `az login`
+    // locally, ARM_USE_OIDC / ARM_CLIENT_ID / ARM_TENANT_ID in CI, read at plan time.
+    new AzureadProvider(this, "azuread", {});
+
     if (props.remoteState) {
       const r = props.remoteState;
       new AzurermBackend(this, {
@@ -98,6 +103,12 @@ export class ChatStack extends TerraformStack {
     new TerraformOutput(this, "search_endpoint", { value: p.search.endpoint });
     new TerraformOutput(this, "key_vault_uri", { value: p.keyVault.vaultUri });
     new TerraformOutput(this, "resource_group_name", { value: p.resourceGroupName });
+    if (p.webApp.signIn) {
+      new TerraformOutput(this, "sign_in_client_id", { value: p.webApp.signIn.clientId, description: "Application (client) id of the sign-in app registration" });
+    }
+    if (p.signIn?.signInIdentity) {
+      new TerraformOutput(this, "sign_in_identity_principal_id", { value: p.signIn.signInIdentity.principalId, description: "Subject of the sign-in registration's federated credential" });
+    }
 
     if (props.observability !== false) {
       this.observability = new Observability(this, "Observability", { ...props.observability, platform: p });

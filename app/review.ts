@@ -7,6 +7,7 @@ import { REDACTED, isKeyVaultReference, isSecretSetting } from "../catalogue/sec
 import { Guardrails } from "../guardrails/guardrails";
 import { renderAuditMarkdown } from "../guardrails/format/markdown";
 import { SUFFIX_PLACEHOLDER, planTimeSuffix, withSuffixPlaceholder } from "../constructs/naming";
+import { renderAppAccess } from "./access-review";
 
 /**
  * The human review of one synthesized stack, as markdown that renders in a terminal
@@ -36,6 +37,8 @@ export function renderStackReview(stack: TerraformStack): string {
     out.push("", "Role assignments on data planes can take up to 10 minutes to take effect after the first apply: a 401/403 in the first minutes is propagation, not configuration.", "");
   }
 
+  for (const p of platforms) out.push(...renderAppAccess(p));
+
   for (const p of platforms) {
     out.push(`### App settings of \`${p.webApp.name}\``, "", "| Setting | Value | Origin | Meaning |", "|---|---|---|---|");
     for (const s of p.appSettings) out.push(`| \`${s.name}\` | ${cell(displayValue(stack, s))} | ${s.origin} | ${cell(s.description)} |`);
@@ -64,8 +67,8 @@ export function reviewNotes(p: ChatPlatform): string[] {
   if (rt.kind === "container" && rt.tag === "latest") {
     notes.push(`⚠️ The app runs \`${rt.registry}/${rt.image}:latest\`: the image can change under you between restarts. Pin a tag or digest (webApp.runtime.tag).`);
   }
-  if (p.appSettings.some((s) => s.name === "AUTH_ENABLED" && s.value === "false")) {
-    notes.push("⚠️ No sign-in is configured (AUTH_ENABLED=false): the app is open to anyone with its URL. Configure webApp.signIn to require Entra ID sign-in.");
+  if (!p.webApp.signInEnabled) {
+    notes.push('⚠️ No sign-in (webApp.access "open"): the app is open to anyone with its URL. Remove webApp.access to require Entra ID sign-in.');
   }
   if (p.identity) notes.push(`ℹ️ The app runs as the user-assigned identity \`${p.identity.name}\`; AZURE_CLIENT_ID tells DefaultAzureCredential to use it.`);
   return notes;

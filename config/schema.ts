@@ -10,6 +10,7 @@ import { DEPLOYMENT_SKUS } from "../constructs/openai-account";
 import { SEARCH_SKUS } from "../constructs/search-service";
 import { REPLICATION_TYPES } from "../constructs/storage-account";
 import { PLAN_SKUS, PYTHON_VERSIONS } from "../constructs/web-app";
+import { WEB_APP_ACCESS } from "../constructs/sign-in";
 
 /**
  * The shape of config/environments.json.
@@ -135,7 +136,17 @@ export const EnvironmentSchema = z.strictObject({
       planSku: opt(enumOf(PLAN_SKUS)),
       runtime: opt(Runtime),
       healthCheckPath: opt(name),
-      signIn: opt(z.strictObject({ clientId: name, clientSecretName: name, tenantId: opt(name) })),
+      access: opt(enumOf(WEB_APP_ACCESS)),
+      signIn: opt(
+        z.strictObject({
+          clientId: opt(name),
+          clientSecretName: opt(name),
+          clientSecretExpiresOn: opt(name),
+          tenantId: opt(name),
+          allowedGroups: opt(z.array(name)),
+          owners: opt(z.array(name)),
+        }),
+      ),
       extraSettings: opt(z.record(z.string(), z.string())),
     }),
   ),

@@ -4,7 +4,8 @@ import type { ModelDeploymentProps } from "./openai-account";
 import type { KeyVaultProps } from "./key-vault";
 import type { SearchSku, SemanticSearch } from "./search-service";
 import type { StorageAccountProps } from "./storage-account";
-import type { SignInProps, WebAppProps, WebAppRuntime } from "./web-app";
+import type { WebAppProps, WebAppRuntime } from "./web-app";
+import { type PlatformSignInProps, WEB_APP_ACCESS, type WebAppAccess } from "./sign-in";
 import { ValidationError } from "./errors";
 import { checkName } from "./naming";
 import { tagProblems } from "./tags";
@@ -81,7 +82,8 @@ export interface ChatPlatformConfig {
   readonly keyVault: Pick<KeyVaultProps, "name" | "skuName" | "softDeleteRetentionDays">;
   readonly webApp: Pick<WebAppProps, "name" | "planSku" | "healthCheckPath"> & {
     readonly runtime?: WebAppRuntime;
-    readonly signIn?: SignInProps;
+    readonly access: WebAppAccess;
+    readonly signIn?: PlatformSignInProps;
     readonly extraSettings: Readonly<Record<string, string>>;
   };
   readonly protectStatefulResources: boolean;
@@ -119,6 +121,10 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
   checkLocalAuth(scope, authMode, "search.localAuthEnabled", props.search?.localAuthEnabled);
   const developers = resolveDevelopers(scope, props.developers ?? []);
   const resourceGroupName = props.resourceGroupName !== undefined ? checkName(scope, "resourceGroupName", "resourceGroup", props.resourceGroupName) : undefined;
+  const access = checkOneOf(scope, "webApp.access", props.webApp?.access ?? "signIn", WEB_APP_ACCESS);
+  if (access === "open" && props.webApp?.signIn) {
+    throw new ValidationError(scope, "webApp.signIn", "(set)", 'configures sign-in, but webApp.access is "open"', "remove webApp.signIn, or remove webApp.access (sign-in is the default)");
+  }
 
   // --- models ---------------------------------------------------------------------------
   const chatModel = modelProps(props.openai?.chatModel, CHAT_MODEL);
@@ -173,6 +179,7 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
       planSku: props.webApp?.planSku,
       runtime: props.webApp?.runtime ?? (profile.name === "sampleApp" ? SAMPLE_APP_IMAGE : undefined),
       healthCheckPath: props.webApp?.healthCheckPath,
+      access,
       signIn: props.webApp?.signIn,
       extraSettings: checkExtraSettings(scope, props.webApp?.extraSettings ?? {}, authMode, props.userAssignedIdentity ?? false),
     },

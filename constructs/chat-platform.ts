@@ -8,7 +8,9 @@ import { OpenAIAccount, OpenAIAccountProps, ModelDeploymentProps, ModelDeploymen
 import { SearchService, SearchServiceProps } from "./search-service";
 import { StorageAccount, StorageAccountProps } from "./storage-account";
 import { KeyVault, KeyVaultProps } from "./key-vault";
-import { SignInProps, WebApp, WebAppProps, WebAppRuntime } from "./web-app";
+import { WebApp, WebAppProps, WebAppRuntime } from "./web-app";
+import { AppSignIn, PlatformSignInProps, WebAppAccess } from "./sign-in";
+import { OPEN_ACCESS_TAG } from "../catalogue/access";
 import { UserAssignedIdentity } from "./user-assigned-identity";
 import { AccessMatrix, AccessRow, Grant } from "./rbac/grant";
 import { grantMethodFor } from "./platform-grants";
@@ -171,10 +173,18 @@ export interface ChatPlatformProps {
      */
     readonly runtime?: WebAppRuntime;
     /**
-     * Require Entra ID sign-in (App Service Authentication).
-     * @default none: the app is public, and the sampleApp profile sets AUTH_ENABLED=false
+     * Who may reach the app: "signIn" puts Entra ID sign-in (App Service Authentication)
+     * in front of it; "open" lets anyone with the URL chat on your OpenAI quota, for a
+     * throw-away environment only (the review warns, and the web app is tagged
+     * `app-access = open` so the guardrail accepts it).
+     * @default "signIn"
      */
-    readonly signIn?: SignInProps;
+    readonly access?: WebAppAccess;
+    /**
+     * How sign-in is set up (see PlatformSignInProps). Only with access "signIn".
+     * @default a registration the platform creates, without a client secret
+     */
+    readonly signIn?: PlatformSignInProps;
     /**
      * Extra app settings. A key variable in keyless mode, a literal secret, or a value
      * for a variable the platform derives is an error.
@@ -227,6 +237,8 @@ export class ChatPlatform extends Construct {
   public readonly keyVault: KeyVault;
   public readonly webApp: WebApp;
   public readonly identity?: UserAssignedIdentity;
+  /** The sign-in in front of the app; undefined when access is "open". */
+  public readonly signIn?: AppSignIn;
   /** The customer-managed key, when the feature is on. */
   public readonly customerManagedKey?: KeyVaultKey;
   public readonly profile: SettingsProfile;
@@ -295,8 +307,9 @@ export class ChatPlatform extends Construct {
       runtime: config.webApp.runtime,
       healthCheckPath: config.webApp.healthCheckPath,
       userAssignedIdentity: this.identity,
+      tags: config.webApp.access === "open" ? { ...tags, [OPEN_ACCESS_TAG.name]: OPEN_ACCESS_TAG.value } : tags,
     });
-    if (config.webApp.signIn) this.webApp.requireSignIn(config.webApp.signIn, this.keyVault);
+    if (config.webApp.access === "signIn") this.signIn = new AppSignIn(this, "SignIn", { ...config.webApp.signIn, webApp: this.webApp, keyVault: this.keyVault });
 
     // --- deploy-time actions that need grants first -----------------------------------
     if (this.features.customerManagedKey) this.customerManagedKey = this.openai.encryptWith(this.keyVault).key;
@@ -304,7 +317,7 @@ export class ChatPlatform extends Construct {
     const searchKey = keys && (this.features.onYourData || this.features.appQueriesSearch) ? this.keyVault.addSecret("SearchKeySecret", { name: "search-api-key", value: this.search.resource.primaryKey, contentType: "Azure AI Search admin key" }) : undefined;
 
     // --- the access flows, granted from the table ---------------------------------------
-    this.flows = impliedFlows({ ...this.features, authMode: this.authMode, developers: developers.length > 0, signIn: config.webApp.signIn !== undefined });
+    this.flows = impliedFlows({ ...this.features, authMode: this.authMode, developers: developers.length > 0, signIn: this.webApp.signIn?.credential.kind === "clientSecret" });
     for (const f of this.flows) {
       for (const caller of this.callers(f.caller, developers)) {
         this.grants.push(Grant.combine(...f.roles.map((role) => this.grantMethod(f.target, role)(caller, { flow: f.flow, reason: f.reason }))));

@@ -9,7 +9,7 @@ import { IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { clientConfigOf } from "./rbac/client-config";
 import { AppSettings } from "./settings/app-settings";
-import { IKeyVault } from "./key-vault";
+import type { IKeyVault } from "./key-vault";
 import type { UserAssignedIdentity } from "./user-assigned-identity";
 
 /** Linux App Service plan SKUs. Free (F1) has no always-on and no custom TLS settings worth having. */
@@ -46,20 +46,62 @@ export interface ContainerRuntime {
 
 export type WebAppRuntime = PythonRuntime | ContainerRuntime;
 
+/**
+ * How App Service Authentication proves to Entra ID that it is the app registration.
+ *
+ * - `managedIdentity` (secretless, preferred): a federated identity credential on the
+ *   registration trusts a user-assigned identity attached to the app; the
+ *   `OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID` app setting names that identity and is the
+ *   provider's "client secret setting name". Nothing to store, rotate or leak. Preview,
+ *   workforce tenants only, and the identity must serve this registration alone.
+ *   https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad#use-a-managed-identity-instead-of-a-secret-preview
+ * - `clientSecret`: the registration's secret lives in Key Vault only and reaches the app
+ *   as a Key Vault reference resolved with the app's identity (F7).
+ */
+export type SignInCredential =
+  | { readonly kind: "managedIdentity"; readonly identity: UserAssignedIdentity }
+  | {
+      readonly kind: "clientSecret";
+      readonly vault: IKeyVault;
+      /** Name of the Key Vault secret; store it yourself (`az keyvault secret set`), it never passes through Terraform. */
+      readonly secretName: string;
+      /** When the secret stops working (`YYYY-MM-DD`), shown in the review. */
+      readonly expiresOn: string;
+    };
+
+/** Who can get past sign-in, as the review describes it. */
+export type SignInAudience =
+  | { readonly kind: "tenant" }
+  | { readonly kind: "groups"; readonly groupObjectIds: readonly string[] }
+  /** A registration the platform does not manage: its own settings decide. */
+  | { readonly kind: "registration" };
+
 /** App Service Authentication (Easy Auth) with Microsoft Entra ID. */
 export interface SignInProps {
   /** Application (client) id of the Entra app registration. */
   readonly clientId: string;
-  /**
-   * Name of the secret in the platform's Key Vault holding the client secret. Store it
-   * there yourself (`az keyvault secret set`); it never passes through Terraform.
-   */
-  readonly clientSecretName: string;
+  readonly credential: SignInCredential;
   /**
    * @default the tenant of the principal running Terraform
    */
   readonly tenantId?: string;
+  /** @default { kind: "registration" } */
+  readonly audience?: SignInAudience;
 }
+
+/** The sign-in in force on a web app, resolved. */
+export interface WebAppSignIn {
+  readonly clientId: string;
+  readonly tenantId: string;
+  readonly credential: SignInCredential;
+  readonly audience: SignInAudience;
+}
+
+/** The app setting naming the identity whose token replaces the client secret (Microsoft Learn, see SignInCredential). */
+export const MI_FIC_SETTING = "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID";
+/** The setting App Service itself uses for the client secret when it creates a registration. */
+export const CLIENT_SECRET_SETTING = "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET";
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export interface WebAppProps {
   readonly resourceGroupName: string;
@@ -113,7 +155,10 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
   public readonly userAssignedIdentity?: UserAssignedIdentity;
   /** The app settings; add to them until synth. */
   public readonly settings: AppSettings;
-  private signIn?: SignInProps;
+  public readonly resourceGroupName: string;
+  public readonly location: string;
+  public readonly tags?: Record<string, string>;
+  private resolvedSignIn?: WebAppSignIn;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
@@ -129,6 +174,9 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     }
     this.settings = new AppSettings(this);
     this.userAssignedIdentity = props.userAssignedIdentity;
+    this.resourceGroupName = props.resourceGroupName;
+    this.location = props.location;
+    this.tags = props.tags;
 
     this.plan = new ServicePlan(this, "Plan", {
       name: planName,
@@ -173,28 +221,48 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
 
   /** Whether the app sits behind App Service Authentication. */
   public get signInEnabled(): boolean {
-    return this.signIn !== undefined;
+    return this.resolvedSignIn !== undefined;
+  }
+
+  /** The sign-in in force, if any. */
+  public get signIn(): WebAppSignIn | undefined {
+    return this.resolvedSignIn;
   }
 
   /**
-   * Requires Entra ID sign-in in front of the app (App Service Authentication). The
-   * client secret reaches the platform as a Key Vault reference resolved with the
-   * app's identity (F7).
+   * Requires Entra ID sign-in in front of the app (App Service Authentication v2):
+   * unauthenticated requests are redirected to the login page, tokens are kept in the
+   * token store (the sample app reads the `X-Ms-Client-Principal*` and
+   * `X-Ms-Token-Aad-Id-Token` headers Easy Auth adds).
+   * https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad
    */
-  public requireSignIn(signIn: SignInProps, vault: IKeyVault): void {
+  public requireSignIn(signIn: SignInProps): void {
+    if (this.resolvedSignIn) throw new ValidationError(this, "signIn", signIn.clientId, "is a second sign-in configuration", "call requireSignIn once");
     checkGuid(this, "signIn.clientId", signIn.clientId, "application (client) id of the Entra app registration", "az ad app list --display-name <name> --query [].appId -o tsv");
     if (signIn.tenantId !== undefined) checkGuid(this, "signIn.tenantId", signIn.tenantId, "tenant id", "az account show --query tenantId -o tsv");
-    checkName(this, "signIn.clientSecretName", "keyVaultObject", signIn.clientSecretName);
-    this.signIn = { ...signIn, tenantId: signIn.tenantId ?? clientConfigOf(this).tenantId };
-    this.settings.set({
-      name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET",
-      value: `@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${signIn.clientSecretName})`,
-      origin: "platform",
-      description: "Entra ID client secret for App Service Authentication",
-      keyVaultReference: true,
-    });
-    vault.grantSecretsUser(this, { reason: "resolves the sign-in client secret reference" });
-    // https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad
+    const tenantId = signIn.tenantId ?? clientConfigOf(this).tenantId;
+    const credential = signIn.credential;
+    let secretSetting: string;
+    if (credential.kind === "managedIdentity") {
+      secretSetting = MI_FIC_SETTING;
+      this.attachIdentity(credential.identity);
+      this.settings.set({ name: MI_FIC_SETTING, value: credential.identity.clientId, origin: "platform", description: "identity whose federated credential replaces the sign-in client secret", keyVaultReference: false });
+    } else {
+      checkName(this, "signIn.clientSecretName", "keyVaultObject", credential.secretName);
+      if (!ISO_DATE.test(credential.expiresOn ?? "")) {
+        throw new ValidationError(this, "signIn.clientSecretExpiresOn", credential.expiresOn, "is not a date", 'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime")');
+      }
+      secretSetting = CLIENT_SECRET_SETTING;
+      this.settings.set({
+        name: CLIENT_SECRET_SETTING,
+        value: `@Microsoft.KeyVault(VaultName=${credential.vault.name};SecretName=${credential.secretName})`,
+        origin: "platform",
+        description: `Entra ID client secret for App Service Authentication (expires ${credential.expiresOn})`,
+        keyVaultReference: true,
+      });
+      credential.vault.grantSecretsUser(this, { reason: "resolves the sign-in client secret reference" });
+    }
+    this.resolvedSignIn = { clientId: signIn.clientId, tenantId, credential, audience: signIn.audience ?? { kind: "registration" } };
     this.resource.putAuthSettingsV2({
       authEnabled: true,
       requireAuthentication: true,
@@ -203,11 +271,23 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
       requireHttps: true,
       activeDirectoryV2: {
         clientId: signIn.clientId,
-        clientSecretSettingName: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET",
-        tenantAuthEndpoint: `https://login.microsoftonline.com/${this.signIn.tenantId}/v2.0`,
+        clientSecretSettingName: secretSetting,
+        tenantAuthEndpoint: `https://login.microsoftonline.com/${tenantId}/v2.0`,
       },
       login: { tokenStoreEnabled: true },
     });
+    // Slot swaps must not carry one slot's credential to another (Microsoft Learn: "mark this application setting as slot-sticky").
+    this.resource.putStickySettings({ appSettingNames: [secretSetting] });
+  }
+
+  /** Adds a user-assigned identity next to the one the app runs as (which stays the default for DefaultAzureCredential and Key Vault references). */
+  private attachIdentity(identity: UserAssignedIdentity): void {
+    const uami = this.userAssignedIdentity;
+    this.resource.putIdentity(
+      uami
+        ? { type: "UserAssigned", identityIds: [uami.resourceId, identity.resourceId] }
+        : { type: "SystemAssigned, UserAssigned", identityIds: [identity.resourceId] },
+    );
   }
 
   private applicationStack(): LinuxWebAppSiteConfigApplicationStack {

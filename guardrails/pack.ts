@@ -19,6 +19,7 @@ import { searchRbacDisabled } from "./rules/search-rbac-disabled";
 import { storagePublicAccess } from "./rules/storage-public-access";
 import { storageSharedKey } from "./rules/storage-shared-key";
 import { uamiClientId } from "./rules/uami-client-id";
+import { webAppSignIn } from "./rules/web-app-sign-in";
 import { webAppTransport } from "./rules/web-app-transport";
 
 /**
@@ -39,6 +40,7 @@ export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
   uamiClientId,
   webAppTransport,
   mutableImageTag,
+  webAppSignIn,
   keyVaultReferenceIdentity,
   privilegedRoleScope,
   broadRoleScope,

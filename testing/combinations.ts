@@ -290,7 +290,9 @@ function expectedGrants(a: Accepted, json: TerraformJson): { expected: Map<strin
   const search = one("azurerm_search_service");
   const storage = one("azurerm_storage_account");
   const keyVault = one("azurerm_key_vault");
-  const uami = a.combination.userAssignedIdentity ? one("azurerm_user_assigned_identity") : undefined;
+  const runtime = runtimeIdentities(json);
+  if (a.combination.userAssignedIdentity && runtime.length !== 1) problems.push(`expected one azurerm_user_assigned_identity the app runs as, found ${runtime.length}`);
+  const uami = a.combination.userAssignedIdentity ? runtime[0] : undefined;
   const clientConfig = Object.keys(json.data?.azurerm_client_config ?? {})[0];
 
   const principals: Partial<Record<Party, string[]>> = {
@@ -402,8 +404,18 @@ function checkDeployments(a: Accepted, json: TerraformJson, settings: Record<str
   return out;
 }
 
+/**
+ * User-assigned identities other than the sign-in one (named by the app's
+ * OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID setting: App Service Authentication's
+ * credential, never the code's).
+ */
+function runtimeIdentities(json: TerraformJson): string[] {
+  const signIn = new Set(Object.values(json.resource?.azurerm_linux_web_app ?? {}).map((app) => ((app as Json).app_settings as Record<string, string> | undefined)?.OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID));
+  return addresses(json, "azurerm_user_assigned_identity").filter((u) => !signIn.has(ref(`${u}.client_id`)));
+}
+
 function checkAppIdentity(a: Accepted, json: TerraformJson, webApp: Json, settings: Record<string, string>): string[] {
-  const uamis = addresses(json, "azurerm_user_assigned_identity");
+  const uamis = runtimeIdentities(json);
   const identity = ([] as Json[]).concat((webApp.identity as Json | Json[] | undefined) ?? [])[0] ?? {};
   const out: string[] = [];
   if (a.combination.userAssignedIdentity) {

@@ -95,6 +95,14 @@ export function keylessPlatform(): TfJson {
     https_only: true,
     identity: { type: "SystemAssigned" },
     site_config: { minimum_tls_version: "1.2", ftps_state: "Disabled" },
+    // Sign-in required (AZ-APP-006): the app calls OpenAI.
+    auth_settings_v2: {
+      auth_enabled: true,
+      require_authentication: true,
+      unauthenticated_action: "RedirectToLoginPage",
+      active_directory_v2: { client_id: "22222222-3333-5444-8555-666666666666", tenant_auth_endpoint: `https://login.microsoftonline.com/${ref("data.azurerm_client_config.current", "tenant_id")}/v2.0` },
+      login: { token_store_enabled: true },
+    },
     app_settings: {
       AZURE_OPENAI_RESOURCE: ref(OPENAI, "name"),
       AZURE_OPENAI_ENDPOINT: `https://${ref(OPENAI, "custom_subdomain_name")}.openai.azure.com/`,
@@ -133,6 +141,8 @@ export function rawOnYourDataWithoutIdentity(): TfJson {
     resource_group_name: "rg-handmade",
     service_plan_id: "/subscriptions/0000/resourceGroups/rg-handmade/providers/Microsoft.Web/serverFarms/asp",
     https_only: true,
+    // Declared open (AZ-APP-006): this report is about identities, not sign-in.
+    tags: { "app-access": "open" },
     identity: { type: "SystemAssigned" },
     site_config: {},
     app_settings: {

@@ -1,14 +1,16 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ChatPlatform, ChatPlatformProps } from "../constructs/chat-platform";
 
 export type TfJson = { resource: Record<string, Record<string, Record<string, any>>>; data?: Record<string, any>; output?: Record<string, any> };
 
-/** A stack with the azurerm provider, ready for constructs under test. */
+/** A stack with the azurerm and azuread (sign-in registration) providers, ready for constructs under test. */
 export function newStack(id = "test"): TerraformStack {
   const app = Testing.app();
   const stack = new TerraformStack(app, id);
   new AzurermProvider(stack, "azurerm", { features: [{}], storageUseAzuread: true });
+  new AzureadProvider(stack, "azuread", {});
   return stack;
 }
 
@@ -38,6 +40,13 @@ export function onlyResource(json: TfJson, type: string): Record<string, any> {
 export function addressOf(json: TfJson, type: string): string {
   const names = Object.keys(json.resource[type] ?? {});
   if (names.length !== 1) throw new Error(`expected one ${type}, found ${names.length}`);
+  return `${type}.${names[0]}`;
+}
+
+/** The address of the resource of `type` whose name (derived from its construct path) contains `part`. */
+export function addressNamed(json: TfJson, type: string, part: string): string {
+  const names = Object.keys(json.resource[type] ?? {}).filter((n) => n.includes(part));
+  if (names.length !== 1) throw new Error(`expected one ${type} named *${part}*, found ${names.length}`);
   return `${type}.${names[0]}`;
 }
 

@@ -16,9 +16,10 @@ describe("the human review", () => {
     expect(review).toContain("Key Vault Crypto Service Encryption User");
   });
 
-  it("warns that the app is open without sign-in and that the image tag is latest", () => {
-    const review = renderStackReview(synthPlatform().stack);
-    expect(review).toContain("AUTH_ENABLED=false): the app is open to anyone with its URL");
+  it("warns that an app declared open has no sign-in, and that the image tag is latest", () => {
+    const review = renderStackReview(synthPlatform({ webApp: { access: "open" } }).stack);
+    expect(review).toContain('⚠️ No sign-in (webApp.access "open"): the app is open to anyone with its URL');
+    expect(review).toContain("**Anyone with the URL**");
     expect(review).toContain("sample-app-aoai-chatgpt:latest`: the image can change under you");
   });
 

@@ -63,10 +63,34 @@ describe("WebApp", () => {
     const stack = newStack();
     const vault = new KeyVault(stack, "Vault", { ...base, name: "my-vault" });
     const app = new WebApp(stack, "App", base);
-    app.requireSignIn({ clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-secret" }, vault);
+    app.requireSignIn({ clientId: "11111111-1111-1111-1111-111111111111", credential: { kind: "clientSecret", vault, secretName: "auth-secret", expiresOn: "2027-06-30" } });
     const site = onlyResource(synthJson(stack), "azurerm_linux_web_app");
     expect(site.auth_settings_v2).toMatchObject({ auth_enabled: true, require_authentication: true, unauthenticated_action: "RedirectToLoginPage", active_directory_v2: { client_id: "11111111-1111-1111-1111-111111111111", client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET" } });
     expect(site.app_settings.MICROSOFT_PROVIDER_AUTHENTICATION_SECRET).toBe("@Microsoft.KeyVault(VaultName=my-vault;SecretName=auth-secret)");
+    expect(site.sticky_settings).toEqual({ app_setting_names: ["MICROSOFT_PROVIDER_AUTHENTICATION_SECRET"] });
+  });
+
+  it("requires Entra sign-in without a secret: a second, user-assigned identity stands in for it", () => {
+    const stack = newStack();
+    const app = new WebApp(stack, "App", base);
+    const signInIdentity = new UserAssignedIdentity(stack, "SignIn", { ...base, name: "app-signin" });
+    app.requireSignIn({ clientId: "11111111-1111-1111-1111-111111111111", credential: { kind: "managedIdentity", identity: signInIdentity } });
+    const site = onlyResource(synthJson(stack), "azurerm_linux_web_app");
+    expect(site.auth_settings_v2.active_directory_v2.client_secret_setting_name).toBe("OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID");
+    expect(site.app_settings.OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID).toMatch(/^\$\{azurerm_user_assigned_identity\.SignIn_Identity_\w+\.client_id\}$/);
+    // The system identity stays the app's own (grants, Key Vault references); the second one only signs in.
+    expect(site.identity).toEqual({ type: "SystemAssigned, UserAssigned", identity_ids: [expect.stringMatching(/SignIn_Identity_\w+\.id\}$/)] });
+    expect(site.key_vault_reference_identity_id).toBeUndefined();
+    expect(app.grantPrincipal.kind).toBe("system-assigned");
+  });
+
+  it("fails on a client secret without an expiry date", () => {
+    const stack = newStack();
+    const vault = new KeyVault(stack, "Vault", { ...base, name: "my-vault" });
+    const app = new WebApp(stack, "App", base);
+    expect(() => app.requireSignIn({ clientId: "11111111-1111-1111-1111-111111111111", credential: { kind: "clientSecret", vault, secretName: "auth-secret", expiresOn: "next year" } })).toThrow(
+      /test\/App: signIn\.clientSecretExpiresOn = "next year" is not a date\. Fix: give the secret's expiry as YYYY-MM-DD/,
+    );
   });
 
   it("fails on a tag inside the image name", () => {

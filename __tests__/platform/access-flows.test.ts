@@ -3,7 +3,7 @@ import { ChatPlatform } from "../../constructs/chat-platform";
 import { Roles } from "../../catalogue/roles";
 import { FLOW_IDS, FlowId } from "../../catalogue/flows";
 import { impliedFlows } from "../../constructs/rbac/implied-flows";
-import { addressOf, assignments, onlyResource, resources, synthPlatform, TfJson, newStack } from "../../testing/helpers";
+import { addressNamed, addressOf, assignments, onlyResource, resources, synthPlatform, TfJson, newStack } from "../../testing/helpers";
 
 /** Principal expressions of each part, as they appear in role assignments. */
 function parties(json: TfJson) {
@@ -118,10 +118,11 @@ describe("flow details", () => {
 
   it("a user-assigned identity receives every grant to the app", () => {
     const { json } = synthPlatform({ userAssignedIdentity: true, features: { appQueriesSearch: true, appReadsBlobs: true } });
-    const uami = `${addressOf(json, "azurerm_user_assigned_identity")}.principal_id`;
+    const uami = `${addressNamed(json, "azurerm_user_assigned_identity", "AppIdentity")}.principal_id`;
+    const signIn = `${addressNamed(json, "azurerm_user_assigned_identity", "SignInIdentity")}.principal_id`;
     const web = parties(json).webApp;
     expect(assignments(json).filter((a) => a.principal === uami).map((a) => a.role).sort()).toEqual([Roles.CognitiveServicesOpenAIUser.id, Roles.SearchIndexDataReader.id, Roles.StorageBlobDataReader.id].sort());
-    expect(assignments(json).some((a) => a.principal === web)).toBe(false);
+    expect(assignments(json).some((a) => a.principal === web || a.principal === signIn)).toBe(false);
   });
 
   it("granting the same thing twice yields one assignment", () => {

@@ -2,7 +2,7 @@ import { ChatPlatform } from "../../constructs/chat-platform";
 import { SettingsProfile } from "../../constructs/settings/profile";
 import { sampleAppProfile } from "../../constructs/settings/profiles";
 import { Roles } from "../../catalogue/roles";
-import { addressOf, assignments, newStack, onlyResource, resources, synthPlatform } from "../../testing/helpers";
+import { addressNamed, addressOf, assignments, newStack, onlyResource, resources, synthPlatform } from "../../testing/helpers";
 
 const settingsOf = (json: ReturnType<typeof synthPlatform>["json"]) => onlyResource(json, "azurerm_linux_web_app").app_settings as Record<string, string>;
 const KEY_VARIABLE = /KEY|SECRET|PASSWORD|CONNECTION_STRING/;
@@ -71,16 +71,21 @@ describe("the sampleApp profile follows the sample's backend/settings.py", () =>
     expect(s.AZURE_SEARCH_SERVICE).toBe(onlyResource(json, "azurerm_search_service").name);
   });
 
-  it("sets AUTH_ENABLED=false explicitly when no sign-in is configured", () => {
-    expect(s.AUTH_ENABLED).toBe("false");
+  it("sets AUTH_ENABLED=true behind the sign-in every environment gets by default", () => {
+    expect(s.AUTH_ENABLED).toBe("true");
+    expect(onlyResource(json, "azurerm_linux_web_app").auth_settings_v2).toMatchObject({ auth_enabled: true, require_authentication: true });
+  });
+
+  it("sets AUTH_ENABLED=false explicitly for an app declared open", () => {
+    expect(settingsOf(synthPlatform({ webApp: { access: "open" } }).json).AUTH_ENABLED).toBe("false");
   });
 
   it("runs the sample's own container image", () => {
     expect(onlyResource(json, "azurerm_linux_web_app").site_config.application_stack).toEqual({ docker_image_name: "sample-app-aoai-chatgpt:latest", docker_registry_url: "https://sampleappaoaichatgpt.azurecr.io" });
   });
 
-  it("sets AUTH_ENABLED=true and App Service Authentication when sign-in is configured", () => {
-    const { json: withSignIn } = synthPlatform({ webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret" } } });
+  it("sets AUTH_ENABLED=true and App Service Authentication with a brought registration and its secret", () => {
+    const { json: withSignIn } = synthPlatform({ webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } } });
     const site = onlyResource(withSignIn, "azurerm_linux_web_app");
     expect(site.app_settings.AUTH_ENABLED).toBe("true");
     expect(site.auth_settings_v2.require_authentication).toBe(true);
@@ -104,7 +109,7 @@ describe("the sampleApp profile follows the sample's backend/settings.py", () =>
 describe("user-assigned identity", () => {
   it("sets AZURE_CLIENT_ID to the identity's client id", () => {
     const { json } = synthPlatform({ userAssignedIdentity: true });
-    expect(settingsOf(json).AZURE_CLIENT_ID).toBe(`\${${addressOf(json, "azurerm_user_assigned_identity")}.client_id}`);
+    expect(settingsOf(json).AZURE_CLIENT_ID).toBe(`\${${addressNamed(json, "azurerm_user_assigned_identity", "AppIdentity")}.client_id}`);
   });
 });
 

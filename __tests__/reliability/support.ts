@@ -20,7 +20,7 @@ export const FEATURE_SETS: Record<string, Omit<ChatPlatformProps, "environment">
     features: { customerManagedKey: true, appQueriesSearch: true, appReadsBlobs: true },
     userAssignedIdentity: true,
     developers: [{ objectId: DEV_A, name: "ada" }, { objectId: DEV_B, type: "Group", name: "ml-team" }],
-    webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-client-secret" } },
+    webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } },
   },
   keylessCmkDevs: {
     features: { customerManagedKey: true },

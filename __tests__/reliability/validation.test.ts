@@ -4,8 +4,8 @@ import { KeyVault } from "../../constructs/key-vault";
 import { WebApp } from "../../constructs/web-app";
 import { UserAssignedIdentity } from "../../constructs/user-assigned-identity";
 import { openAIProfile, sampleAppProfile } from "../../constructs/settings/profiles";
-import { addressOf, newStack, onlyResource, synthPlatform } from "../../testing/helpers";
-import { ExpectedError, expectValidationError } from "./support";
+import { newStack, onlyResource, synthPlatform } from "../../testing/helpers";
+import { DEV_B, ExpectedError, expectValidationError } from "./support";
 
 /**
  * Bad input fails at construction (synth) with one error type naming the construct path,
@@ -100,8 +100,14 @@ const partRows: Row[] = [
   row("on a web app name with an underscore", platform({ webApp: { name: "app_1" } }), `${P}/WebApp`, "name", '"app_1"', /2-60 characters/),
   row("on a container runtime without a tag", platform({ webApp: { runtime: { kind: "container", registry: "r.azurecr.io", image: "chat", tag: "" } } }), `${P}/WebApp`, "runtime.tag", '""', /pinned version or digest/),
   row("on a container runtime without a registry", platform({ webApp: { runtime: { kind: "container", registry: " ", image: "chat", tag: "1.0.0" } } }), `${P}/WebApp`, "runtime.registry", '" "', /give the host only, without scheme or path/),
-  row("on sign-in without a client id", platform({ webApp: { signIn: { clientId: "", clientSecretName: "auth-secret" } } }), `${P}/WebApp`, "signIn.clientId", '""', /application \(client\) id/),
-  row("on a sign-in secret name with an underscore", platform({ webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth_secret" } } }), `${P}/WebApp`, "signIn.clientSecretName", '"auth_secret"', /1-127 characters: letters, digits and hyphens/),
+  row("on sign-in without a client id", platform({ webApp: { signIn: { clientId: "", clientSecretName: "auth-secret", clientSecretExpiresOn: "2027-06-30" } } }), `${P}/WebApp`, "signIn.clientId", '""', /application \(client\) id/),
+  row("on an access value that is not signIn or open", platform({ webApp: { access: "public" as never } }), P, "webApp.access", '"public"', /use one of "signIn", "open"/),
+  row("on sign-in options for an app declared open", platform({ webApp: { access: "open", signIn: { allowedGroups: [DEV_B] } } }), P, "webApp.signIn", '"(set)"', /remove webApp.signIn, or remove webApp.access/),
+  row("on allowed groups for a brought registration", platform({ webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", allowedGroups: [DEV_B] } } }), P, "webApp.signIn.allowedGroups", `["${DEV_B}"]`, /manage assignments of the registration in Entra ID/),
+  row("on a client secret without its expiry", platform({ webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-secret" } } }), P, "webApp.signIn.clientSecretExpiresOn", "(not set)", /YYYY-MM-DD/),
+  row("on a secret name for the registration the platform creates", platform({ webApp: { signIn: { clientSecretName: "auth-secret" } } }), P, "webApp.signIn.clientSecretName", '"auth-secret"', /remove webApp.signIn.clientSecretName, or give webApp.signIn.clientId/),
+  row("on an allowed group that is not a GUID", platform({ webApp: { signIn: { allowedGroups: ["chat-users"] } } }), `${P}/SignIn/Registration`, "allowedGroups[0]", '"chat-users"', /az ad group show/),
+  row("on a sign-in secret name with an underscore", platform({ webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth_secret", clientSecretExpiresOn: "2027-06-30" } } }), `${P}/WebApp`, "signIn.clientSecretName", '"auth_secret"', /1-127 characters: letters, digits and hyphens/),
 ];
 
 // --- profiles and standalone constructs -----------------------------------------------------
@@ -163,8 +169,8 @@ describe("validation: one error type naming path, field, value and fix", () => {
  */
 describe("validation gaps (fail until the constructs add the check)", () => {
   const gapRows: Row[] = [
-    row("on a sign-in client id that is not a GUID", platform({ webApp: { signIn: { clientId: "my-app", clientSecretName: "auth-secret" } } }), `${P}/WebApp`, "signIn.clientId", '"my-app"', /GUID/),
-    row("on a sign-in tenant id that is a domain, not a GUID", platform({ webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-secret", tenantId: "contoso.com" } } }), `${P}/WebApp`, "signIn.tenantId", '"contoso.com"', /GUID/),
+    row("on a sign-in client id that is not a GUID", platform({ webApp: { signIn: { clientId: "my-app", clientSecretName: "auth-secret", clientSecretExpiresOn: "2027-06-30" } } }), `${P}/WebApp`, "signIn.clientId", '"my-app"', /GUID/),
+    row("on a sign-in tenant id that is a domain, not a GUID", platform({ webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-secret", clientSecretExpiresOn: "2027-06-30", tenantId: "contoso.com" } } }), `${P}/WebApp`, "signIn.tenantId", '"contoso.com"', /GUID/),
     row("on a Key Vault tenant id that is not a GUID", () => new KeyVault(newStack(), "Vault", { ...base, tenantId: "contoso" }), "test/Vault", "tenantId", '"contoso"', /GUID/),
     row("on a model name with a space", platform({ openai: { chatModel: { modelName: "gpt 4o" } } }), `${P}/OpenAI`, "deployments[0].modelName", '"gpt 4o"', /e\.g\. "gpt-4o"/),
     row("on AZURE_CLIENT_ID for an app that runs as its system-assigned identity", extra({ AZURE_CLIENT_ID: "33333333-4444-5555-8666-777777777777" }), P, "webApp.extraSettings.AZURE_CLIENT_ID", '"33333333-4444-5555-8666-777777777777"', /userAssignedIdentity: true|remove AZURE_CLIENT_ID/),
@@ -184,17 +190,19 @@ describe("a user-assigned identity always reaches the code as AZURE_CLIENT_ID", 
     ["keyless sampleApp", {}],
     ["keys mode", { authMode: "keys" }],
     ["openai profile on Python", { profile: "openai" }],
-    ["with sign-in and developers", { webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-secret" } }, developers: [{ objectId: "11111111-2222-3333-8444-555555555555" }] }],
+    ["with sign-in and developers", { webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-secret", clientSecretExpiresOn: "2027-06-30" } }, developers: [{ objectId: "11111111-2222-3333-8444-555555555555" }] }],
   ] as [string, Partial<ChatPlatformProps>][])("%s", (_name, props) => {
     const p = new ChatPlatform(newStack(), "Platform", { environment: "dev", userAssignedIdentity: true, ...props });
     expect(p.appSettings.find((s) => s.name === "AZURE_CLIENT_ID")?.value).toBe(p.identity!.clientId);
   });
 
-  it("in the synthesized app settings, pointing at the identity the app runs as", () => {
+  it("in the synthesized app settings, pointing at the identity the app runs as, not the sign-in one", () => {
     const { json } = synthPlatform({ userAssignedIdentity: true, authMode: "keys" });
     const site = onlyResource(json, "azurerm_linux_web_app");
-    const uami = addressOf(json, "azurerm_user_assigned_identity");
+    const [uami, signIn] = ["AppIdentity", "SignInIdentity"].map((id) => `azurerm_user_assigned_identity.${Object.keys(json.resource.azurerm_user_assigned_identity).find((n) => n.includes(id))}`);
     expect(site.app_settings.AZURE_CLIENT_ID).toBe(`\${${uami}.client_id}`);
-    expect(site.identity.identity_ids).toEqual([`\${${uami}.id}`]);
+    expect(site.app_settings.OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID).toBe(`\${${signIn}.client_id}`);
+    expect(site.identity.identity_ids).toEqual([`\${${uami}.id}`, `\${${signIn}.id}`]);
+    expect(site.key_vault_reference_identity_id).toBe(`\${${uami}.id}`);
   });
 });

@@ -21,6 +21,12 @@ export const uamiClientId: Rule = {
     for (const app of webApps(model)) {
       const identity = identityOf(model, app);
       if (!identity.userAssigned) continue;
+      // An identity named only by OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID is App Service
+      // Authentication's credential (AZ-APP-006), not the code's: with a system-assigned
+      // identity next to it, DefaultAzureCredential rightly uses the system one.
+      const signIn = setting(model, app, "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID")?.refs.map((r) => r.address) ?? [];
+      const runtime = identity.userAssignedRefs.filter((r) => !signIn.includes(r.address));
+      if (identity.systemAssigned && identity.userAssignedRefs.length > 0 && runtime.length === 0) continue;
       const clientId = setting(model, app, "AZURE_CLIENT_ID");
       if (!clientId || (clientId.value !== undefined && clientId.value.trim() === "")) {
         findings.push(finding(this, app, `${describe(app)} has identity.identity_ids set (${identity.type ?? "UserAssigned"}) but app_settings.AZURE_CLIENT_ID is ${clientId ? "empty" : "not set"}.`));

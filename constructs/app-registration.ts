@@ -1,0 +1,126 @@
+import { Construct } from "constructs";
+import { Application } from "@cdktf/provider-azuread/lib/application";
+import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
+import { ApplicationRedirectUris } from "@cdktf/provider-azuread/lib/application-redirect-uris";
+import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-federated-identity-credential";
+import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
+import { checkGuid, checkUnique } from "./validate";
+import { clientConfigOf } from "./rbac/client-config";
+import { UserAssignedIdentity } from "./user-assigned-identity";
+import type { SignInAudience, SignInProps, WebApp } from "./web-app";
+
+/**
+ * The Entra permission creating a registration needs, for errors and the README.
+ * https://learn.microsoft.com/graph/api/application-post-federatedidentitycredentials (least privilege: Application.ReadWrite.OwnedBy)
+ */
+export const CREATE_REGISTRATION_PERMISSION =
+  'the "Application Developer" Entra role (or "Users can register applications" left on), or Microsoft Graph Application.ReadWrite.OwnedBy for a service principal';
+
+/** Audience of a managed identity's token exchanged for an app token (Entra ID, public cloud). */
+const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+/** The default app role: "assigned to the app" without a specific role. */
+const DEFAULT_ACCESS_ROLE = "00000000-0000-0000-0000-000000000000";
+
+export interface AppRegistrationProps {
+  /** The app users sign in to; its host becomes the redirect URI. */
+  readonly webApp: WebApp;
+  /**
+   * @default `<web app name> sign-in`
+   */
+  readonly displayName?: string;
+  /**
+   * Object ids of principals that own the registration, besides the deployer.
+   * @default the principal running Terraform alone
+   */
+  readonly owners?: readonly string[];
+  /**
+   * Object ids of the groups whose members may sign in. The enterprise application
+   * then requires assignment, and only these groups are assigned.
+   * @default none: every user of the tenant may sign in
+   */
+  readonly allowedGroups?: readonly string[];
+}
+
+/**
+ * An Entra app registration for App Service Authentication, without a secret: the
+ * registration trusts a user-assigned identity used for nothing else (a federated
+ * identity credential), and the app presents that identity's token instead of a
+ * client secret. Single tenant, web redirect URI `https://<host>/.auth/login/aad/callback`,
+ * ID tokens on, its service principal, owners.
+ *
+ * Creating it needs `CREATE_REGISTRATION_PERMISSION`; tenants that do not allow that
+ * bring an existing client id instead (ChatPlatform `webApp.signIn.clientId`).
+ * https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad
+ */
+export class AppRegistration extends Construct {
+  public readonly application: Application;
+  public readonly servicePrincipal: ServicePrincipal;
+  /** The identity whose token replaces the client secret; attached to the web app only. */
+  public readonly signInIdentity: UserAssignedIdentity;
+  public readonly clientId: string;
+  public readonly audience: SignInAudience;
+  /** Owners besides the deployer (object ids). */
+  public readonly extraOwners: readonly string[];
+
+  constructor(scope: Construct, id: string, props: AppRegistrationProps) {
+    super(scope, id);
+    const { webApp } = props;
+    const deployer = clientConfigOf(this);
+    const owners = props.owners ?? [];
+    this.extraOwners = owners;
+    owners.forEach((o, i) => checkGuid(this, `owners[${i}]`, o, "owner's object id"));
+    const groups = props.allowedGroups ?? [];
+    groups.forEach((g, i) => checkGuid(this, `allowedGroups[${i}]`, g, "group's object id", "az ad group show --group <name> --query id -o tsv"));
+    checkUnique(this, "allowedGroups", groups);
+
+    this.application = new Application(this, "Application", {
+      displayName: props.displayName ?? `${webApp.name} sign-in`,
+      signInAudience: "AzureADMyOrg",
+      // Provider advice: list the principal running Terraform, or it loses the registration.
+      owners: [deployer.objectId, ...owners],
+      // Easy Auth signs users in with the OpenID Connect hybrid flow, which returns an ID token.
+      web: { implicitGrant: { idTokenIssuanceEnabled: true } },
+      // The redirect URI is its own resource (below): it needs the app's host, and the app needs this client id.
+      lifecycle: { ignoreChanges: ["web[0].redirect_uris"] },
+    });
+    this.clientId = this.application.clientId;
+
+    new ApplicationRedirectUris(this, "RedirectUris", {
+      applicationId: this.application.id,
+      type: "Web",
+      redirectUris: [`https://${webApp.resource.defaultHostname}/.auth/login/aad/callback`],
+    });
+
+    this.servicePrincipal = new ServicePrincipal(this, "ServicePrincipal", {
+      clientId: this.application.clientId,
+      appRoleAssignmentRequired: groups.length > 0,
+      owners: [deployer.objectId, ...owners],
+    });
+    groups.forEach((objectId, i) => {
+      new AppRoleAssignment(this, `AllowedGroup${i}`, { appRoleId: DEFAULT_ACCESS_ROLE, principalObjectId: objectId, resourceObjectId: this.servicePrincipal.objectId });
+    });
+    this.audience = groups.length > 0 ? { kind: "groups", groupObjectIds: groups } : { kind: "tenant" };
+
+    // Microsoft Learn: the identity "should only be assigned to the App Service ... through this registration".
+    this.signInIdentity = new UserAssignedIdentity(this, "SignInIdentity", {
+      name: `${webApp.name}-signin`,
+      location: webApp.location,
+      resourceGroupName: webApp.resourceGroupName,
+      tags: webApp.tags,
+    });
+    // https://learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity
+    new ApplicationFederatedIdentityCredential(this, "SignInIdentityCredential", {
+      applicationId: this.application.id,
+      displayName: "app-service-sign-in",
+      description: "App Service Authentication presents this managed identity's token instead of a client secret",
+      issuer: `https://login.microsoftonline.com/${deployer.tenantId}/v2.0`,
+      subject: this.signInIdentity.principalId,
+      audiences: [TOKEN_EXCHANGE_AUDIENCE],
+    });
+  }
+
+  /** The sign-in for `webApp.requireSignIn`. */
+  public get signIn(): SignInProps {
+    return { clientId: this.clientId, credential: { kind: "managedIdentity", identity: this.signInIdentity }, audience: this.audience };
+  }
+}

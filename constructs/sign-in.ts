@@ -1,0 +1,102 @@
+import { Construct } from "constructs";
+import { ValidationError } from "./errors";
+import { AppRegistration, CREATE_REGISTRATION_PERMISSION } from "./app-registration";
+import type { IKeyVault } from "./key-vault";
+import { UserAssignedIdentity } from "./user-assigned-identity";
+import { WebApp } from "./web-app";
+
+/**
+ * Who may reach the chat app. `signIn`: only users who sign in with Entra ID.
+ * `open`: anyone with the URL, and every message spends the OpenAI quota through the
+ * app's identity: declare it only for a throw-away environment.
+ */
+export const WEB_APP_ACCESS = ["signIn", "open"] as const;
+export type WebAppAccess = (typeof WEB_APP_ACCESS)[number];
+
+/** Sign-in options of the chat app (ChatPlatform `webApp.signIn`). */
+export interface PlatformSignInProps {
+  /**
+   * Application (client) id of an existing app registration, for tenants that do not
+   * let the deployer create one (creating needs `CREATE_REGISTRATION_PERMISSION`). Its
+   * owner adds the redirect URI `https://<host>/.auth/login/aad/callback`, and either a
+   * federated credential for the app's sign-in identity (the review prints the command)
+   * or a client secret (`clientSecretName`).
+   * @default the platform creates a single-tenant registration without a secret
+   */
+  readonly clientId?: string;
+  /**
+   * With `clientId`: name of the Key Vault secret holding the registration's client
+   * secret (store it yourself; it never passes through Terraform).
+   * @default none: secretless (a federated credential trusting the app's sign-in identity)
+   */
+  readonly clientSecretName?: string;
+  /** With `clientSecretName`: the secret's expiry, `YYYY-MM-DD`, shown in the review. */
+  readonly clientSecretExpiresOn?: string;
+  /** @default the tenant of the principal running Terraform */
+  readonly tenantId?: string;
+  /**
+   * Created registration only: object ids of the groups whose members may sign in.
+   * @default every user of the tenant
+   */
+  readonly allowedGroups?: readonly string[];
+  /**
+   * Created registration only: object ids of extra owners.
+   * @default the principal running Terraform alone
+   */
+  readonly owners?: readonly string[];
+}
+
+export interface AppSignInProps extends PlatformSignInProps {
+  readonly webApp: WebApp;
+  readonly keyVault: IKeyVault;
+}
+
+/**
+ * Puts Entra ID sign-in in front of the web app in one of three ways: a registration
+ * the platform creates (secretless), a brought client id with a secretless federated
+ * credential its owner adds, or a brought client id with a client secret in Key Vault.
+ */
+export class AppSignIn extends Construct {
+  /** The registration, when the platform creates it. */
+  public readonly registration?: AppRegistration;
+  /** The identity whose token replaces the client secret (secretless modes). */
+  public readonly signInIdentity?: UserAssignedIdentity;
+
+  constructor(scope: Construct, id: string, props: AppSignInProps) {
+    super(scope, id);
+    const { webApp } = props;
+    if (props.clientId === undefined) {
+      for (const field of ["clientSecretName", "clientSecretExpiresOn", "tenantId"] as const) {
+        if (props[field] !== undefined) {
+          throw new ValidationError(scope, `webApp.signIn.${field}`, props[field], "only applies to a brought registration (webApp.signIn.clientId), but the platform creates one", `remove webApp.signIn.${field}, or give webApp.signIn.clientId`);
+        }
+      }
+      this.registration = new AppRegistration(this, "Registration", { webApp, owners: props.owners, allowedGroups: props.allowedGroups });
+      this.signInIdentity = this.registration.signInIdentity;
+      webApp.requireSignIn(this.registration.signIn);
+      return;
+    }
+    for (const field of ["allowedGroups", "owners"] as const) {
+      if (props[field] !== undefined) {
+        throw new ValidationError(scope, `webApp.signIn.${field}`, props[field], "only applies to a registration the platform creates, but webApp.signIn.clientId brings one", `manage ${field === "owners" ? "owners" : "assignments"} of the registration in Entra ID, or remove webApp.signIn.clientId (creating one needs ${CREATE_REGISTRATION_PERMISSION})`);
+      }
+    }
+    if (props.clientSecretExpiresOn !== undefined && props.clientSecretName === undefined) {
+      throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", props.clientSecretExpiresOn, "is the expiry of a client secret, but no clientSecretName is given", "give webApp.signIn.clientSecretName, or remove clientSecretExpiresOn (secretless)");
+    }
+    if (props.clientSecretName !== undefined) {
+      if (props.clientSecretExpiresOn === undefined) {
+        throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", undefined, "is required with a client secret (the review shows when sign-in stops working)", 'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime"), or remove clientSecretName to go secretless');
+      }
+      webApp.requireSignIn({ clientId: props.clientId, tenantId: props.tenantId, credential: { kind: "clientSecret", vault: props.keyVault, secretName: props.clientSecretName, expiresOn: props.clientSecretExpiresOn as string } });
+      return;
+    }
+    this.signInIdentity = new UserAssignedIdentity(this, "SignInIdentity", {
+      name: `${webApp.name}-signin`,
+      location: webApp.location,
+      resourceGroupName: webApp.resourceGroupName,
+      tags: webApp.tags,
+    });
+    webApp.requireSignIn({ clientId: props.clientId, tenantId: props.tenantId, credential: { kind: "managedIdentity", identity: this.signInIdentity } });
+  }
+}

@@ -1,0 +1,98 @@
+import { OPEN_ACCESS_TAG } from "../../catalogue/access";
+import { appSettings, describe, isTrue, partyOf, serviceOfSetting, setting, settingTargets, webApps } from "../azure";
+import { StackModel } from "../model";
+import { Finding, Rule, finding, show } from "../rule";
+import { TfResource, block, str } from "../terraform-json";
+
+const { name: OPEN_ACCESS_TAG_NAME, value: OPEN_ACCESS_TAG_VALUE } = OPEN_ACCESS_TAG;
+
+/**
+ * An app that calls Azure OpenAI answers anyone who reaches it, and pays with its own
+ * identity or key: without sign-in, anyone who finds `https://<app>.azurewebsites.net`
+ * chats on your quota (and reads your grounding data). App Service Authentication v2
+ * with `require_authentication = true` is the gate.
+ * https://learn.microsoft.com/azure/app-service/overview-authentication-authorization
+ *
+ * The sample app (microsoft/sample-app-aoai-chatGPT, backend/settings.py) defaults
+ * `AUTH_ENABLED` to true and then expects Easy Auth's `/.auth/me` and
+ * `X-Ms-Client-Principal*` headers: without Easy Auth, every user sees
+ * "Authentication not configured".
+ */
+export const webAppSignIn: Rule = {
+  id: "AZ-APP-006",
+  name: "web-app-sign-in",
+  severity: "error",
+  title: "Web app calls Azure OpenAI without sign-in, or expects a sign-in it does not have",
+  why: "Without App Service Authentication anyone with the app's URL chats on your OpenAI quota through the app's identity or key; AUTH_ENABLED=true without it makes the sample app reject every user.",
+  fix: `Add auth_settings_v2 { auth_enabled = true, require_authentication = true, active_directory_v2 { ... } } to the app, or declare it open on purpose with the tag ${OPEN_ACCESS_TAG_NAME} = "${OPEN_ACCESS_TAG_VALUE}".`,
+  helpUri: "https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad",
+  evaluate(model) {
+    const findings: Finding[] = [];
+    for (const app of webApps(model)) {
+      const auth = easyAuthOf(app);
+      const openAi = openAiSettings(model, app);
+      if (openAi.length > 0 && !auth.required && !declaredOpen(app)) {
+        findings.push(
+          finding(this, app, `${describe(app)} calls Azure OpenAI (app_settings ${openAi.join(", ")}) and has no required sign-in (${auth.why}): anyone with its URL can use it.`, {
+            fix: `Require sign-in: auth_settings_v2 { auth_enabled = true, require_authentication = true, unauthenticated_action = "RedirectToLoginPage", active_directory_v2 { client_id = ..., tenant_auth_endpoint = ... } } (ChatPlatform: remove webApp.access "open"). Or declare the app open on purpose: tags = { ${OPEN_ACCESS_TAG_NAME} = "${OPEN_ACCESS_TAG_VALUE}" }.`,
+          }),
+        );
+      }
+      const authEnabled = setting(model, app, "AUTH_ENABLED");
+      if (authEnabled && truthy(authEnabled.value) && !auth.enabled) {
+        findings.push(
+          finding(this, app, `${describe(app)}: app_settings.AUTH_ENABLED = ${show(authEnabled.value)} but App Service Authentication is off (${auth.why}); the sample app would reject every user ("Authentication not configured").`, {
+            fix: 'Turn App Service Authentication on (auth_settings_v2 { auth_enabled = true, ... }), or set AUTH_ENABLED = "false" for an app declared open.',
+          }),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+interface EasyAuth {
+  /** Easy Auth runs (`/.auth/me` answers). */
+  readonly enabled: boolean;
+  /** Unauthenticated requests are turned away. */
+  readonly required: boolean;
+  /** What is missing, for messages. */
+  readonly why: string;
+}
+
+/** azurerm 4.x defaults: auth_enabled false, require_authentication false, unauthenticated_action "RedirectToLoginPage". */
+function easyAuthOf(app: TfResource): EasyAuth {
+  const v2 = block(app.values.auth_settings_v2);
+  if (v2) {
+    const enabled = isTrue(v2.auth_enabled);
+    if (!enabled) return { enabled, required: false, why: `auth_settings_v2.auth_enabled = ${show(v2.auth_enabled)}` };
+    if (!isTrue(v2.require_authentication)) return { enabled, required: false, why: `auth_settings_v2.require_authentication = ${show(v2.require_authentication)}` };
+    if (str(v2.unauthenticated_action) === "AllowAnonymous") return { enabled, required: false, why: 'auth_settings_v2.unauthenticated_action = "AllowAnonymous"' };
+    return { enabled, required: true, why: "" };
+  }
+  // The v1 block still works; count it when it turns anonymous callers away.
+  const v1 = block(app.values.auth_settings);
+  if (v1 && isTrue(v1.enabled)) {
+    const action = str(v1.unauthenticated_client_action);
+    const required = action === "RedirectToLoginPage";
+    return { enabled: true, required, why: required ? "" : `auth_settings.unauthenticated_client_action = ${show(action)}` };
+  }
+  return { enabled: false, required: false, why: "no auth_settings_v2 block" };
+}
+
+/** Names of the settings that point the app at an Azure OpenAI account, in this stack or by endpoint. */
+function openAiSettings(model: StackModel, app: TfResource): string[] {
+  return appSettings(model, app)
+    .filter((s) => settingTargets(model, s).some((t) => partyOf(t) === "openai") || (serviceOfSetting(s.name) === "openai" && /^https:\/\//i.test(s.value ?? "")))
+    .map((s) => s.name);
+}
+
+function declaredOpen(app: TfResource): boolean {
+  const tags = block(app.values.tags) ?? {};
+  return Object.entries(tags).some(([k, v]) => k.toLowerCase() === OPEN_ACCESS_TAG_NAME && String(v).toLowerCase() === OPEN_ACCESS_TAG_VALUE);
+}
+
+/** Pydantic's bool parsing, which the sample app's settings use. */
+function truthy(value: string | undefined): boolean {
+  return value !== undefined && /^(true|1|yes|on|t|y)$/i.test(value.trim());
+}
