@@ -1,0 +1,82 @@
+import { audit } from "../../guardrails/audit";
+import { Finding } from "../../guardrails/rule";
+import { TfJson, WEB, get, keylessPlatform, ref, settings } from "../../testing/guardrail-fixtures";
+
+/** AZ-APP-006 findings on the reference platform after `change`. */
+function signInFindings(change: (s: TfJson) => void): Finding[] {
+  const s = keylessPlatform();
+  change(s);
+  return audit(s).findings.filter((f) => f.ruleId === "AZ-APP-006");
+}
+
+describe("AZ-APP-006 web-app-sign-in", () => {
+  it("passes an app that requires sign-in", () => {
+    expect(signInFindings(() => undefined)).toEqual([]);
+  });
+
+  it("refuses an app that calls OpenAI with no auth_settings_v2 block, and says how to declare it open", () => {
+    const [f] = signInFindings((s) => delete get(s, WEB).auth_settings_v2);
+    expect(f).toMatchObject({ severity: "error", address: WEB, constructPath: "dev/platform/web/app" });
+    expect(f.message).toBe("azurerm_linux_web_app.web (dev/platform/web/app) calls Azure OpenAI (app_settings AZURE_OPENAI_RESOURCE, AZURE_OPENAI_ENDPOINT) and has no required sign-in (no auth_settings_v2 block): anyone with its URL can use it.");
+    expect(f.fix).toContain('tags = { app-access = "open" }');
+  });
+
+  it.each([
+    ["require_authentication is false", { require_authentication: false }, "auth_settings_v2.require_authentication = false"],
+    ["auth is off", { auth_enabled: false }, "auth_settings_v2.auth_enabled = false"],
+    ["anonymous callers are let through", { unauthenticated_action: "AllowAnonymous" }, 'auth_settings_v2.unauthenticated_action = "AllowAnonymous"'],
+  ])("refuses an app whose %s", (_name, change, why) => {
+    const [f] = signInFindings((s) => Object.assign(get(s, WEB).auth_settings_v2 as object, change));
+    expect(f.message).toContain(`has no required sign-in (${why})`);
+  });
+
+  it("accepts an app declared open with the app-access tag", () => {
+    expect(signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, tags: { "app-access": "open" } }))).toEqual([]);
+  });
+
+  it("ignores an app that does not call Azure OpenAI", () => {
+    expect(
+      signInFindings((s) => {
+        delete get(s, WEB).auth_settings_v2;
+        for (const name of ["AZURE_OPENAI_RESOURCE", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_MODEL", "DATASOURCE_TYPE"]) delete settings(s)[name];
+      }),
+    ).toEqual([]);
+  });
+
+  it("refuses an app pointed at an OpenAI endpoint outside the stack", () => {
+    const [f] = signInFindings((s) => {
+      delete get(s, WEB).auth_settings_v2;
+      settings(s).AZURE_OPENAI_ENDPOINT = "https://someone-elses.openai.azure.com/";
+    });
+    expect(f.message).toContain("app_settings AZURE_OPENAI_RESOURCE, AZURE_OPENAI_ENDPOINT");
+  });
+
+  it("refuses AUTH_ENABLED=true without App Service Authentication, even on an app declared open", () => {
+    const found = signInFindings((s) => {
+      Object.assign(get(s, WEB), { auth_settings_v2: undefined, tags: { "app-access": "open" } });
+      settings(s).AUTH_ENABLED = "True";
+    });
+    expect(found.map((f) => f.message)).toEqual([
+      'azurerm_linux_web_app.web (dev/platform/web/app): app_settings.AUTH_ENABLED = "True" but App Service Authentication is off (no auth_settings_v2 block); the sample app would reject every user ("Authentication not configured").',
+    ]);
+  });
+
+  it("accepts AUTH_ENABLED=false on an app declared open, and AUTH_ENABLED=true behind sign-in", () => {
+    expect(signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, tags: { "app-access": "open" }, app_settings: { ...settings(s), AUTH_ENABLED: "false" } }))).toEqual([]);
+    expect(signInFindings((s) => (settings(s).AUTH_ENABLED = "true"))).toEqual([]);
+  });
+
+  it("counts the legacy auth_settings block when it redirects anonymous callers", () => {
+    expect(signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, auth_settings: { enabled: true, unauthenticated_client_action: "RedirectToLoginPage" } }))).toEqual([]);
+    expect(signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, auth_settings: { enabled: true, unauthenticated_client_action: "AllowAnonymous" } }))).toHaveLength(1);
+  });
+
+  it("does not mistake the sign-in identity for the app's own (AZ-APP-003 stays quiet)", () => {
+    const s = keylessPlatform();
+    const uami = "azurerm_user_assigned_identity.signin";
+    get(s, WEB).identity = { type: "SystemAssigned, UserAssigned", identity_ids: [ref(uami)] };
+    settings(s).OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID = ref(uami, "client_id");
+    s.resource.azurerm_user_assigned_identity = { signin: { name: "app-chat-signin", resource_group_name: "rg-chat", location: "swedencentral" } };
+    expect(audit(s).findings.filter((f) => f.ruleId === "AZ-APP-003")).toEqual([]);
+  });
+});
