@@ -82,7 +82,7 @@ export const PROP_COVERAGE = {
   search: "fixed: default sku basic (free rejects every identity flow)",
   storage: "fixed: default",
   keyVault: "fixed: default",
-  webApp: "fixed: default (signIn implies F7 in keyless mode; not enumerated)",
+  webApp: "fixed: default (sign-in with a created, secretless registration; a brought client secret implies F7, not enumerated)",
   protectStatefulResources: "fixed: default (lifecycle only)",
   rolePropagationDelay: "fixed: default (timing only)",
   tags: "fixed: default",

@@ -71,6 +71,20 @@ describe("AZ-APP-006 web-app-sign-in", () => {
     expect(signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, auth_settings: { enabled: true, unauthenticated_client_action: "AllowAnonymous" } }))).toHaveLength(1);
   });
 
+  it("refuses a sign-in whose client secret setting does not exist", () => {
+    const [f] = signInFindings((s) => Object.assign((get(s, WEB).auth_settings_v2 as Record<string, any>).active_directory_v2, { client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET" }));
+    expect(f.message).toContain('client_secret_setting_name = "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET", but app_settings.MICROSOFT_PROVIDER_AUTHENTICATION_SECRET is not set');
+  });
+
+  it("refuses a secretless sign-in whose identity is not attached to the app", () => {
+    const [f] = signInFindings((s) => {
+      Object.assign((get(s, WEB).auth_settings_v2 as Record<string, any>).active_directory_v2, { client_secret_setting_name: "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID" });
+      settings(s).OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID = ref("azurerm_user_assigned_identity.signin", "client_id");
+      s.resource.azurerm_user_assigned_identity = { signin: { name: "app-chat-signin" } };
+    });
+    expect(f.message).toContain("app_settings.OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID names azurerm_user_assigned_identity.signin, which is not in identity.identity_ids");
+  });
+
   it("does not mistake the sign-in identity for the app's own (AZ-APP-003 stays quiet)", () => {
     const s = keylessPlatform();
     const uami = "azurerm_user_assigned_identity.signin";

@@ -1,5 +1,5 @@
 import { OPEN_ACCESS_TAG } from "../../catalogue/access";
-import { appSettings, describe, isTrue, partyOf, serviceOfSetting, setting, settingTargets, webApps } from "../azure";
+import { appSettings, describe, identityOf, isTrue, partyOf, serviceOfSetting, setting, settingTargets, webApps } from "../azure";
 import { StackModel } from "../model";
 import { Finding, Rule, finding, show } from "../rule";
 import { TfResource, block, str } from "../terraform-json";
@@ -37,6 +37,10 @@ export const webAppSignIn: Rule = {
             fix: `Require sign-in: auth_settings_v2 { auth_enabled = true, require_authentication = true, unauthenticated_action = "RedirectToLoginPage", active_directory_v2 { client_id = ..., tenant_auth_endpoint = ... } } (ChatPlatform: remove webApp.access "open"). Or declare the app open on purpose: tags = { ${OPEN_ACCESS_TAG_NAME} = "${OPEN_ACCESS_TAG_VALUE}" }.`,
           }),
         );
+      }
+      const credential = credentialProblem(model, app);
+      if (credential) {
+        findings.push(finding(this, app, `${describe(app)}: ${credential.message}`, { fix: credential.fix }));
       }
       const authEnabled = setting(model, app, "AUTH_ENABLED");
       if (authEnabled && truthy(authEnabled.value) && !auth.enabled) {
@@ -78,6 +82,36 @@ function easyAuthOf(app: TfResource): EasyAuth {
     return { enabled: true, required, why: required ? "" : `auth_settings.unauthenticated_client_action = ${show(action)}` };
   }
   return { enabled: false, required: false, why: "no auth_settings_v2 block" };
+}
+
+/** The setting App Service reads a managed identity's client id from, in place of a client secret (Microsoft Learn, "Use a managed identity instead of a secret"). */
+const MI_FIC_SETTING = "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID";
+
+/**
+ * The Entra provider's credential must exist: `client_secret_setting_name` names an app
+ * setting, and for the secretless form that setting must name an identity attached to
+ * the app. Otherwise sign-in fails for every user (or falls back to the implicit flow).
+ */
+function credentialProblem(model: StackModel, app: TfResource): { message: string; fix: string } | undefined {
+  const aad = block(block(app.values.auth_settings_v2)?.active_directory_v2);
+  const name = str(aad?.client_secret_setting_name);
+  if (!aad || name === undefined) return undefined;
+  const s = setting(model, app, name);
+  if (!s) {
+    return {
+      message: `auth_settings_v2.active_directory_v2.client_secret_setting_name = ${show(name)}, but app_settings.${name} is not set: sign-in cannot authenticate the registration.`,
+      fix: name === MI_FIC_SETTING ? `Set app_settings.${MI_FIC_SETTING} = <user-assigned identity>.client_id, for an identity in identity.identity_ids.` : `Set app_settings.${name} = @Microsoft.KeyVault(SecretUri=...) holding the registration's client secret.`,
+    };
+  }
+  if (name.toUpperCase() !== MI_FIC_SETTING) return undefined;
+  const named = s.refs.map((r) => model.get(r.address)).find((r) => r?.type === "azurerm_user_assigned_identity");
+  if (named && !identityOf(model, app).userAssignedRefs.some((r) => r.address === named.address)) {
+    return {
+      message: `app_settings.${MI_FIC_SETTING} names ${named.address}, which is not in identity.identity_ids: App Service cannot get its token, so sign-in fails.`,
+      fix: `Attach ${named.address} to the app (identity { type = "SystemAssigned, UserAssigned", identity_ids = [...] }).`,
+    };
+  }
+  return undefined;
 }
 
 /** Names of the settings that point the app at an Azure OpenAI account, in this stack or by endpoint. */
