@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { Application } from "@cdktf/provider-azuread/lib/application";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
-import { ApplicationRedirectUris } from "@cdktf/provider-azuread/lib/application-redirect-uris";
 import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-federated-identity-credential";
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { checkGuid, checkUnique } from "./validate";
@@ -76,20 +75,20 @@ export class AppRegistration extends Construct {
     this.application = new Application(this, "Application", {
       displayName: props.displayName ?? `${webApp.name} sign-in`,
       signInAudience: "AzureADMyOrg",
-      // Provider advice: list the principal running Terraform, or it loses the registration.
+      // azuread provider docs: always list the principal running Terraform among the owners.
+      // `owners` reconciles the set (azuread_application_owner would fail on the owner Graph
+      // already added for a service principal creating the app).
       owners: [deployer.objectId, ...owners],
-      // Easy Auth signs users in with the OpenID Connect hybrid flow, which returns an ID token.
-      web: { implicitGrant: { idTokenIssuanceEnabled: true } },
-      // The redirect URI is its own resource (below): it needs the app's host, and the app needs this client id.
-      lifecycle: { ignoreChanges: ["web[0].redirect_uris"] },
+      web: {
+        // Built from the app's name, not its default_hostname attribute: the app needs this
+        // registration's client id, so referencing the app here would be a cycle. (A separate
+        // azuread_application_redirect_uris is incompatible with azuread_application.)
+        redirectUris: [`https://${webApp.name}.azurewebsites.net/.auth/login/aad/callback`],
+        // Easy Auth signs users in with the OpenID Connect hybrid flow, which returns an ID token.
+        implicitGrant: { idTokenIssuanceEnabled: true },
+      },
     });
     this.clientId = this.application.clientId;
-
-    new ApplicationRedirectUris(this, "RedirectUris", {
-      applicationId: this.application.id,
-      type: "Web",
-      redirectUris: [`https://${webApp.resource.defaultHostname}/.auth/login/aad/callback`],
-    });
 
     this.servicePrincipal = new ServicePrincipal(this, "ServicePrincipal", {
       clientId: this.application.clientId,

@@ -22,11 +22,8 @@ describe("sign-in by default: a registration the platform creates, without a sec
   });
 
   it("points the redirect URI at the app's own host", () => {
-    expect(onlyResource(json, "azuread_application_redirect_uris")).toMatchObject({
-      application_id: `\${${app}.id}`,
-      type: "Web",
-      redirect_uris: [`https://\${${addressNamed(json, "azurerm_linux_web_app", "WebApp")}.default_hostname}/.auth/login/aad/callback`],
-    });
+    const name = onlyResource(json, "azurerm_linux_web_app").name;
+    expect(onlyResource(json, "azuread_application").web.redirect_uris).toEqual([`https://${name}.azurewebsites.net/.auth/login/aad/callback`]);
   });
 
   it("trusts the sign-in identity with a federated credential instead of a secret", () => {
