@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { ChatPlatform } from "../constructs/chat-platform";
+import { ASSIGN_GROUPS_PERMISSION, CREATE_REGISTRATION_PERMISSION } from "../constructs/app-registration";
 
 /**
  * "Who can reach the app" of one platform, for the review: the audience (anyone,
@@ -38,12 +39,21 @@ export function renderAppAccess(p: ChatPlatform): string[] {
     out.push(`| Credential | client secret \`${credential.secretName}\` in Key Vault \`${credential.vault.name}\`, a Key Vault reference; **expires ${credential.expiresOn}**: rotate it before then |`);
   }
   out.push("");
-  if (!registration && credential.kind === "managedIdentity") {
-    out.push(
-      `> ⚠️ One-time step for the registration's owner after the first apply: add the redirect URI \`https://<host>/.auth/login/aad/callback\` and a federated credential for \`${credential.identity.name}\`:`,
-      `> \`az ad app federated-credential create --id <client id> --parameters '{"name":"app-service-sign-in","issuer":"https://login.microsoftonline.com/<tenant id>/v2.0","subject":"<principal id of ${credential.identity.name}>","audiences":["api://AzureADTokenExchange"]}'\``,
-      "",
-    );
+  if (registration) {
+    const groups = registration.audience.kind === "groups" ? ` Assigning the groups needs ${ASSIGN_GROUPS_PERMISSION}.` : "";
+    out.push(`> ℹ️ Creating the registration needs ${CREATE_REGISTRATION_PERMISSION}.${groups} If the apply fails with "Authorization_RequestDenied: Insufficient privileges", have an administrator create it and bring its client id (\`webApp.signIn.clientId\`).`, "");
+  }
+  if (!registration) {
+    const redirect = `the web redirect URI \`https://${p.webApp.name}.azurewebsites.net/.auth/login/aad/callback\``;
+    if (credential.kind === "managedIdentity") {
+      out.push(
+        `> ⚠️ One-time step for the registration's owner after the first apply: add ${redirect} and a federated credential for \`${credential.identity.name}\`:`,
+        `> \`az ad app federated-credential create --id ${clientId.replace(/`/g, "")} --parameters '{"name":"app-service-sign-in","issuer":"https://login.microsoftonline.com/<tenant id>/v2.0","subject":"<principal id of ${credential.identity.name}>","audiences":["api://AzureADTokenExchange"]}'\``,
+        "",
+      );
+    } else {
+      out.push(`> ⚠️ The registration's owner must have added ${redirect}.`, "");
+    }
   }
   return out;
 }

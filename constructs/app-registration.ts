@@ -15,6 +15,13 @@ import type { SignInAudience, SignInProps, WebApp } from "./web-app";
 export const CREATE_REGISTRATION_PERMISSION =
   'the "Application Developer" Entra role (or "Users can register applications" left on), or Microsoft Graph Application.ReadWrite.OwnedBy for a service principal';
 
+/**
+ * What assigning groups to the enterprise application needs (allowedGroups).
+ * https://learn.microsoft.com/graph/api/serviceprincipal-post-approleassignedto
+ */
+export const ASSIGN_GROUPS_PERMISSION =
+  'the "Cloud Application Administrator" (or "Application Administrator") Entra role, or Microsoft Graph AppRoleAssignment.ReadWrite.All with Application.Read.All for a service principal';
+
 /** Audience of a managed identity's token exchanged for an app token (Entra ID, public cloud). */
 const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 /** The default app role: "assigned to the app" without a specific role. */
@@ -34,7 +41,8 @@ export interface AppRegistrationProps {
   readonly owners?: readonly string[];
   /**
    * Object ids of the groups whose members may sign in. The enterprise application
-   * then requires assignment, and only these groups are assigned.
+   * then requires assignment, and only these groups are assigned (which needs
+   * `ASSIGN_GROUPS_PERMISSION`).
    * @default none: every user of the tenant may sign in
    */
   readonly allowedGroups?: readonly string[];
