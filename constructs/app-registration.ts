@@ -5,7 +5,7 @@ import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { checkGuid, checkUnique } from "./validate";
 import { clientConfigOf } from "./rbac/client-config";
-import { UserAssignedIdentity } from "./user-assigned-identity";
+import type { UserAssignedIdentity } from "./user-assigned-identity";
 import type { SignInAudience, SignInProps, WebApp } from "./web-app";
 
 /**
@@ -30,6 +30,11 @@ const DEFAULT_ACCESS_ROLE = "00000000-0000-0000-0000-000000000000";
 export interface AppRegistrationProps {
   /** The app users sign in to; its host becomes the redirect URI. */
   readonly webApp: WebApp;
+  /**
+   * The identity the registration trusts instead of a secret. Microsoft Learn: it
+   * "should only be assigned to the App Service ... through this registration".
+   */
+  readonly signInIdentity: UserAssignedIdentity;
   /**
    * @default `<web app name> sign-in`
    */
@@ -108,13 +113,7 @@ export class AppRegistration extends Construct {
     });
     this.audience = groups.length > 0 ? { kind: "groups", groupObjectIds: groups } : { kind: "tenant" };
 
-    // Microsoft Learn: the identity "should only be assigned to the App Service ... through this registration".
-    this.signInIdentity = new UserAssignedIdentity(this, "SignInIdentity", {
-      name: `${webApp.name}-signin`,
-      location: webApp.location,
-      resourceGroupName: webApp.resourceGroupName,
-      tags: webApp.tags,
-    });
+    this.signInIdentity = props.signInIdentity;
     // https://learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity
     new ApplicationFederatedIdentityCredential(this, "SignInIdentityCredential", {
       applicationId: this.application.id,

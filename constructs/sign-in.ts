@@ -71,32 +71,37 @@ export class AppSignIn extends Construct {
           throw new ValidationError(scope, `webApp.signIn.${field}`, props[field], "only applies to a brought registration (webApp.signIn.clientId), but the platform creates one", `remove webApp.signIn.${field}, or give webApp.signIn.clientId`);
         }
       }
-      this.registration = new AppRegistration(this, "Registration", { webApp, owners: props.owners, allowedGroups: props.allowedGroups });
-      this.signInIdentity = this.registration.signInIdentity;
-      webApp.requireSignIn(this.registration.signIn);
-      return;
-    }
-    for (const field of ["allowedGroups", "owners"] as const) {
-      if (props[field] !== undefined) {
-        throw new ValidationError(scope, `webApp.signIn.${field}`, props[field], "only applies to a registration the platform creates, but webApp.signIn.clientId brings one", `manage ${field === "owners" ? "owners" : "assignments"} of the registration in Entra ID, or remove webApp.signIn.clientId (creating one needs ${CREATE_REGISTRATION_PERMISSION})`);
+    } else {
+      for (const field of ["allowedGroups", "owners"] as const) {
+        if (props[field] !== undefined) {
+          throw new ValidationError(scope, `webApp.signIn.${field}`, props[field], "only applies to a registration the platform creates, but webApp.signIn.clientId brings one", `manage ${field === "owners" ? "owners" : "assignments"} of the registration in Entra ID, or remove webApp.signIn.clientId (creating one needs ${CREATE_REGISTRATION_PERMISSION})`);
+        }
+      }
+      if (props.clientSecretExpiresOn !== undefined && props.clientSecretName === undefined) {
+        throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", props.clientSecretExpiresOn, "is the expiry of a client secret, but no clientSecretName is given", "give webApp.signIn.clientSecretName, or remove clientSecretExpiresOn (secretless)");
+      }
+      if (props.clientSecretName !== undefined) {
+        if (props.clientSecretExpiresOn === undefined) {
+          throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", undefined, "is required with a client secret (the review shows when sign-in stops working)", 'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime"), or remove clientSecretName to go secretless');
+        }
+        webApp.requireSignIn({ clientId: props.clientId, tenantId: props.tenantId, credential: { kind: "clientSecret", vault: props.keyVault, secretName: props.clientSecretName, expiresOn: props.clientSecretExpiresOn } });
+        return;
       }
     }
-    if (props.clientSecretExpiresOn !== undefined && props.clientSecretName === undefined) {
-      throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", props.clientSecretExpiresOn, "is the expiry of a client secret, but no clientSecretName is given", "give webApp.signIn.clientSecretName, or remove clientSecretExpiresOn (secretless)");
-    }
-    if (props.clientSecretName !== undefined) {
-      if (props.clientSecretExpiresOn === undefined) {
-        throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", undefined, "is required with a client secret (the review shows when sign-in stops working)", 'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime"), or remove clientSecretName to go secretless');
-      }
-      webApp.requireSignIn({ clientId: props.clientId, tenantId: props.tenantId, credential: { kind: "clientSecret", vault: props.keyVault, secretName: props.clientSecretName, expiresOn: props.clientSecretExpiresOn as string } });
-      return;
-    }
+
+    // Secretless: an identity attached to the app for sign-in alone (Microsoft Learn: it
+    // "should only be assigned to the App Service ... through this registration").
     this.signInIdentity = new UserAssignedIdentity(this, "SignInIdentity", {
       name: `${webApp.name}-signin`,
       location: webApp.location,
       resourceGroupName: webApp.resourceGroupName,
       tags: webApp.tags,
     });
-    webApp.requireSignIn({ clientId: props.clientId, tenantId: props.tenantId, credential: { kind: "managedIdentity", identity: this.signInIdentity } });
+    if (props.clientId === undefined) {
+      this.registration = new AppRegistration(this, "Registration", { webApp, signInIdentity: this.signInIdentity, owners: props.owners, allowedGroups: props.allowedGroups });
+      webApp.requireSignIn(this.registration.signIn);
+    } else {
+      webApp.requireSignIn({ clientId: props.clientId, tenantId: props.tenantId, credential: { kind: "managedIdentity", identity: this.signInIdentity } });
+    }
   }
 }
