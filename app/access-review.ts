@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { ChatPlatform } from "../constructs/chat-platform";
+import type { ChatPlatform } from "../constructs/chat-platform";
 import { ASSIGN_GROUPS_PERMISSION, CREATE_REGISTRATION_PERMISSION } from "../constructs/app-registration";
 
 /**

@@ -80,9 +80,9 @@ export class AppRegistration extends Construct {
     const deployer = clientConfigOf(this);
     const owners = props.owners ?? [];
     this.extraOwners = owners;
-    owners.forEach((o, i) => checkGuid(this, `owners[${i}]`, o, "owner's object id"));
+    for (const [i, o] of owners.entries()) checkGuid(this, `owners[${i}]`, o, "owner's object id");
     const groups = props.allowedGroups ?? [];
-    groups.forEach((g, i) => checkGuid(this, `allowedGroups[${i}]`, g, "group's object id", "az ad group show --group <name> --query id -o tsv"));
+    for (const [i, g] of groups.entries()) checkGuid(this, `allowedGroups[${i}]`, g, "group's object id", "az ad group show --group <name> --query id -o tsv");
     checkUnique(this, "allowedGroups", groups);
 
     this.application = new Application(this, "Application", {
@@ -108,9 +108,9 @@ export class AppRegistration extends Construct {
       appRoleAssignmentRequired: groups.length > 0,
       owners: [deployer.objectId, ...owners],
     });
-    groups.forEach((objectId, i) => {
+    for (const [i, objectId] of groups.entries()) {
       new AppRoleAssignment(this, `AllowedGroup${i}`, { appRoleId: DEFAULT_ACCESS_ROLE, principalObjectId: objectId, resourceObjectId: this.servicePrincipal.objectId });
-    });
+    }
     this.audience = groups.length > 0 ? { kind: "groups", groupObjectIds: groups } : { kind: "tenant" };
 
     this.signInIdentity = props.signInIdentity;

@@ -3,7 +3,7 @@ import { ValidationError } from "./errors";
 import { AppRegistration, CREATE_REGISTRATION_PERMISSION } from "./app-registration";
 import type { IKeyVault } from "./key-vault";
 import { UserAssignedIdentity } from "./user-assigned-identity";
-import { WebApp } from "./web-app";
+import type { WebApp } from "./web-app";
 
 /**
  * Who may reach the chat app. `signIn`: only users who sign in with Entra ID.

@@ -1,6 +1,6 @@
 import { audit } from "../../guardrails/audit";
-import { Finding } from "../../guardrails/rule";
-import { TfJson, WEB, get, keylessPlatform, ref, settings } from "../../testing/guardrail-fixtures";
+import type { Finding } from "../../guardrails/rule";
+import { type TfJson, WEB, get, keylessPlatform, ref, settings } from "../../testing/guardrail-fixtures";
 
 /** AZ-APP-006 findings on the reference platform after `change`. */
 function signInFindings(change: (s: TfJson) => void): Finding[] {
@@ -72,13 +72,13 @@ describe("AZ-APP-006 web-app-sign-in", () => {
   });
 
   it("refuses a sign-in whose client secret setting does not exist", () => {
-    const [f] = signInFindings((s) => Object.assign((get(s, WEB).auth_settings_v2 as Record<string, any>).active_directory_v2, { client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET" }));
+    const [f] = signInFindings((s) => Object.assign((get(s, WEB).auth_settings_v2 as { active_directory_v2: object }).active_directory_v2, { client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET" }));
     expect(f.message).toContain('client_secret_setting_name = "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET", but app_settings.MICROSOFT_PROVIDER_AUTHENTICATION_SECRET is not set');
   });
 
   it("refuses a secretless sign-in whose identity is not attached to the app", () => {
     const [f] = signInFindings((s) => {
-      Object.assign((get(s, WEB).auth_settings_v2 as Record<string, any>).active_directory_v2, { client_secret_setting_name: "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID" });
+      Object.assign((get(s, WEB).auth_settings_v2 as { active_directory_v2: object }).active_directory_v2, { client_secret_setting_name: "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID" });
       settings(s).OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID = ref("azurerm_user_assigned_identity.signin", "client_id");
       s.resource.azurerm_user_assigned_identity = { signin: { name: "app-chat-signin" } };
     });

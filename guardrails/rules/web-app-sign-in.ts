@@ -1,8 +1,8 @@
 import { OPEN_ACCESS_TAG } from "../../catalogue/access";
 import { appSettings, describe, identityOf, isTrue, partyOf, serviceOfSetting, setting, settingTargets, webApps } from "../azure";
-import { StackModel } from "../model";
-import { Finding, Rule, finding, show } from "../rule";
-import { TfResource, block, str } from "../terraform-json";
+import type { StackModel } from "../model";
+import { type Finding, type Rule, finding, show } from "../rule";
+import { type TfResource, block, str } from "../terraform-json";
 
 const { name: OPEN_ACCESS_TAG_NAME, value: OPEN_ACCESS_TAG_VALUE } = OPEN_ACCESS_TAG;
 
