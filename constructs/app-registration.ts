@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Token } from "cdktf";
 import { Application } from "@cdktf/provider-azuread/lib/application";
 import { ServicePrincipal } from "@cdktf/provider-azuread/lib/service-principal";
 import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/lib/application-federated-identity-credential";
@@ -81,6 +82,7 @@ export class AppRegistration extends Construct {
     const owners = props.owners ?? [];
     this.extraOwners = owners;
     for (const [i, o] of owners.entries()) checkGuid(this, `owners[${i}]`, o, "owner's object id");
+    checkUnique(this, "owners", owners);
     const groups = props.allowedGroups ?? [];
     for (const [i, g] of groups.entries()) checkGuid(this, `allowedGroups[${i}]`, g, "group's object id", "az ad group show --group <name> --query id -o tsv");
     checkUnique(this, "allowedGroups", groups);
@@ -89,14 +91,14 @@ export class AppRegistration extends Construct {
       displayName: props.displayName ?? `${webApp.name} sign-in`,
       signInAudience: "AzureADMyOrg",
       // azuread provider docs: always list the principal running Terraform among the owners.
-      // `owners` reconciles the set (azuread_application_owner would fail on the owner Graph
-      // already added for a service principal creating the app).
+      // `owners` reconciles the set; azuread_application_owner refuses an owner that already
+      // exists ("requires import"), as the creating principal may be.
       owners: [deployer.objectId, ...owners],
       web: {
         // Built from the app's name, not its default_hostname attribute: the app needs this
         // registration's client id, so referencing the app here would be a cycle. (A separate
         // azuread_application_redirect_uris is incompatible with azuread_application.)
-        redirectUris: [`https://${webApp.name}.azurewebsites.net/.auth/login/aad/callback`],
+        redirectUris: [`https://${Token.isUnresolved(webApp.name) ? webApp.name : webApp.name.toLowerCase()}.azurewebsites.net/.auth/login/aad/callback`],
         // Easy Auth signs users in with the OpenID Connect hybrid flow, which returns an ID token.
         implicitGrant: { idTokenIssuanceEnabled: true },
       },

@@ -32,7 +32,11 @@ export interface PlatformSignInProps {
   readonly clientSecretName?: string;
   /** With `clientSecretName`: the secret's expiry, `YYYY-MM-DD`, shown in the review. */
   readonly clientSecretExpiresOn?: string;
-  /** @default the tenant of the principal running Terraform */
+  /**
+   * With `clientId`: the registration's tenant (a created registration lives in the
+   * deployer's tenant).
+   * @default the tenant of the principal running Terraform
+   */
   readonly tenantId?: string;
   /**
    * Created registration only: object ids of the groups whose members may sign in.
