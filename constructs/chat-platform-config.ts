@@ -5,7 +5,7 @@ import type { KeyVaultProps } from "./key-vault";
 import type { SearchSku, SemanticSearch } from "./search-service";
 import type { StorageAccountProps } from "./storage-account";
 import type { WebAppProps, WebAppRuntime } from "./web-app";
-import { type PlatformSignInProps, WEB_APP_ACCESS, type WebAppAccess } from "./sign-in";
+import { type ResolvedSignIn, WEB_APP_ACCESS, type WebAppAccess, resolveSignIn } from "./sign-in";
 import { ValidationError } from "./errors";
 import { checkName } from "./naming";
 import { tagProblems } from "./tags";
@@ -83,7 +83,8 @@ export interface ChatPlatformConfig {
   readonly webApp: Pick<WebAppProps, "name" | "planSku" | "healthCheckPath"> & {
     readonly runtime?: WebAppRuntime;
     readonly access: WebAppAccess;
-    readonly signIn?: PlatformSignInProps;
+    /** Undefined when access is "open". */
+    readonly signIn?: ResolvedSignIn;
     readonly extraSettings: Readonly<Record<string, string>>;
   };
   readonly protectStatefulResources: boolean;
@@ -122,9 +123,6 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
   const developers = resolveDevelopers(scope, props.developers ?? []);
   const resourceGroupName = props.resourceGroupName !== undefined ? checkName(scope, "resourceGroupName", "resourceGroup", props.resourceGroupName) : undefined;
   const access = checkOneOf(scope, "webApp.access", props.webApp?.access ?? "signIn", WEB_APP_ACCESS);
-  if (access === "open" && props.webApp?.signIn) {
-    throw new ValidationError(scope, "webApp.signIn", "(set)", 'configures sign-in, but webApp.access is "open"', "remove webApp.signIn, or remove webApp.access (sign-in is the default)");
-  }
 
   // --- models ---------------------------------------------------------------------------
   const chatModel = modelProps(props.openai?.chatModel, CHAT_MODEL);
@@ -180,7 +178,7 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
       runtime: props.webApp?.runtime ?? (profile.name === "sampleApp" ? SAMPLE_APP_IMAGE : undefined),
       healthCheckPath: props.webApp?.healthCheckPath,
       access,
-      signIn: props.webApp?.signIn,
+      signIn: resolveSignIn(scope, access, props.webApp?.signIn),
       extraSettings: checkExtraSettings(scope, props.webApp?.extraSettings ?? {}, authMode, props.userAssignedIdentity ?? false),
     },
     protectStatefulResources: props.protectStatefulResources ?? false,

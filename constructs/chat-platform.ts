@@ -309,7 +309,7 @@ export class ChatPlatform extends Construct {
       userAssignedIdentity: this.identity,
       tags: config.webApp.access === "open" ? { ...tags, [OPEN_ACCESS_TAG.name]: OPEN_ACCESS_TAG.value } : tags,
     });
-    if (config.webApp.access === "signIn") this.signIn = new AppSignIn(this, "SignIn", { ...config.webApp.signIn, webApp: this.webApp, keyVault: this.keyVault });
+    if (config.webApp.signIn) this.signIn = new AppSignIn(this, "SignIn", { signIn: config.webApp.signIn, webApp: this.webApp, keyVault: this.keyVault });
 
     // --- deploy-time actions that need grants first -----------------------------------
     if (this.features.customerManagedKey) this.customerManagedKey = this.openai.encryptWith(this.keyVault).key;

@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { ValidationError } from "./errors";
 import { AppRegistration, CREATE_REGISTRATION_PERMISSION } from "./app-registration";
 import type { IKeyVault } from "./key-vault";
@@ -50,9 +50,60 @@ export interface PlatformSignInProps {
   readonly owners?: readonly string[];
 }
 
-export interface AppSignInProps extends PlatformSignInProps {
+/** Sign-in with every default applied and every combination checked (resolveSignIn). */
+export type ResolvedSignIn =
+  /** The platform creates the registration, secretless. */
+  | { readonly kind: "created"; readonly owners: readonly string[]; readonly allowedGroups: readonly string[] }
+  /** An existing registration; secretless unless `clientSecret` is given. */
+  | {
+      readonly kind: "brought";
+      readonly clientId: string;
+      readonly tenantId?: string;
+      readonly clientSecret?: { readonly name: string; readonly expiresOn: string };
+    };
+
+/**
+ * How sign-in is set up, from ChatPlatform's `webApp.access` and `webApp.signIn`;
+ * undefined for an app declared open. Pure, part of resolveChatPlatform: errors name
+ * `scope` and the `webApp.*` field.
+ */
+export function resolveSignIn(scope: IConstruct, access: WebAppAccess, props: PlatformSignInProps | undefined): ResolvedSignIn | undefined {
+  if (access === "open") {
+    // The value is an object of ids and names: the error says it is set, not what it holds.
+    if (props !== undefined) throw new ValidationError(scope, "webApp.signIn", "(set)", 'configures sign-in, but webApp.access is "open"', "remove webApp.signIn, or remove webApp.access (sign-in is the default)");
+    return undefined;
+  }
+  const p = props ?? {};
+  if (p.clientId === undefined) {
+    for (const field of ["clientSecretName", "clientSecretExpiresOn", "tenantId"] as const) {
+      if (p[field] !== undefined) {
+        throw new ValidationError(scope, `webApp.signIn.${field}`, p[field], "only applies to a brought registration (webApp.signIn.clientId), but the platform creates one", `remove webApp.signIn.${field}, or give webApp.signIn.clientId`);
+      }
+    }
+    return { kind: "created", owners: p.owners ?? [], allowedGroups: p.allowedGroups ?? [] };
+  }
+  for (const field of ["allowedGroups", "owners"] as const) {
+    if (p[field] !== undefined) {
+      throw new ValidationError(scope, `webApp.signIn.${field}`, p[field], "only applies to a registration the platform creates, but webApp.signIn.clientId brings one", `manage ${field === "owners" ? "owners" : "assignments"} of the registration in Entra ID, or remove webApp.signIn.clientId (creating one needs ${CREATE_REGISTRATION_PERMISSION})`);
+    }
+  }
+  if (p.clientSecretName === undefined) {
+    if (p.clientSecretExpiresOn !== undefined) {
+      throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", p.clientSecretExpiresOn, "is the expiry of a client secret, but no clientSecretName is given", "give webApp.signIn.clientSecretName, or remove clientSecretExpiresOn (secretless)");
+    }
+    return { kind: "brought", clientId: p.clientId, tenantId: p.tenantId };
+  }
+  if (p.clientSecretExpiresOn === undefined) {
+    throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", undefined, "is required with a client secret (the review shows when sign-in stops working)", 'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime"), or remove clientSecretName to go secretless');
+  }
+  return { kind: "brought", clientId: p.clientId, tenantId: p.tenantId, clientSecret: { name: p.clientSecretName, expiresOn: p.clientSecretExpiresOn } };
+}
+
+export interface AppSignInProps {
   readonly webApp: WebApp;
+  /** Holds a brought registration's client secret. */
   readonly keyVault: IKeyVault;
+  readonly signIn: ResolvedSignIn;
 }
 
 /**
@@ -68,31 +119,12 @@ export class AppSignIn extends Construct {
 
   constructor(scope: Construct, id: string, props: AppSignInProps) {
     super(scope, id);
-    const { webApp } = props;
-    if (props.clientId === undefined) {
-      for (const field of ["clientSecretName", "clientSecretExpiresOn", "tenantId"] as const) {
-        if (props[field] !== undefined) {
-          throw new ValidationError(scope, `webApp.signIn.${field}`, props[field], "only applies to a brought registration (webApp.signIn.clientId), but the platform creates one", `remove webApp.signIn.${field}, or give webApp.signIn.clientId`);
-        }
-      }
-    } else {
-      for (const field of ["allowedGroups", "owners"] as const) {
-        if (props[field] !== undefined) {
-          throw new ValidationError(scope, `webApp.signIn.${field}`, props[field], "only applies to a registration the platform creates, but webApp.signIn.clientId brings one", `manage ${field === "owners" ? "owners" : "assignments"} of the registration in Entra ID, or remove webApp.signIn.clientId (creating one needs ${CREATE_REGISTRATION_PERMISSION})`);
-        }
-      }
-      if (props.clientSecretExpiresOn !== undefined && props.clientSecretName === undefined) {
-        throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", props.clientSecretExpiresOn, "is the expiry of a client secret, but no clientSecretName is given", "give webApp.signIn.clientSecretName, or remove clientSecretExpiresOn (secretless)");
-      }
-      if (props.clientSecretName !== undefined) {
-        if (props.clientSecretExpiresOn === undefined) {
-          throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", undefined, "is required with a client secret (the review shows when sign-in stops working)", 'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime"), or remove clientSecretName to go secretless');
-        }
-        webApp.requireSignIn({ clientId: props.clientId, tenantId: props.tenantId, credential: { kind: "clientSecret", vault: props.keyVault, secretName: props.clientSecretName, expiresOn: props.clientSecretExpiresOn } });
-        return;
-      }
+    const { webApp, signIn } = props;
+    if (signIn.kind === "brought" && signIn.clientSecret) {
+      const secret = signIn.clientSecret;
+      webApp.requireSignIn({ clientId: signIn.clientId, tenantId: signIn.tenantId, credential: { kind: "clientSecret", vault: props.keyVault, secretName: secret.name, expiresOn: secret.expiresOn } });
+      return;
     }
-
     // Secretless: an identity attached to the app for sign-in alone (Microsoft Learn: it
     // "should only be assigned to the App Service ... through this registration").
     this.signInIdentity = new UserAssignedIdentity(this, "SignInIdentity", {
@@ -101,11 +133,11 @@ export class AppSignIn extends Construct {
       resourceGroupName: webApp.resourceGroupName,
       tags: webApp.tags,
     });
-    if (props.clientId === undefined) {
-      this.registration = new AppRegistration(this, "Registration", { webApp, signInIdentity: this.signInIdentity, owners: props.owners, allowedGroups: props.allowedGroups });
+    if (signIn.kind === "created") {
+      this.registration = new AppRegistration(this, "Registration", { webApp, signInIdentity: this.signInIdentity, owners: signIn.owners, allowedGroups: signIn.allowedGroups });
       webApp.requireSignIn(this.registration.signIn);
     } else {
-      webApp.requireSignIn({ clientId: props.clientId, tenantId: props.tenantId, credential: { kind: "managedIdentity", identity: this.signInIdentity } });
+      webApp.requireSignIn({ clientId: signIn.clientId, tenantId: signIn.tenantId, credential: { kind: "managedIdentity", identity: this.signInIdentity } });
     }
   }
 }

@@ -1,11 +1,35 @@
 import { Testing } from "cdktf";
+import { Construct } from "constructs";
+import { resolveChatPlatform } from "../../constructs/chat-platform-config";
+import type { ChatPlatformProps } from "../../constructs/chat-platform";
 import { ChatStack } from "../../app/chat-stack";
 import { shippedEnvironments } from "../../config/environments";
-import { addressNamed, onlyResource, resources, synthPlatform } from "../../testing/helpers";
+import { addressNamed, newStack, onlyResource, resources, synthPlatform } from "../../testing/helpers";
 
 const CLIENT_ID = "22222222-3333-5444-8555-666666666666";
 const GROUP = "aaaaaaaa-bbbb-cccc-9ddd-eeeeeeeeeeee";
 const OWNER = "bbbbbbbb-cccc-dddd-8eee-ffffffffffff";
+
+describe("resolving webApp.access and webApp.signIn (pure)", () => {
+  const resolve = (webApp: ChatPlatformProps["webApp"]) => resolveChatPlatform(new Construct(newStack(), "Platform"), { environment: "dev", webApp }).webApp;
+
+  it("requires sign-in by default, with a registration the platform creates", () => {
+    expect(resolve(undefined)).toMatchObject({ access: "signIn", signIn: { kind: "created", owners: [], allowedGroups: [] } });
+  });
+
+  it("brings a registration secretless, or with a client secret and its expiry", () => {
+    expect(resolve({ signIn: { clientId: CLIENT_ID } }).signIn).toEqual({ kind: "brought", clientId: CLIENT_ID, tenantId: undefined });
+    expect(resolve({ signIn: { clientId: CLIENT_ID, clientSecretName: "s", clientSecretExpiresOn: "2027-06-30" } }).signIn).toMatchObject({ clientSecret: { name: "s", expiresOn: "2027-06-30" } });
+  });
+
+  it("leaves an app declared open without sign-in", () => {
+    expect(resolve({ access: "open" })).toMatchObject({ access: "open", signIn: undefined });
+  });
+
+  it("refuses sign-in options on an app declared open", () => {
+    expect(() => resolve({ access: "open", signIn: {} })).toThrow('test/Platform: webApp.signIn = "(set)" configures sign-in, but webApp.access is "open"');
+  });
+});
 
 describe("sign-in by default: a registration the platform creates, without a secret", () => {
   const { json } = synthPlatform({ webApp: { signIn: { allowedGroups: [GROUP], owners: [OWNER] } } });
@@ -16,7 +40,7 @@ describe("sign-in by default: a registration the platform creates, without a sec
   it("registers a single-tenant web app with ID tokens, owned by the deployer and the given owners", () => {
     expect(onlyResource(json, "azuread_application")).toMatchObject({
       sign_in_audience: "AzureADMyOrg",
-      owners: ["${data.azurerm_client_config.ClientConfig.object_id}", OWNER],
+      owners: [`\${data.azurerm_client_config.ClientConfig.object_id}`, OWNER],
       web: { implicit_grant: { id_token_issuance_enabled: true } },
     });
   });
@@ -29,7 +53,7 @@ describe("sign-in by default: a registration the platform creates, without a sec
   it("trusts the sign-in identity with a federated credential instead of a secret", () => {
     expect(onlyResource(json, "azuread_application_federated_identity_credential")).toMatchObject({
       application_id: `\${${app}.id}`,
-      issuer: "https://login.microsoftonline.com/${data.azurerm_client_config.ClientConfig.tenant_id}/v2.0",
+      issuer: `https://login.microsoftonline.com/\${data.azurerm_client_config.ClientConfig.tenant_id}/v2.0`,
       subject: `\${${signIn}.principal_id}`,
       audiences: ["api://AzureADTokenExchange"],
     });
