@@ -95,7 +95,7 @@ export function keylessPlatform(): TfJson {
     https_only: true,
     identity: { type: "SystemAssigned" },
     site_config: { minimum_tls_version: "1.2", ftps_state: "Disabled" },
-    // Sign-in required (AZ-APP-006): the app calls OpenAI.
+    // Sign-in required (AZ-APP-007): the app calls OpenAI.
     auth_settings_v2: {
       auth_enabled: true,
       require_authentication: true,
@@ -141,7 +141,7 @@ export function rawOnYourDataWithoutIdentity(): TfJson {
     resource_group_name: "rg-handmade",
     service_plan_id: "/subscriptions/0000/resourceGroups/rg-handmade/providers/Microsoft.Web/serverFarms/asp",
     https_only: true,
-    // Declared open (AZ-APP-006): this report is about identities, not sign-in.
+    // Declared open (AZ-APP-007): this report is about identities, not sign-in.
     tags: { "app-access": "open" },
     identity: { type: "SystemAssigned" },
     site_config: {},

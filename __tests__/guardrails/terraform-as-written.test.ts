@@ -151,7 +151,7 @@ describe("AZ-APP-006 mutable-image-tag", () => {
 
 describe("plans of role assignments", () => {
   const WEB_PRINCIPAL = "11111111-2222-3333-4444-555555555555";
-  /** A plan: an existing web app with a known identity, an OpenAI account, one assignment. */
+  /** A plan: an existing web app with a known identity (declared open: sign-in, AZ-APP-007, is not the subject here), an OpenAI account, one assignment. */
   function plan(assignment: Record<string, unknown>, expressions: Record<string, unknown>, afterUnknown: Record<string, unknown> = {}) {
     const resource = (address: string, values: Record<string, unknown>) => ({ address, mode: "managed", type: address.split(".")[0], name: address.split(".")[1], values });
     return {
@@ -160,7 +160,7 @@ describe("plans of role assignments", () => {
         root_module: {
           resources: [
             resource("azurerm_cognitive_account.oai", { name: "oai-x", kind: "OpenAI", custom_subdomain_name: "oai-x", local_auth_enabled: false, identity: [{ type: "SystemAssigned" }] }),
-            resource("azurerm_linux_web_app.app", { name: "app-x", https_only: true, site_config: [{}], identity: [{ type: "SystemAssigned", principal_id: WEB_PRINCIPAL }], app_settings: { AZURE_OPENAI_ENDPOINT: "https://oai-x.openai.azure.com/" } }),
+            resource("azurerm_linux_web_app.app", { name: "app-x", https_only: true, tags: { "app-access": "open" }, site_config: [{}], identity: [{ type: "SystemAssigned", principal_id: WEB_PRINCIPAL }], app_settings: { AZURE_OPENAI_ENDPOINT: "https://oai-x.openai.azure.com/" } }),
             { ...resource('azurerm_role_assignment.app["openai"]', assignment), name: "app", type: "azurerm_role_assignment" },
           ],
         },

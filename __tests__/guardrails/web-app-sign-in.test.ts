@@ -2,14 +2,14 @@ import { audit } from "../../guardrails/audit";
 import type { Finding } from "../../guardrails/rule";
 import { type TfJson, WEB, get, keylessPlatform, ref, settings } from "../../testing/guardrail-fixtures";
 
-/** AZ-APP-006 findings on the reference platform after `change`. */
+/** AZ-APP-007 findings on the reference platform after `change`. */
 function signInFindings(change: (s: TfJson) => void): Finding[] {
   const s = keylessPlatform();
   change(s);
-  return audit(s).findings.filter((f) => f.ruleId === "AZ-APP-006");
+  return audit(s).findings.filter((f) => f.ruleId === "AZ-APP-007");
 }
 
-describe("AZ-APP-006 web-app-sign-in", () => {
+describe("AZ-APP-007 web-app-sign-in", () => {
   it("passes an app that requires sign-in", () => {
     expect(signInFindings(() => undefined)).toEqual([]);
   });

@@ -23,7 +23,7 @@ function rawStack(withIdentity: boolean) {
     resourceGroupName: "rg-raw",
     servicePlanId: "/subscriptions/0000/resourceGroups/rg-raw/providers/Microsoft.Web/serverFarms/asp",
     httpsOnly: true,
-    tags: { "app-access": "open" }, // about identities, not sign-in (AZ-APP-006)
+    tags: { "app-access": "open" }, // about identities, not sign-in (AZ-APP-007)
     identity: { type: "SystemAssigned" },
     siteConfig: {},
     appSettings: {

@@ -128,6 +128,6 @@ describe("the shipped environments", () => {
   it("fails synth when an app without sign-in is not declared open (the tag removed by hand)", () => {
     const stack = new ChatStack(Testing.app(), "dev", { ...envs.dev, observability: false });
     stack.platform.webApp.resource.addOverride("tags.app-access", undefined);
-    expect(() => Testing.synth(stack, true)).toThrow(/\[AZ-APP-006\] azurerm_linux_web_app\.\w+ \(dev\/Platform\/WebApp\/Site\) calls Azure OpenAI .* has no required sign-in \(no auth_settings_v2 block\)/);
+    expect(() => Testing.synth(stack, true)).toThrow(/\[AZ-APP-007\] azurerm_linux_web_app\.\w+ \(dev\/Platform\/WebApp\/Site\) calls Azure OpenAI .* has no required sign-in \(no auth_settings_v2 block\)/);
   });
 });

@@ -22,7 +22,7 @@ export const uamiClientId: Rule = {
       const identity = identityOf(model, app);
       if (!identity.userAssigned) continue;
       // An identity named only by OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID is App Service
-      // Authentication's credential (AZ-APP-006), not the code's: with a system-assigned
+      // Authentication's credential (AZ-APP-007), not the code's: with a system-assigned
       // identity next to it, DefaultAzureCredential rightly uses the system one.
       const signIn = setting(model, app, "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID")?.refs.map((r) => r.address) ?? [];
       const runtime = identity.userAssignedRefs.filter((r) => !signIn.includes(r.address));

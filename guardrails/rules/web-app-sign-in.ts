@@ -19,7 +19,7 @@ const { name: OPEN_ACCESS_TAG_NAME, value: OPEN_ACCESS_TAG_VALUE } = OPEN_ACCESS
  * "Authentication not configured".
  */
 export const webAppSignIn: Rule = {
-  id: "AZ-APP-006",
+  id: "AZ-APP-007",
   name: "web-app-sign-in",
   severity: "error",
   title: "Web app calls Azure OpenAI without sign-in, or expects a sign-in it does not have",
