@@ -12,7 +12,7 @@ describe("who can reach the app, in the review", () => {
     expect(review).toContain("**Users of the deployer's tenant** who sign in with Entra ID (single-tenant registration).");
     expect(review).toContain("| App registration | created by this stack, single tenant, owners: the deployer |");
     expect(review).toContain('Creating the registration needs the "Application Developer" Entra role');
-    expect(review).toMatch(/\| Credential \| no secret: a federated credential trusts the identity `chat-dev-app-\w+-signin`/);
+    expect(review).toMatch(/\| Credential \| no secret: a federated credential trusts the identity `chat-dev-app-[\w{}]+-signin`/);
   });
 
   it("allowed groups: only their members, assignment required", () => {
@@ -25,13 +25,13 @@ describe("who can reach the app, in the review", () => {
     const review = renderStackReview(synthPlatform({ webApp: { signIn: { clientId: CLIENT_ID } } }).stack);
     expect(review).toContain(`**Whoever registration \`${CLIENT_ID}\` admits**`);
     expect(review).toContain(`| App registration | brought: \`${CLIENT_ID}\` |`);
-    expect(review).toMatch(/add the web redirect URI `https:\/\/chat-dev-app-\w+\.azurewebsites\.net\/\.auth\/login\/aad\/callback`/);
-    expect(review).toMatch(/az ad app federated-credential create --id 22222222-3333-5444-8555-666666666666 .*"subject":"<principal id of chat-dev-app-\w+-signin>","audiences":\["api:\/\/AzureADTokenExchange"\]/);
+    expect(review).toMatch(/add the web redirect URI `https:\/\/chat-dev-app-[\w{}]+\.azurewebsites\.net\/\.auth\/login\/aad\/callback`/);
+    expect(review).toMatch(/az ad app federated-credential create --id 22222222-3333-5444-8555-666666666666 .*"subject":"<principal id of chat-dev-app-[\w{}]+-signin>","audiences":\["api:\/\/AzureADTokenExchange"\]/);
   });
 
   it("a brought client id with a secret: named by its Key Vault secret and expiry, never its value", () => {
     const review = renderStackReview(synthPlatform({ webApp: { signIn: { clientId: CLIENT_ID, clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } } }).stack);
-    expect(review).toMatch(/\| Credential \| client secret `auth-client-secret` in Key Vault `chat-dev-kv-\w+`, a Key Vault reference; \*\*expires 2027-06-30\*\*/);
-    expect(review).toMatch(/\| `MICROSOFT_PROVIDER_AUTHENTICATION_SECRET` \| 🔑 @Microsoft\.KeyVault\(VaultName=chat-dev-kv-\w+;SecretName=auth-client-secret\) \|/);
+    expect(review).toMatch(/\| Credential \| client secret `auth-client-secret` in Key Vault `chat-dev-kv-[\w{}]+`, a Key Vault reference; \*\*expires 2027-06-30\*\*/);
+    expect(review).toMatch(/\| `MICROSOFT_PROVIDER_AUTHENTICATION_SECRET` \| 🔑 @Microsoft\.KeyVault\(VaultName=chat-dev-kv-[\w{}]+;SecretName=auth-client-secret\) \|/);
   });
 });
