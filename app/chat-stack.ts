@@ -64,7 +64,11 @@ export class ChatStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ChatStackProps) {
     super(scope, id);
     new AzurermProvider(this, "azurerm", {
-      features: [{}],
+      // A private storage account refuses the provider's data-plane polling after create
+      // (403 from the firewall is not tolerated); the containers go through ARM
+      // (storage_account_id), so the data plane is never needed. NETWORK.md section 4,
+      // https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/features-block
+      features: [props.platform.network?.mode === "private" ? { storage: [{ dataPlaneAvailable: false }] } : {}],
       // Shared keys are off on our storage accounts, so the provider must manage
       // containers through Entra ID.
       storageUseAzuread: true,

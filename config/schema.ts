@@ -11,6 +11,7 @@ import { SEARCH_SKUS } from "../constructs/search-service";
 import { REPLICATION_TYPES } from "../constructs/storage-account";
 import { PLAN_SKUS, PYTHON_VERSIONS } from "../constructs/web-app";
 import { WEB_APP_ACCESS } from "../constructs/sign-in";
+import { NETWORK_MODES } from "../constructs/platform-network";
 
 /**
  * The shape of config/environments.json.
@@ -148,6 +149,16 @@ export const EnvironmentSchema = z.strictObject({
         }),
       ),
       extraSettings: opt(z.record(z.string(), z.string())),
+    }),
+  ),
+  /** Public endpoints or a private platform (NetworkProps in constructs/platform-network.ts). */
+  network: opt(
+    z.strictObject({
+      mode: opt(enumOf(NETWORK_MODES)),
+      addressSpace: opt(name),
+      appSubnet: opt(name),
+      privateEndpointSubnet: opt(name),
+      deployer: opt(z.strictObject({ ipRanges: opt(z.array(name)), virtualNetworkIds: opt(z.array(name)) })),
     }),
   ),
   protectStatefulResources: opt(z.boolean()),

@@ -24,6 +24,7 @@ import { AuthMode, PlatformFacts, SearchQueryType, SettingsProfile } from "./set
 import { BuiltInProfileName } from "./settings/profiles";
 import { WebAppSetting } from "./settings/app-settings";
 import { REDACTED, isKeyVaultReference, isSecretSetting, keyVaultReference } from "../catalogue/secrets";
+import { NetworkProps, PlatformNetwork, callsMadeWithKeys } from "./platform-network";
 
 /** Which runtime calls the platform must authorize (each feature implies access flows). */
 export interface ChatPlatformFeatures {
@@ -209,6 +210,11 @@ export interface ChatPlatformProps {
    * @default none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Public endpoints, or a private platform in a VNet (see NetworkProps).
+   * @default { mode: "public" }
+   */
+  readonly network?: NetworkProps;
 }
 
 export { SAMPLE_APP_IMAGE } from "./chat-platform-config";
@@ -248,6 +254,8 @@ export class ChatPlatform extends Construct {
   public readonly flows: readonly PlatformFlow[];
   /** The grants made for `flows` (grants you add yourself are not among them). */
   public readonly grants: Grant[] = [];
+  /** The network mode and the path each call takes. */
+  public readonly network: PlatformNetwork;
 
   constructor(scope: Construct, id: string, props: ChatPlatformProps) {
     super(scope, id);
@@ -323,6 +331,16 @@ export class ChatPlatform extends Construct {
         this.grants.push(Grant.combine(...f.roles.map((role) => this.grantMethod(f.target, role)(caller, { flow: f.flow, reason: f.reason }))));
       }
     }
+
+    // --- the network paths, derived from the same calls ---------------------------------
+    this.network = new PlatformNetwork(this, "Network", {
+      ...common(),
+      network: props.network,
+      parts: this,
+      flows: this.flows,
+      keyCalls: callsMadeWithKeys({ ...this.features, authMode: this.authMode }),
+      publicAccessRequests: { "openai.publicNetworkAccessEnabled": props.openai?.publicNetworkAccessEnabled },
+    });
 
     // --- app settings, derived from the same facts ------------------------------------
     const facts = this.facts(config, openaiKey?.versionlessId, searchKey?.versionlessId);

@@ -183,6 +183,21 @@ export class KeyVault extends KeyVaultBase {
     this.vaultUri = this.resource.vaultUri;
     this.scopeLabel = `Key Vault ${this.name}`;
   }
+
+  /**
+   * Closes the vault to the internet. `deployerIpRanges` keep one door open for
+   * Terraform's own data-plane writes (secrets, keys: F9) when its runner is outside
+   * the VNet: the vault then accepts public traffic from those ranges only
+   * ("selected networks"); with none, public access is disabled. No trusted-service
+   * bypass: App Service is not trusted for Key Vault references (only private endpoints
+   * and route-all work, F7), and Azure OpenAI is not on the vault's trusted list (F6).
+   * https://learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints
+   */
+  public restrictNetwork(options: { readonly deployerIpRanges?: readonly string[] } = {}): void {
+    const ipRules = [...(options.deployerIpRanges ?? [])];
+    this.resource.publicNetworkAccessEnabled = ipRules.length > 0;
+    this.resource.putNetworkAcls({ defaultAction: "Deny", bypass: "None", ipRules: ipRules.length > 0 ? ipRules : undefined });
+  }
 }
 
 class ImportedKeyVault extends KeyVaultBase {

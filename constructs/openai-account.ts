@@ -218,6 +218,19 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
     return deployment;
   }
 
+  /**
+   * Closes the public endpoint: only private endpoints (and, with `trustedServices`,
+   * Azure services on the account's trusted list calling with their system-assigned
+   * identity, i.e. Search vectorizing through the embedding deployment, F5) get in.
+   * `network_acls` needs the custom subdomain, which this account always has; the
+   * bypass applies with public access disabled
+   * (https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks).
+   */
+  public restrictNetwork(options: { readonly trustedServices: boolean }): void {
+    this.resource.publicNetworkAccessEnabled = false;
+    this.resource.putNetworkAcls({ defaultAction: "Deny", bypass: options.trustedServices ? "AzureServices" : "None" });
+  }
+
   /** The deployment named `name`, or an error listing the ones that exist. */
   public deployment(name: string): ModelDeployment {
     const found = this.deploymentList.find((d) => d.name === name);

@@ -171,6 +171,23 @@ export class SearchService extends SearchServiceBase implements IGrantable {
     }
   }
 
+  /**
+   * Closes the public endpoint. With `trustedServices`, Azure OpenAI (on Search's
+   * trusted list as Microsoft.CognitiveServices) still gets in with its system-assigned
+   * identity and an RBAC role: On Your Data's documented path (F2). Search's networking
+   * needs basic or higher. https://learn.microsoft.com/azure/search/service-configure-firewall
+   */
+  public restrictNetwork(options: { readonly trustedServices: boolean }): void {
+    if (this.sku === "free") {
+      throw new ValidationError(this, "sku", "free", "has no network rules, so public access cannot be closed", 'use "basic" or higher');
+    }
+    this.resource.publicNetworkAccessEnabled = false;
+    // Disabled + bypass is the documented configuration; sample-app-aoai-chatGPT#1464
+    // reports it failing where "selected IPs + trusted services" worked (UNCONFIRMED,
+    // NETWORK.md section 8.2). We follow the documentation; the network audit accepts both.
+    if (options.trustedServices) this.resource.networkRuleBypassOption = "AzureServices";
+  }
+
   /** The system-assigned identity; an error when the service has none. */
   public get grantPrincipal(): IPrincipal {
     if (!this.principal) {

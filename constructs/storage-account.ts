@@ -132,6 +132,25 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
     }
     this.containers = containers;
   }
+
+  /**
+   * Closes the public endpoint. `trustedResourceIds` are the Azure resources (the
+   * OpenAI account for ingestion, F3; the Search service for its indexer, F4) let in
+   * with their system-assigned identity: trusted access plus a resource-instance rule
+   * for exactly each of them, which Storage recommends over the type-wide exception and
+   * which stays in effect with public access disabled
+   * (https://learn.microsoft.com/azure/storage/common/storage-network-security-resource-instances,
+   * .../storage-network-security-overview).
+   */
+  public restrictNetwork(options: { readonly trustedResourceIds: readonly string[] }): void {
+    const trusted = options.trustedResourceIds;
+    this.resource.publicNetworkAccessEnabled = false;
+    this.resource.putNetworkRules({
+      defaultAction: "Deny",
+      bypass: trusted.length > 0 ? ["AzureServices"] : ["None"],
+      privateLinkAccess: trusted.map((id) => ({ endpointResourceId: id })),
+    });
+  }
 }
 
 class ImportedStorageAccount extends StorageAccountBase implements IGrantable {

@@ -151,6 +151,7 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
   /** `https://<name>.azurewebsites.net` */
   public readonly url: string;
   public readonly runtime: WebAppRuntime;
+  public readonly planSku: PlanSku;
   public readonly grantPrincipal: IPrincipal;
   public readonly userAssignedIdentity?: UserAssignedIdentity;
   /** The app settings; add to them until synth. */
@@ -167,6 +168,7 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     this.name = checkName(this, "name", "webApp", props.name ?? naming.name("webApp"));
     const planName = checkName(this, "planName", "servicePlan", props.planName ?? naming.name("servicePlan"));
     const planSku = checkOneOf(this, "planSku", props.planSku ?? "B1", PLAN_SKUS);
+    this.planSku = planSku;
     this.runtime = props.runtime ?? { kind: "python", version: "3.11" };
     const healthCheckPath = props.healthCheckPath ?? "/";
     if (!healthCheckPath.startsWith("/")) {
@@ -217,6 +219,21 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     this.url = `https://${this.resource.defaultHostname}`;
     this.scopeLabel = `web app ${this.name}`;
     this.grantPrincipal = uami ? uami.grantPrincipal : EntraPrincipal.systemAssigned(this, this.resource.identity.principalId, `web app ${this.name}`);
+  }
+
+  /**
+   * Regional VNet integration into `subnetId` (delegated to Microsoft.Web/serverFarms)
+   * with all outbound traffic routed through the VNet: Linux apps resolve Key Vault
+   * references over private endpoints only with route-all (F7), and the platform's
+   * other calls then never take a public route by accident.
+   * https://learn.microsoft.com/azure/app-service/overview-vnet-integration
+   */
+  public integrateWithVnet(subnetId: string): void {
+    if (this.planSku === "F1") {
+      throw new ValidationError(this, "planSku", "F1", "does not support VNet integration", 'use "B1" or higher');
+    }
+    this.resource.virtualNetworkSubnetId = subnetId;
+    this.resource.siteConfig.vnetRouteAllEnabled = true;
   }
 
   /** Whether the app sits behind App Service Authentication. */

@@ -86,6 +86,7 @@ export const PROP_COVERAGE = {
   protectStatefulResources: "fixed: default (lifecycle only)",
   rolePropagationDelay: "fixed: default (timing only)",
   tags: "fixed: default",
+  network: "dimension: NETWORK_MODES (private: default subnets, no deployer network)",
 } as const satisfies Record<keyof ChatPlatformProps, string>;
 
 /** The developer of combinations with developers present. */
