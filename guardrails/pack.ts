@@ -21,6 +21,10 @@ import { storageSharedKey } from "./rules/storage-shared-key";
 import { uamiClientId } from "./rules/uami-client-id";
 import { webAppSignIn } from "./rules/web-app-sign-in";
 import { webAppTransport } from "./rules/web-app-transport";
+import { networkReachability } from "./rules/network-reachability";
+import { networkDeployerDataPlane } from "./rules/network-deployer-data-plane";
+import { networkIntegrationSubnet } from "./rules/network-integration-subnet";
+import { searchSharedPrivateLinkApproval } from "./rules/search-shared-private-link-approval";
 
 /**
  * The Azure AI chat platform pack. Order is report order within a severity; ids are
@@ -49,4 +53,8 @@ export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
   storagePublicAccess,
   keyVaultRbac,
   keyVaultPurgeProtection,
+  networkReachability,
+  networkDeployerDataPlane,
+  networkIntegrationSubnet,
+  searchSharedPrivateLinkApproval,
 ]);

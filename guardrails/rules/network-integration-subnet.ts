@@ -1,0 +1,44 @@
+import { describe, webApps } from "../azure";
+import { NETWORK_TYPES, appIntegration } from "../network";
+import { Finding, Rule, finding } from "../rule";
+import { blocks, str } from "../terraform-json";
+
+/** Smallest subnet App Service regional VNet integration accepts. */
+const MIN_PREFIX = 28;
+
+/**
+ * A web app's VNet integration subnet must be dedicated: delegated to
+ * Microsoft.Web/serverFarms, /28 or larger, and not the private endpoints' subnet
+ * ("The virtual network integration feature cannot use the same subnet as private
+ * endpoint"). Otherwise the integration fails to configure and every private path of
+ * the app (F1, F7, F8, F11) is gone.
+ * https://learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements
+ * https://learn.microsoft.com/azure/app-service/networking/private-endpoint
+ */
+export const networkIntegrationSubnet: Rule = {
+  id: "AZ-NET-003",
+  name: "network-integration-subnet",
+  severity: "error",
+  title: "A web app's VNet integration subnet is not a dedicated, delegated /28 or larger",
+  why: "App Service VNet integration needs its own subnet delegated to Microsoft.Web/serverFarms, /28 or larger (/26 recommended), not shared with private endpoints; otherwise the integration fails to configure.",
+  fix: 'Give the app its own subnet with delegation { service_delegation { name = "Microsoft.Web/serverFarms" } } and a /26 prefix, and put private endpoints in another subnet.',
+  helpUri: "https://learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements",
+  evaluate(model) {
+    const findings: Finding[] = [];
+    for (const app of webApps(model)) {
+      const subnet = appIntegration(model, app).subnet;
+      if (!subnet) continue;
+      const problems: string[] = [];
+      const delegated = blocks(subnet.values.delegation).some((d) => blocks(d.service_delegation).some((s) => str(s.name) === "Microsoft.Web/serverFarms"));
+      if (!delegated) problems.push("is not delegated to Microsoft.Web/serverFarms");
+      const prefixes = Array.isArray(subnet.values.address_prefixes) ? subnet.values.address_prefixes.map(String) : [];
+      const small = prefixes.filter((p) => Number(/\/(\d+)$/.exec(p)?.[1] ?? 0) > MIN_PREFIX);
+      if (small.length > 0) problems.push(`has address_prefixes ${small.join(", ")}, smaller than /${MIN_PREFIX}`);
+      const shared = model.ofType(NETWORK_TYPES.privateEndpoint).filter((pe) => model.referenced(pe, ["subnet_id"]).includes(subnet));
+      if (shared.length > 0) problems.push(`is shared with private endpoint ${shared.map((pe) => pe.address).join(", ")}`);
+      if (problems.length === 0) continue;
+      findings.push(finding(this, subnet, `${describe(subnet)}, the VNet integration subnet of ${app.address}, ${problems.join("; ")}. Symptom: the integration fails to configure, and the app reaches no private endpoint.`));
+    }
+    return findings;
+  },
+};
