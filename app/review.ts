@@ -2,6 +2,7 @@ import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from
 import { ChatPlatform } from "../constructs/chat-platform";
 import { AccessMatrix, AccessRow } from "../constructs/rbac/grant";
 import { FLOWS } from "../catalogue/flows";
+import { NetworkPathKind } from "../catalogue/network-paths";
 import { WebAppSetting } from "../constructs/settings/app-settings";
 import { REDACTED, isKeyVaultReference, isSecretSetting } from "../catalogue/secrets";
 import { Guardrails } from "../guardrails/guardrails";
@@ -21,7 +22,7 @@ export function renderStackReview(stack: TerraformStack): string {
 
   for (const p of platforms) {
     out.push(
-      `Platform \`${p.node.path}\`: auth mode **${p.authMode}**, profile **${p.profile.name}**, region \`${p.location}\`, ` +
+      `Platform \`${p.node.path}\`: auth mode **${p.authMode}**, network **${p.network.mode}**, profile **${p.profile.name}**, region \`${p.location}\`, ` +
         `features: ${Object.entries(p.features).filter(([, on]) => on).map(([k]) => k).join(", ") || "none"}.`,
       "",
     );
@@ -32,8 +33,8 @@ export function renderStackReview(stack: TerraformStack): string {
   out.push("### Access matrix", "");
   if (rows.length === 0) out.push("No role assignments.", "");
   else {
-    out.push("| Flow | Principal | Role | Scope | Reason |", "|---|---|---|---|---|");
-    for (const r of rows) out.push(`| ${r.flow ? `${r.flow} ${FLOWS[r.flow].title}` : "-"} | ${cell(r.principal)} | ${r.role} | ${cell(r.scope)} | ${cell(r.reason)} |`);
+    out.push("| Flow | Principal | Role | Scope | Path | Reason |", "|---|---|---|---|---|---|");
+    for (const r of rows) out.push(`| ${r.flow ? `${r.flow} ${FLOWS[r.flow].title}` : "-"} | ${cell(r.principal)} | ${r.role} | ${cell(r.scope)} | ${cell(networkPath(platforms, r))} | ${cell(r.reason)} |`);
     out.push("", "Role assignments on data planes can take up to 10 minutes to take effect after the first apply: a 401/403 in the first minutes is propagation, not configuration.", "");
   }
 
@@ -46,7 +47,7 @@ export function renderStackReview(stack: TerraformStack): string {
   }
 
   out.push(renderAuditMarkdown(Guardrails.of(stack).result(), { heading: "### Guardrails" }));
-  out.push("### Identities and grants", "", "```mermaid", mermaid(rows), "```", "");
+  out.push("### Identities and grants", "", "```mermaid", mermaid(rows, platforms.find((p) => p.network.mode === "private")), "```", "");
   // Names carry a suffix Terraform computes at plan time (see uniqueNaming): shown as {suffix}.
   return withSuffixPlaceholder(out.join("\n"));
 }
@@ -84,7 +85,20 @@ function displayValue(stack: TerraformStack, s: WebAppSetting): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 
-function mermaid(rows: readonly AccessRow[]): string {
+/** How a row's flow crosses the network: its private path, or the public endpoint. */
+function networkPath(platforms: readonly ChatPlatform[], r: AccessRow): string {
+  if (!r.flow) return "-";
+  const p = platforms.find((x) => x.network.pathOf(r.flow!));
+  if (p) return p.network.pathOf(r.flow)!.summary;
+  return platforms.some((x) => x.network.mode === "private") ? "-" : "public endpoint";
+}
+
+/**
+ * Who may call whom; with a private platform, the network boundary too: the web app
+ * inside the VNet, the services behind closed public endpoints, and each edge labelled
+ * with the path its flow takes (private endpoint or trusted service).
+ */
+function mermaid(rows: readonly AccessRow[], privatePlatform?: ChatPlatform): string {
   const ids = new Map<string, string>();
   const node = (label: string) => {
     if (!ids.has(label)) ids.set(label, `n${ids.size}`);
@@ -95,16 +109,39 @@ function mermaid(rows: readonly AccessRow[]): string {
     // A resource and its system-assigned identity are one box: "OpenAI calls Search".
     const caller = r.principalKind === "system-assigned" ? r.principal.replace(/ \(system-assigned\)$/, "") : r.principal;
     const key = `${node(caller)}-->${node(r.scope)}`;
-    edges.set(key, [...(edges.get(key) ?? []), `${r.flow ?? ""} ${r.role}`.trim()]);
+    const path = r.flow ? privatePlatform?.network.pathOf(r.flow) : undefined;
+    const label = `${r.flow ?? ""} ${r.role}${path ? ` (${PATH_LABELS[path.kind]})` : ""}`.trim();
+    edges.set(key, [...(edges.get(key) ?? []), label]);
   }
   const lines = ["flowchart LR"];
-  for (const [label, id] of ids) lines.push(`  ${id}["${label.replace(/"/g, "'")}"]`);
+  const box = (label: string, id: string) => `${id}["${label.replace(/"/g, "'")}"]`;
+  const net = privatePlatform?.network;
+  if (net?.network) {
+    // Callers from the VNet (the web app, by flow) and the closed services (every scope).
+    const inVnet = new Set(rows.filter((r) => r.flow && FLOWS[r.flow].caller === "webApp").map((r) => node(r.principalKind === "system-assigned" ? r.principal.replace(/ \(system-assigned\)$/, "") : r.principal)));
+    const closed = new Set(rows.map((r) => node(r.scope)));
+    lines.push(`  subgraph vnet["VNet ${net.network.name} ${net.network.addressSpace}"]`);
+    for (const [label, id] of ids) if (inVnet.has(id)) lines.push(`    ${box(label, id)}`);
+    lines.push("  end", '  subgraph closed["public network access off"]');
+    for (const [label, id] of ids) if (closed.has(id) && !inVnet.has(id)) lines.push(`    ${box(label, id)}`);
+    lines.push("  end");
+    for (const [label, id] of ids) if (!inVnet.has(id) && !closed.has(id)) lines.push(`  ${box(label, id)}`);
+  } else {
+    for (const [label, id] of ids) lines.push(`  ${box(label, id)}`);
+  }
   for (const [key, labels] of edges) {
     const [from, to] = key.split("-->");
     lines.push(`  ${from} -->|"${labels.join("<br>")}"| ${to}`);
   }
   return lines.join("\n");
 }
+
+const PATH_LABELS: Record<NetworkPathKind, string> = {
+  privateEndpoint: "private endpoint",
+  trustedService: "trusted service",
+  deployerNetwork: "deployer network",
+  outOfBand: "VPN",
+};
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");

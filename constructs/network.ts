@@ -57,6 +57,7 @@ export class PrivateNetwork extends Construct {
   public readonly vnet: VirtualNetwork;
   public readonly appSubnet: Subnet;
   public readonly privateEndpointSubnet: Subnet;
+  public readonly name: string;
   public readonly addressSpace: string;
   private readonly zones = new Map<string, PrivateDnsZone>();
   private readonly endpoints: PrivateEndpoint[] = [];
@@ -83,6 +84,7 @@ export class PrivateNetwork extends Construct {
       }
     });
     this.addressSpace = space.text;
+    this.name = props.name;
 
     this.vnet = new VirtualNetwork(this, "VNet", {
       name: props.name,

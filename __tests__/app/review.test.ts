@@ -38,6 +38,21 @@ describe("the human review", () => {
     expect(review).toContain("documents are a public product catalogue");
   });
 
+  it("shows each row's network path, and in private mode the VNet and the closed services in the diagram", () => {
+    const publicReview = renderStackReview(synthPlatform().stack);
+    expect(publicReview).toMatch(/\| F1 web app calls Azure OpenAI \| .* \| public endpoint \| /);
+    expect(publicReview).not.toContain("subgraph");
+    const review = renderStackReview(synthPlatform({ network: { mode: "private" } }).stack);
+    expect(review).toContain("network **private**");
+    expect(review).toMatch(/\| F1 web app calls Azure OpenAI \| .* \| VNet integration -> private endpoint `account` \(privatelink\.openai\.azure\.com\) \| /);
+    expect(review).toMatch(/\| F4 Search indexer reads Storage \| .* \| Storage trusted access \+ resource-instance rule for the Search service \| /);
+    const mermaid = review.slice(review.indexOf("```mermaid"));
+    expect(mermaid).toMatch(/subgraph vnet\["VNet chat-dev-vnet-\w+ 10\.20\.0\.0\/24"\]\n    n\d+\["web app chat-dev-app-\w+"\]\n  end/);
+    expect(mermaid).toMatch(/subgraph closed\["public network access off"\]\n(    n\d+\["(Azure OpenAI|Search|Storage) [\w-]+"\]\n){3}  end/);
+    expect(mermaid).toContain("F1 Cognitive Services OpenAI User (private endpoint)");
+    expect(mermaid).toContain("F2 Search Index Data Reader (trusted service)");
+  });
+
   it("draws one box per resource, joining it with its system identity", () => {
     const review = renderStackReview(synthPlatform().stack);
     const mermaid = review.slice(review.indexOf("```mermaid"));
