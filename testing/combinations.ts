@@ -14,6 +14,7 @@ import { PlatformFlow } from "../constructs/rbac/implied-flows";
 import { credentialReferences, inlineCredential, isKeySettingName, isKeyVaultReference, isSecretSettingName, keyShapedRun, literalText } from "../catalogue/secrets";
 import { AUTH_MODES, AuthMode } from "../constructs/settings/profile";
 import { BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "../constructs/settings/profiles";
+import { NETWORK_MODES, NetworkMode, NetworkProps } from "../constructs/platform-network";
 
 /**
  * Every ChatPlatform feature combination, for the promise "no configuration the
@@ -26,10 +27,12 @@ import { BUILT_IN_PROFILE_NAMES, BuiltInProfileName } from "../constructs/settin
  *   3. user-assigned id     userAssignedIdentity         uami
  *   4. settings profile     BUILT_IN_PROFILE_NAMES       sampleApp | openai
  *   5. developers present   developers                   devs
+ *   6. network mode         NETWORK_MODES                (public) | private
  *
  * A combination is named by spelling out its options in that order, omitting the
  * features that are off: `keys-oyd-ingest-vec-cmk-uami-sampleApp-devs`,
- * `keyless-sampleApp`. Every feature is passed explicitly (true or false), so no
+ * `keyless-sampleApp`, `keyless-oyd-sampleApp-private` (public, the default
+ * network mode, is not spelled out, so public names read as before). Every feature is passed explicitly (true or false), so no
  * combination depends on a default; the defaults resolve to one of the explicit ones.
  *
  * Each combination is built as the ready app builds it (a ChatStack) and synthesized
@@ -86,11 +89,17 @@ export const PROP_COVERAGE = {
   protectStatefulResources: "fixed: default (lifecycle only)",
   rolePropagationDelay: "fixed: default (timing only)",
   tags: "fixed: default",
-  network: "dimension: NETWORK_MODES (private: default subnets, no deployer network)",
+  network: "dimension: NETWORK_MODES (private: default subnets, a deployer IP range for the keys mode's secrets)",
 } as const satisfies Record<keyof ChatPlatformProps, string>;
 
 /** The developer of combinations with developers present. */
 export const COMBINATION_DEVELOPER: DeveloperPrincipal = { objectId: "00000000-0000-4000-8000-00000000d001", name: "dev1" };
+
+/**
+ * The network of private combinations: default subnets and a deployer IP range, so
+ * the keys mode's secrets (F9) have a path and the combination is judged on its flows.
+ */
+export const COMBINATION_PRIVATE_NETWORK: NetworkProps = { mode: "private", deployer: { ipRanges: ["203.0.113.10"] } };
 
 /** One point of the feature space. */
 export interface Combination {
@@ -101,6 +110,7 @@ export interface Combination {
   readonly userAssignedIdentity: boolean;
   readonly profile: BuiltInProfileName;
   readonly developers: boolean;
+  readonly network: NetworkMode;
   /** What ChatPlatform receives. */
   readonly props: ChatPlatformProps;
 }
@@ -113,13 +123,14 @@ export function combinationName(c: Omit<Combination, "name" | "props">): string 
     ...(c.userAssignedIdentity ? ["uami"] : []),
     c.profile,
     ...(c.developers ? ["devs"] : []),
+    ...(c.network === "private" ? ["private"] : []),
   ].join("-");
 }
 
 /**
  * Every combination, in a stable order (auth mode, then each feature off before on,
- * then identity, profile, developers): |AUTH_MODES| x 2^|features| x 2 x
- * |BUILT_IN_PROFILE_NAMES| x 2.
+ * then identity, profile, developers, network): |AUTH_MODES| x 2^|features| x 2 x
+ * |BUILT_IN_PROFILE_NAMES| x 2 x |NETWORK_MODES|.
  */
 export function enumerateCombinations(): Combination[] {
   const featureSets: Record<FeatureName, boolean>[] = [{} as Record<FeatureName, boolean>];
@@ -134,25 +145,40 @@ export function enumerateCombinations(): Combination[] {
       for (const userAssignedIdentity of [false, true]) {
         for (const profile of BUILT_IN_PROFILE_NAMES) {
           for (const developers of [false, true]) {
-            const dims = { authMode, features, userAssignedIdentity, profile, developers };
-            out.push({
-              ...dims,
-              name: combinationName(dims),
-              props: {
-                environment: "dev",
-                authMode,
-                profile,
-                features: { ...features },
-                userAssignedIdentity,
-                developers: developers ? [COMBINATION_DEVELOPER] : [],
-              },
-            });
+            for (const network of NETWORK_MODES) {
+              const dims = { authMode, features, userAssignedIdentity, profile, developers, network };
+              out.push({
+                ...dims,
+                name: combinationName(dims),
+                props: {
+                  environment: "dev",
+                  authMode,
+                  profile,
+                  features: { ...features },
+                  userAssignedIdentity,
+                  developers: developers ? [COMBINATION_DEVELOPER] : [],
+                  network: network === "private" ? COMBINATION_PRIVATE_NETWORK : { mode: "public" },
+                },
+              });
+            }
           }
         }
       }
     }
   }
   return out;
+}
+
+/**
+ * The part of the enumeration `npm test` sweeps: every public combination, and the
+ * private ones that vary auth mode, features and profile with identity and developers
+ * fixed together (both off for sampleApp, both on for openai). Private mode changes
+ * the network resources, not the flows, so this covers every network path; the full
+ * sweep runs in `npm run check` (scripts/check.sh) to keep npm test within budget.
+ */
+export function inTestSweep(c: Combination): boolean {
+  if (c.network === "public") return true;
+  return c.profile === "sampleApp" ? !c.userAssignedIdentity && !c.developers : c.userAssignedIdentity && c.developers;
 }
 
 /** Terraform JSON as synthesized (with cdktf's `"//"` metadata, like cdk.tf.json). */
@@ -247,6 +273,7 @@ export const CHECKS = {
   keyMaterial: "no key material outside Key Vault secret values (references to key attributes, literal keys)",
   deployments: "the app settings name deployments that exist",
   appIdentity: "a user-assigned identity is attached to the app and named by AZURE_CLIENT_ID; none otherwise",
+  network: "private: public access off on every service, the app in the VNet with route-all, one private endpoint per private-endpoint path; public: no VNet",
 } as const;
 export type CheckId = keyof typeof CHECKS;
 export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
@@ -433,6 +460,31 @@ function checkAppIdentity(a: Accepted, json: TerraformJson, webApp: Json, settin
   return out;
 }
 
+const PRIVATE_LINK_SUBRESOURCES: Record<string, string> = { openai: "account", search: "searchService", storage: "blob", keyVault: "vault" };
+
+function checkNetwork(a: Accepted, json: TerraformJson, webApp: Json): string[] {
+  const out: string[] = [];
+  const vnets = addresses(json, "azurerm_virtual_network");
+  const endpoints = addresses(json, "azurerm_private_endpoint").map((e) => values(json, e));
+  if (a.combination.network === "public") {
+    if (vnets.length > 0 || endpoints.length > 0) out.push(`public mode has ${vnets.length} VNet(s) and ${endpoints.length} private endpoint(s)`);
+    return out;
+  }
+  for (const type of ["azurerm_cognitive_account", "azurerm_search_service", "azurerm_storage_account", "azurerm_key_vault"]) {
+    for (const address of addresses(json, type)) {
+      const v = values(json, address);
+      const deployerDoor = type === "azurerm_key_vault" && a.platform.flows.some((f) => f.flow === "F9");
+      if (v.public_network_access_enabled !== false && !deployerDoor) out.push(`${address}.public_network_access_enabled is ${JSON.stringify(v.public_network_access_enabled)} in private mode`);
+    }
+  }
+  const siteConfig = (webApp.site_config ?? {}) as Json;
+  if (!webApp.virtual_network_subnet_id || siteConfig.vnet_route_all_enabled !== true) out.push("the web app is not VNet-integrated with route-all in private mode");
+  const have = endpoints.flatMap((e) => ((e.private_service_connection as Json)?.subresource_names as string[]) ?? []).sort();
+  const want = [...new Set(a.platform.network.paths.filter((p) => p.kind === "privateEndpoint").map((p) => PRIVATE_LINK_SUBRESOURCES[p.target]))].sort();
+  if (JSON.stringify(have) !== JSON.stringify(want)) out.push(`private endpoints ${JSON.stringify(have)} do not match the private-endpoint paths ${JSON.stringify(want)}`);
+  return out;
+}
+
 /** What one accepted combination holds, compact (no stack or JSON retained). */
 export interface AcceptedReport {
   /** Implied flow ids, in table order. */
@@ -463,6 +515,7 @@ export function checkAccepted(a: Accepted): AcceptedReport {
     keyMaterial: checkKeyMaterial(json),
     deployments: checkDeployments(a, json, settings),
     appIdentity: checkAppIdentity(a, json, webApp, settings),
+    network: checkNetwork(a, json, webApp),
   };
   if (webApps.length !== 1) violations.appIdentity.unshift(`expected one azurerm_linux_web_app, found ${webApps.length}`);
   return {

@@ -19,6 +19,7 @@ import {
   combinationName,
   enumerateCombinations,
   flowIdsOf,
+  inTestSweep,
   runCombinations,
   skipTokenCreationStacks,
   summarize,
@@ -27,6 +28,7 @@ import {
 import { ValidationError } from "../../constructs/errors";
 import { AUTH_MODES } from "../../constructs/settings/profile";
 import { BUILT_IN_PROFILE_NAMES } from "../../constructs/settings/profiles";
+import { NETWORK_MODES } from "../../constructs/platform-network";
 import { newStack } from "../../testing/helpers";
 
 /**
@@ -51,7 +53,9 @@ const KNOWN_BUGS: readonly KnownBug[] = [];
 
 skipTokenCreationStacks();
 const started = performance.now();
-const results: CombinationResult[] = runCombinations();
+// npm test sweeps every public combination and a representative private part
+// (inTestSweep); `npm run check` sweeps them all.
+const results: CombinationResult[] = runCombinations({ combinations: enumerateCombinations().filter(inTestSweep) });
 const elapsed = performance.now() - started;
 const accepted = results.filter((r) => r.kind === "accepted");
 const rejected = results.filter((r) => r.kind === "rejected");
@@ -77,7 +81,7 @@ function digest(lines: readonly string[], max = 12): string[] {
 describe("the enumeration", () => {
   it("covers every auth mode, feature, identity choice, profile and developer choice, each combination once", () => {
     const all = enumerateCombinations();
-    expect(all).toHaveLength(AUTH_MODES.length * 2 ** FEATURE_NAMES.length * 2 * BUILT_IN_PROFILE_NAMES.length * 2);
+    expect(all).toHaveLength(AUTH_MODES.length * 2 ** FEATURE_NAMES.length * 2 * BUILT_IN_PROFILE_NAMES.length * 2 * NETWORK_MODES.length);
     expect(new Set(all.map((c) => c.name)).size).toBe(all.length);
     expect(FEATURE_NAMES).toEqual(["onYourData", "ingestion", "integratedVectorization", "customerManagedKey", "appQueriesSearch", "appReadsBlobs"]);
     for (const c of all) {
@@ -90,6 +94,7 @@ describe("the enumeration", () => {
     expect(all[0].name).toBe("keyless-sampleApp");
     expect(all.map((c) => c.name)).toContain("keys-oyd-ingest-vec-cmk-uami-sampleApp-devs");
     expect(all.map((c) => c.name)).toContain("keyless-oyd-ingest-vec-cmk-appsearch-appblobs-uami-openai-devs");
+    expect(all.map((c) => c.name)).toContain("keyless-oyd-ingest-vec-appsearch-appblobs-sampleApp-private");
     expect(all.map((c) => c.name)).toEqual(enumerateCombinations().map((c) => c.name));
     for (const c of all) expect(combinationName(c)).toBe(c.name);
     expect(Object.values(FEATURE_DIMENSIONS).map((d) => d.token)).toEqual(["oyd", "ingest", "vec", "cmk", "appsearch", "appblobs"]);
@@ -100,7 +105,7 @@ describe("the enumeration", () => {
     for (const authMode of AUTH_MODES) {
       for (const profile of BUILT_IN_PROFILE_NAMES) {
         const platform = new ChatPlatform(newStack(), "Platform", { environment: "dev", authMode, profile });
-        const name = combinationName({ authMode, profile, features: platform.features, userAssignedIdentity: false, developers: false });
+        const name = combinationName({ authMode, profile, features: platform.features, userAssignedIdentity: false, developers: false, network: "public" });
         expect(names).toContain(name);
         const explicit = results.find((r) => r.combination.name === name)!;
         expect(explicit.kind).toBe("accepted");
@@ -125,7 +130,9 @@ describe("every combination is either synthesized or rejected on purpose", () =>
 
   it("rejects exactly the combinations the platform documents as unsupported", () => {
     // ChatPlatformFeatures: ingestion "Needs onYourData"; SettingsProfile.onYourData: refused for a profile that cannot use it.
-    const unsupported = (c: Combination) => (c.features.ingestion && !c.features.onYourData) || (c.features.onYourData && c.profile === "openai");
+    // NetworkProps/PlatformNetwork: private mode refuses a customer-managed key (UNCONFIRMED vault path) and keys with On Your Data.
+    const refusedPrivate = (c: Combination) => c.network === "private" && (c.features.customerManagedKey || (c.authMode === "keys" && c.features.onYourData));
+    const unsupported = (c: Combination) => (c.features.ingestion && !c.features.onYourData) || (c.features.onYourData && c.profile === "openai") || refusedPrivate(c);
     expect(results.filter((r) => r.kind === "rejected").map((r) => r.combination.name)).toEqual(results.filter((r) => unsupported(r.combination)).map((r) => r.combination.name));
   });
 
