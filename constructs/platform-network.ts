@@ -19,8 +19,10 @@ export type NetworkMode = (typeof NETWORK_MODES)[number];
 export interface DeployerNetworkProps {
   /**
    * Public IPv4 addresses or CIDR ranges Terraform runs from (a NAT gateway, a fixed
-   * egress IP). The vault then accepts public traffic from these ranges only; every
-   * other service stays closed (their writes go through Azure Resource Manager).
+   * egress IP). When the platform writes secrets or keys (F9), the vault accepts public
+   * traffic from these ranges only; otherwise the vault stays fully closed and the
+   * ranges are not used. Every other service stays closed (Terraform reaches them
+   * through Azure Resource Manager).
    * @default none
    */
   readonly ipRanges?: readonly string[];
