@@ -242,6 +242,25 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
     });
     expect(found).toEqual([expect.stringMatching(/^the audit infers F7 webApp -> keyVault .*Key Vault reference.*, which the platform does not imply$/)]);
   });
+
+  it("network: a VNet in a public combination", () => {
+    expect(after("network", (r) => (r.azurerm_virtual_network = { extra: { name: "vnet" } }))).toEqual(["public mode has 1 VNet(s) and 0 private endpoint(s)"]);
+  });
+
+  it("network: a private combination with a public service, no route-all, a missing private endpoint", () => {
+    const priv = synthesizeCombination(enumerateCombinations().find((c) => c.name === "keyless-oyd-ingest-vec-appblobs-sampleApp-private")!) as Accepted;
+    expect(checkAccepted(priv).violations.network).toEqual([]);
+    const json = JSON.parse(JSON.stringify(priv.json));
+    first(json.resource, "azurerm_search_service").public_network_access_enabled = true;
+    first(json.resource, "azurerm_linux_web_app").site_config.vnet_route_all_enabled = false;
+    const blob = Object.keys(json.resource.azurerm_private_endpoint).find((k) => json.resource.azurerm_private_endpoint[k].private_service_connection.subresource_names[0] === "blob")!;
+    delete json.resource.azurerm_private_endpoint[blob];
+    expect(checkAccepted({ ...priv, json }).violations.network).toEqual([
+      expect.stringMatching(/^azurerm_search_service\.\w+\.public_network_access_enabled is true in private mode$/),
+      "the web app is not VNet-integrated with route-all in private mode",
+      'private endpoints ["account"] do not match the private-endpoint paths ["account","blob"]',
+    ]);
+  });
 });
 
 describe("the enumerated JSON is what Testing.synth produces", () => {
