@@ -15,7 +15,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { coveringStacks, shapesOf } from "../testing/resource-cover";
 import {
+  Accepted,
   CHECK_IDS,
   CHECKS,
   CombinationResult,
@@ -50,6 +52,9 @@ Options:
   --out, -o DIR      also write DIR/<combination>/cdk.tf.json for every accepted
                      combination, and DIR/combinations.json with every row
   --filter, -f RE    only combinations whose name matches the regular expression
+  --cover            with --out: write only a few accepted combinations that together
+                     hold every distinct resource shape (for slow validators such as
+                     ../shared/tools/tfvalidate; see testing/resource-cover.ts)
   --help, -h         show this help
 
 Exit codes: 0 all accepted combinations pass every check and nothing crashed;
@@ -60,15 +65,18 @@ export interface Args {
   readonly out?: string;
   readonly filter?: RegExp;
   readonly help: boolean;
+  readonly cover: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Args {
   let out: string | undefined;
   let filter: RegExp | undefined;
   let help = false;
+  let cover = false;
   eachArg(argv, ({ arg, flag, value }) => {
     if (flag === "--help" || flag === "-h") help = true;
     else if (flag === "--out" || flag === "-o") out = value();
+    else if (flag === "--cover") cover = true;
     else if (flag === "--filter" || flag === "-f") {
       const v = value();
       try {
@@ -78,7 +86,8 @@ export function parseArgs(argv: readonly string[]): Args {
       }
     } else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
   });
-  return { out, filter, help };
+  if (cover && out === undefined) throw new UsageError("--cover needs --out DIR");
+  return { out, filter, help, cover };
 }
 
 /** Failed checks of an accepted row, or "ok". */
@@ -142,11 +151,18 @@ export function main(argv: readonly string[], io: CliIo = nodeIo): number {
 
   skipTokenCreationStacks();
   let results: CombinationResult[];
+  const shapes = new Map<string, Set<string>>();
+  const write = (a: Accepted) => io.writeFile(path.join(args.out!, a.combination.name, "cdk.tf.json"), `${JSON.stringify(a.json, null, 2)}\n`);
   try {
     results = runCombinations({
       combinations,
-      onAccepted: args.out ? (a) => io.writeFile(path.join(args.out!, a.combination.name, "cdk.tf.json"), `${JSON.stringify(a.json, null, 2)}\n`) : undefined,
+      onAccepted: args.out && !args.cover ? (a) => write(a) : args.cover ? (a) => shapes.set(a.combination.name, shapesOf(a.json)) : undefined,
     });
+    if (args.cover) {
+      // Only the chosen ones are synthesized again and written: memory stays flat.
+      const chosen = new Set(coveringStacks(shapes));
+      runCombinations({ combinations: combinations.filter((c) => chosen.has(c.name)), onAccepted: write });
+    }
     if (args.out) {
       const rows = results.map((r) => ({
         combination: r.combination.name,
