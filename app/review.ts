@@ -116,11 +116,11 @@ function mermaid(rows: readonly AccessRow[], privatePlatform?: ChatPlatform): st
   const lines = ["flowchart LR"];
   const box = (label: string, id: string) => `${id}["${label.replace(/"/g, "'")}"]`;
   const net = privatePlatform?.network;
-  if (net?.network) {
+  if (net?.privateNetwork) {
     // Callers from the VNet (the web app, by flow) and the closed services (every scope).
     const inVnet = new Set(rows.filter((r) => r.flow && FLOWS[r.flow].caller === "webApp").map((r) => node(r.principalKind === "system-assigned" ? r.principal.replace(/ \(system-assigned\)$/, "") : r.principal)));
     const closed = new Set(rows.map((r) => node(r.scope)));
-    lines.push(`  subgraph vnet["VNet ${net.network.name} ${net.network.addressSpace}"]`);
+    lines.push(`  subgraph vnet["VNet ${net.privateNetwork.name} ${net.privateNetwork.addressSpace}"]`);
     for (const [label, id] of ids) if (inVnet.has(id)) lines.push(`    ${box(label, id)}`);
     lines.push("  end", '  subgraph closed["public network access off"]');
     for (const [label, id] of ids) if (closed.has(id) && !inVnet.has(id)) lines.push(`    ${box(label, id)}`);

@@ -116,7 +116,8 @@ export class PlatformNetwork extends Construct {
   public readonly mode: NetworkMode;
   /** The paths each implied call takes (private mode; empty in public mode). */
   public readonly paths: readonly NetworkPath[];
-  public readonly network?: PrivateNetwork;
+  /** The VNet, subnets, zones and endpoints (private mode only). */
+  public readonly privateNetwork?: PrivateNetwork;
 
   constructor(scope: Construct, id: string, props: PlatformNetworkProps) {
     super(scope, id);
@@ -161,7 +162,7 @@ export class PlatformNetwork extends Construct {
 
     const naming = namingOf(this);
     const base = `${naming.props.prefix}-${naming.props.environment}`;
-    this.network = new PrivateNetwork(this, "VNet", {
+    this.privateNetwork = new PrivateNetwork(this, "VNet", {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       name: `${base}-vnet-${naming.hash}`,
@@ -180,7 +181,7 @@ export class PlatformNetwork extends Construct {
     for (const party of ["openai", "search", "storage", "keyVault"] as const) {
       if (!endpointTargets.has(party)) continue;
       const part = targets[party];
-      this.network.addPrivateEndpoint(`Endpoint-${party}`, `${part.name}-pe`, part.resourceId, PRIVATE_LINK_TARGETS[party]);
+      this.privateNetwork.addPrivateEndpoint(`Endpoint-${party}`, `${part.name}-pe`, part.resourceId, PRIVATE_LINK_TARGETS[party]);
     }
 
     // Public access off everywhere; trusted-service rules only for the calls that need them.
@@ -191,7 +192,7 @@ export class PlatformNetwork extends Construct {
       trustedResourceIds: [...(trusted("F3", "openai") ? [openai.resourceId] : []), ...(trusted("F4", "search") ? [search.resourceId] : [])],
     });
     keyVault.restrictNetwork({ deployerIpRanges: has("F9") ? ipRanges : [] });
-    webApp.integrateWithVnet(this.network.appSubnet.id);
+    webApp.integrateWithVnet(this.privateNetwork.appSubnet.id);
   }
 
   /** The path of `flow` from `caller` to `target`, if the platform is private and implies it. */
