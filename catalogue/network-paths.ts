@@ -1,4 +1,4 @@
-import { FlowId, Party } from "./flows";
+import type { FlowId, Party } from "./flows";
 
 /**
  * How each access flow crosses the network when the platform is private (public

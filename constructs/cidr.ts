@@ -1,4 +1,4 @@
-import { IConstruct } from "constructs";
+import type { IConstruct } from "constructs";
 import { ValidationError } from "./errors";
 
 /** An IPv4 CIDR block, parsed. */

@@ -10,7 +10,7 @@ import type { SearchService } from "./search-service";
 import type { StorageAccount } from "./storage-account";
 import type { KeyVault } from "./key-vault";
 import type { WebApp } from "./web-app";
-import { NetworkCall, NetworkPath, PRIVATE_LINK_TARGETS, networkPaths } from "../catalogue/network-paths";
+import { type NetworkCall, type NetworkPath, PRIVATE_LINK_TARGETS, networkPaths } from "../catalogue/network-paths";
 
 export const NETWORK_MODES = ["public", "private"] as const;
 export type NetworkMode = (typeof NETWORK_MODES)[number];

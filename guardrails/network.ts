@@ -1,7 +1,7 @@
 import { PRIVATE_LINK_TARGETS } from "../catalogue/network-paths";
 import { TYPES, isFalse, isTrue, partyOf } from "./azure";
-import { StackModel } from "./model";
-import { TfResource, block, blocks, str } from "./terraform-json";
+import type { StackModel } from "./model";
+import { type TfResource, block, blocks, str } from "./terraform-json";
 
 /**
  * What the network rules know about Azure networking in Terraform JSON: whether a

@@ -1,9 +1,9 @@
 import { Testing } from "cdktf";
 import { ChatStack } from "../../app/chat-stack";
-import { ChatPlatformProps } from "../../constructs/chat-platform";
+import type { ChatPlatformProps } from "../../constructs/chat-platform";
 import { audit } from "../../guardrails/audit";
-import { Finding } from "../../guardrails/rule";
-import { TfJson } from "../../testing/helpers";
+import type { Finding } from "../../guardrails/rule";
+import type { TfJson } from "../../testing/helpers";
 
 /**
  * The network rules catch each misconfiguration of the fact sheet's audit checklist

@@ -1,6 +1,6 @@
 import { TYPES, describe } from "../azure";
 import { NETWORK_TYPES, endpointsTo, isRestricted } from "../network";
-import { Finding, Rule, finding } from "../rule";
+import { type Finding, type Rule, finding } from "../rule";
 import { block, str } from "../terraform-json";
 
 /**

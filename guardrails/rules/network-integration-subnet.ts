@@ -1,6 +1,6 @@
 import { describe, webApps } from "../azure";
 import { NETWORK_TYPES, appIntegration } from "../network";
-import { Finding, Rule, finding } from "../rule";
+import { type Finding, type Rule, finding } from "../rule";
 import { blocks, str } from "../terraform-json";
 
 /** Smallest subnet App Service regional VNet integration accepts. */

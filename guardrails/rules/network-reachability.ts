@@ -1,11 +1,11 @@
 import { NETWORK_PATHS } from "../../catalogue/network-paths";
 import { FLOWS } from "../../catalogue/flows";
 import { TYPES, describe, isTrue, openAiAccounts, settingTargets, appSettings, webApps, isWebApp } from "../azure";
-import { ImpliedFlow, inferFlows } from "../flow-audit";
-import { StackModel } from "../model";
+import { type ImpliedFlow, inferFlows } from "../flow-audit";
+import type { StackModel } from "../model";
 import { appIntegration, endpointsTo, isRestricted, privateLinkOf, trustedPath } from "../network";
-import { Finding, Rule, finding } from "../rule";
-import { TfResource, str } from "../terraform-json";
+import { type Finding, type Rule, finding } from "../rule";
+import { type TfResource, str } from "../terraform-json";
 
 /**
  * The network half of the flow audit: every flow the configuration implies (the same

@@ -1,6 +1,6 @@
 import { describe } from "../azure";
 import { NETWORK_TYPES } from "../network";
-import { Finding, Rule, finding, show } from "../rule";
+import { type Finding, type Rule, finding, show } from "../rule";
 
 /**
  * A Search shared private link creates a private endpoint in Microsoft's tenant that
