@@ -30,11 +30,11 @@ export interface DeployerNetworkProps {
    * Resource ids of VNets the deployment runner sits in, peered with the platform's
    * VNet (a self-hosted runner, or GitHub-hosted runners with Azure private
    * networking). Every private DNS zone is linked to them, and the vault gets a
-   * private endpoint the runner resolves. Azure links a VNet to only one zone of a
-   * given name: a runner VNet that already resolves `privatelink.*` zones from a hub
-   * cannot be linked again (the apply fails); add the records to the hub's zones
-   * instead, or use `ipRanges`.
-   * https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration
+   * private endpoint the runner resolves. A VNet cannot be linked to two zones of the
+   * same name ("cannot be linked to multiple zones with overlapping namespaces"): a
+   * runner VNet that already resolves `privatelink.*` zones from a hub fails this
+   * link at apply; add the records to the hub's zones instead, or use `ipRanges`.
+   * https://learn.microsoft.com/azure/dns/dns-faq-private
    * @default none
    */
   readonly virtualNetworkIds?: readonly string[];
