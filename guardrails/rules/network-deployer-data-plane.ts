@@ -50,7 +50,7 @@ export const networkDeployerDataPlane: Rule = {
       );
     }
     const closedAccounts = model.ofType(TYPES.storage).filter(isRestricted);
-    const provider = model.providers.azurerm?.[0];
+    const provider = model.providers.get("azurerm")?.[0];
     const storageFeatures = block(block(block(provider?.features)?.storage));
     if (closedAccounts.length > 0 && provider && storageFeatures?.data_plane_available !== false && str(storageFeatures?.data_plane_available) !== "false") {
       for (const account of closedAccounts) {

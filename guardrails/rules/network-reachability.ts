@@ -1,7 +1,7 @@
 import { NETWORK_PATHS } from "../../catalogue/network-paths";
 import { FLOWS } from "../../catalogue/flows";
 import { TYPES, describe, isTrue, openAiAccounts, settingTargets, appSettings, webApps, isWebApp } from "../azure";
-import { type ImpliedFlow, inferFlows } from "../flow-audit";
+import { type ImpliedFlow, inferFlows } from "../flow-inference";
 import type { StackModel } from "../model";
 import { appIntegration, endpointsTo, isRestricted, privateLinkOf, trustedPath } from "../network";
 import { type Finding, type Rule, finding } from "../rule";
