@@ -161,8 +161,29 @@ export function settingTargets(model: StackModel, s: AppSetting): TfResource[] {
     for (const m of s.value.matchAll(/https?:\/\/([a-z0-9-]+)\./gi)) candidates.add(m[1].toLowerCase());
     for (const m of s.value.matchAll(/(?:VaultName|AccountName)=([a-z0-9-]+)/gi)) candidates.add(m[1].toLowerCase());
     for (const c of candidates) for (const r of names.get(c) ?? []) push(r);
+  } else if (s.value) {
+    // Names computed at plan time (`chat-dev-oai-${local.name_suffix_chat_dev}`) are no
+    // literals to look up, but a setting that spells the same expression, on a name
+    // boundary, names the same resource.
+    for (const [name, resources] of computedNameIndex(model)) {
+      let at = s.value.indexOf(name);
+      while (at >= 0 && /[A-Za-z0-9-]/.test(s.value[at - 1] ?? "")) at = s.value.indexOf(name, at + 1);
+      if (at >= 0 && !/[A-Za-z0-9-]/.test(s.value[at + name.length] ?? "")) for (const r of resources) push(r);
+    }
   }
   return out;
+}
+
+function computedNameIndex(model: StackModel): Map<string, TfResource[]> {
+  return model.derive("computedNames", (m) => {
+    const index = new Map<string, TfResource[]>();
+    for (const r of m.ofType(TYPES.cognitiveAccount, TYPES.search, TYPES.storage, TYPES.keyVault)) {
+      for (const name of new Set([r.values.name, r.values.custom_subdomain_name])) {
+        if (typeof name === "string" && name.includes("${")) index.set(name, [...(index.get(name) ?? []), r]);
+      }
+    }
+    return index;
+  });
 }
 
 function literalNameIndex(model: StackModel): Map<string, TfResource[]> {
