@@ -12,7 +12,7 @@ import type { TfJson } from "../../testing/helpers";
  * raw resources or hand edits would) and expects the finding.
  */
 
-const SIGN_IN = { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret" };
+const SIGN_IN = { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" };
 
 /** A private platform as the ready app builds it (ChatStack: provider features included). */
 function privateStack(platform: Omit<ChatPlatformProps, "environment">): TfJson {

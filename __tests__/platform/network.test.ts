@@ -112,7 +112,7 @@ describe("network mode private: the app's optional calls", () => {
   });
 
   it("F7: a private endpoint `vault` when the app resolves Key Vault references (sign-in secret)", () => {
-    const json = privatePlatform({ webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret" } } });
+    const json = privatePlatform({ webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } } });
     expect(endpointSubresources(json)).toEqual(["account", "vault"]);
     expect(resources(json, "azurerm_private_dns_zone").map((z) => z.name)).toContain("privatelink.vaultcore.azure.net");
   });
