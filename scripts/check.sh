@@ -11,14 +11,16 @@ npx tsc --noEmit --strict --erasableSyntaxOnly --target es2022 --module nodenext
 # Shell scripts parse.
 for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh parse"
 # Every feature combination, both network modes (npm test sweeps a representative part);
-# the few accepted ones holding every distinct resource shape go to cdktf.out/combinations-cover.
-rm -rf cdktf.out/combinations-cover
-npm run --silent combinations -- --out cdktf.out/combinations-cover --cover | tail -n 7 && echo "check: every combination accepted-and-safe or rejected on purpose (npm run combinations)"
+# the few accepted ones holding every distinct resource shape go to a temporary directory
+# (npm start below rebuilds cdktf.out).
+COVER="$(mktemp -d)"
+trap 'rm -rf "$COVER"' EXIT
+npm run --silent combinations -- --out "$COVER" --cover | tail -n 7 && echo "check: every combination accepted-and-safe or rejected on purpose (npm run combinations)"
 # The real azurerm 4.55 provider's validation of the shipped stacks and of every resource
 # shape of the accepted combinations, when terraform and the tool are here.
 TFVALIDATE=../shared/tools/tfvalidate/run.sh
 if command -v terraform > /dev/null && [ -f "$TFVALIDATE" ]; then
-  npm start > /dev/null && TFVALIDATE_JOBS=2 bash "$TFVALIDATE" cdktf.out/stacks/*/cdk.tf.json cdktf.out/combinations-cover/*/cdk.tf.json
+  npm start > /dev/null && TFVALIDATE_JOBS=2 bash "$TFVALIDATE" cdktf.out/stacks/*/cdk.tf.json "$COVER"/*/cdk.tf.json
 else
   echo "check: SKIPPED tfvalidate of the shipped stacks and combinations ($(command -v terraform > /dev/null || echo 'terraform not on PATH')$([ -f "$TFVALIDATE" ] || echo " $TFVALIDATE missing"))"
 fi
