@@ -131,7 +131,6 @@ describe("every combination is either synthesized or rejected on purpose", () =>
 
   it("summary", () => {
     const summary = summarize(results);
-    // eslint-disable-next-line no-console
     console.log(
       `combinations: ${summary.total} (${summary.accepted} accepted, ${summary.total - summary.accepted - summary.crashed} rejected, ${summary.crashed} crashed, ${summary.unsafe} accepted but unsafe); ` +
         `flows per accepted combination ${summary.flowsPerCombination.min}-${summary.flowsPerCombination.max}; ` +
@@ -168,7 +167,7 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
   const outcome = synthesizeCombination(enumerateCombinations().find((c) => c.name === name)!) as Accepted;
   type Resources = Record<string, Record<string, Record<string, any>>>;
   /** The violations of `check` after `mutate` edits a copy of the JSON, minus those of the unmutated JSON. */
-  const after = (check: CheckId, mutate: (resources: Resources, json: any) => void): string[] => {
+  const violationsAfter = (check: CheckId, mutate: (resources: Resources, json: any) => void): string[] => {
     const json = JSON.parse(JSON.stringify(outcome.json));
     mutate(json.resource, json);
     const before = new Set(checkAccepted(outcome).violations[check]);
@@ -180,15 +179,15 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
   it("is accepted", () => expect(outcome.kind).toBe("accepted"));
 
   it("audit: an OpenAI account without its system identity is ManagedIdentityIsNotEnabled (AZ-FLOW-001)", () => {
-    expect(after("audit", (r) => delete first(r, "azurerm_cognitive_account").identity)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[AZ-FLOW-001\] F2 .*ManagedIdentityIsNotEnabled/)]));
+    expect(violationsAfter("audit", (r) => delete first(r, "azurerm_cognitive_account").identity)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[AZ-FLOW-001\] F2 .*ManagedIdentityIsNotEnabled/)]));
   });
 
   it("grantsPresent: a missing role assignment of an implied flow", () => {
-    expect(after("grantsPresent", (r) => delete r.azurerm_role_assignment[flowOf(r, "1407120a-92aa-4202-b7e9-c0e197c71c8f")])).toEqual([expect.stringMatching(/^missing: F2 openai -> search: "Search Index Data Reader"/)]);
+    expect(violationsAfter("grantsPresent", (r) => delete r.azurerm_role_assignment[flowOf(r, "1407120a-92aa-4202-b7e9-c0e197c71c8f")])).toEqual([expect.stringMatching(/^missing: F2 openai -> search: "Search Index Data Reader"/)]);
   });
 
   it("grantsExact: an assignment no flow implies, and a duplicate", () => {
-    const extra = after("grantsExact", (r) => {
+    const extra = violationsAfter("grantsExact", (r) => {
       const a = r.azurerm_role_assignment[flowOf(r, "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd")];
       r.azurerm_role_assignment.extra = { ...a, role_definition_id: a.role_definition_id.replace(/[0-9a-f-]{36}$/, "b24988ac-6180-42a0-ab88-20f7382dd24c") };
       r.azurerm_role_assignment.twice = { ...a };
@@ -198,14 +197,14 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
   });
 
   it("authSettings: a key variable in keyless mode, local auth on, a secret", () => {
-    expect(after("authSettings", (r) => {
+    expect(violationsAfter("authSettings", (r) => {
       first(r, "azurerm_linux_web_app").app_settings.AZURE_SEARCH_KEY = "";
       first(r, "azurerm_cognitive_account").local_auth_enabled = true;
     })).toEqual(["app setting AZURE_SEARCH_KEY is a key or secret variable in keyless mode", expect.stringMatching(/local_auth_enabled is not false/)]);
   });
 
   it("keyMaterial: a key attribute in an output or a setting, a literal key", () => {
-    const found = after("keyMaterial", (r, json) => {
+    const found = violationsAfter("keyMaterial", (r, json) => {
       json.output.leak = { value: "${azurerm_search_service.x.primary_key}" };
       first(r, "azurerm_linux_web_app").app_settings.STORAGE = "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc";
       first(r, "azurerm_linux_web_app").tags.note = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3A=";
@@ -221,15 +220,15 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
   });
 
   it("deployments: a model variable naming no deployment", () => {
-    expect(after("deployments", (r) => (first(r, "azurerm_linux_web_app").app_settings.AZURE_OPENAI_MODEL = "gpt-5"))).toEqual([expect.stringMatching(/^AZURE_OPENAI_MODEL = "gpt-5" names no azurerm_cognitive_deployment/)]);
+    expect(violationsAfter("deployments", (r) => (first(r, "azurerm_linux_web_app").app_settings.AZURE_OPENAI_MODEL = "gpt-5"))).toEqual([expect.stringMatching(/^AZURE_OPENAI_MODEL = "gpt-5" names no azurerm_cognitive_deployment/)]);
   });
 
   it("appIdentity: a user-assigned identity without AZURE_CLIENT_ID", () => {
-    expect(after("appIdentity", (r) => delete first(r, "azurerm_linux_web_app").app_settings.AZURE_CLIENT_ID)).toEqual([expect.stringMatching(/^AZURE_CLIENT_ID = undefined, not/)]);
+    expect(violationsAfter("appIdentity", (r) => delete first(r, "azurerm_linux_web_app").app_settings.AZURE_CLIENT_ID)).toEqual([expect.stringMatching(/^AZURE_CLIENT_ID = undefined, not/)]);
   });
 
   it("auditFlows: a flow the audit sees but the platform does not imply", () => {
-    const found = after("auditFlows", (r) => {
+    const found = violationsAfter("auditFlows", (r) => {
       const vault = Object.keys(r.azurerm_key_vault)[0];
       first(r, "azurerm_linux_web_app").app_settings.SOME_SETTING = `@Microsoft.KeyVault(SecretUri=\${azurerm_key_vault.${vault}.vault_uri}secrets/some/)`;
     });
