@@ -10,6 +10,8 @@ npx tsc --noEmit --strict --erasableSyntaxOnly --target es2022 --module nodenext
   --types node --skipLibCheck scripts/ci/redact-plan.ts scripts/pr-comment.ts && echo "check: CI tools are erasable TypeScript"
 # Shell scripts parse.
 for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh parse"
+# Every ChatPlatform feature combination (npm test runs a pairwise subset; see __tests__/combinations).
+COMBINATIONS=all npx jest __tests__/combinations
 
 # The terminal path through the cdktf CLI (edited config, bad config, --hcl after JSON).
 node scripts/check-cli.mjs

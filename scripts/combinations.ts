@@ -19,7 +19,6 @@ import {
   CHECK_IDS,
   CHECKS,
   CombinationResult,
-  skipTokenCreationStacks,
   enumerateCombinations,
   runCombinations,
   summarize,
@@ -140,7 +139,6 @@ export function main(argv: readonly string[], io: CliIo = nodeIo): number {
     return 2;
   }
 
-  skipTokenCreationStacks();
   let results: CombinationResult[];
   try {
     results = runCombinations({
