@@ -10,6 +10,9 @@ npx tsc --noEmit --strict --erasableSyntaxOnly --target es2022 --module nodenext
   --types node --skipLibCheck scripts/ci/redact-plan.ts scripts/pr-comment.ts && echo "check: CI tools are erasable TypeScript"
 # Shell scripts parse.
 for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh parse"
+# The packed library installed into examples/consumer, type-checked and synthesized.
+node scripts/check-consumer.mjs
+
 # Every ChatPlatform feature combination (npm test runs a pairwise subset; see __tests__/combinations).
 COMBINATIONS=all npx jest __tests__/combinations
 
