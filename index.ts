@@ -25,10 +25,9 @@ export { ValidationError } from "./constructs/errors";
 // Access: grants, the access matrix, principals and the role-propagation gate.
 export { AccessMatrix, Grant } from "./constructs/rbac/grant";
 export type { AccessRow, GrantOptions, IRoleScope } from "./constructs/rbac/grant";
-export { Principal, PRINCIPAL_TYPES } from "./constructs/rbac/principal";
-export type { IGrantable, IPrincipal, IdentityKind, PrincipalType } from "./constructs/rbac/principal";
+export * from "./constructs/rbac/principal";
+export * from "./constructs/rbac/implied-flows";
 export { RolePropagation } from "./constructs/rbac/propagation";
-export type { ImpliedFlow } from "./constructs/rbac/implied-flows";
 
 // App settings: profiles name the variables one particular app reads.
 export * from "./constructs/settings/profile";

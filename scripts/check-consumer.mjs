@@ -12,7 +12,8 @@
  *    dependency, from its cache when it can.
  * 3. Type-check and compile the example against the installed types (skipLibCheck off, so
  *    the shipped .d.ts files are checked too) and synthesize it: two stamps, each with the
- *    example's custom settings profile and passing guardrails.
+ *    example's custom settings profile and passing guardrails. The installed audit command
+ *    (the package's bin) then audits both.
  *
  *   node scripts/check-consumer.mjs [--keep]    # --keep leaves the temporary directory
  */
@@ -88,7 +89,10 @@ try {
     }
     if ("AZURE_OPENAI_MODEL" in settings) fail(`${stamp}: the sample app's settings are there although the example uses its own profile`);
   }
-  console.log(`consumer: examples/consumer installed the tarball, type-checked and synthesized ${stamps.join(" and ")} with its own settings profile`);
+  // The audit command ships as the package's bin: it judges what the consumer synthesized.
+  const bin = Object.keys(installed.bin ?? {})[0] ?? fail("the package declares no bin");
+  run(app, join(app, "node_modules", ".bin", bin), stamps.map((stamp) => join(outdir, "stacks", stamp, "cdk.tf.json")));
+  console.log(`consumer: examples/consumer installed the tarball, type-checked and synthesized ${stamps.join(" and ")} with its own settings profile; ${bin} passes them`);
 } finally {
   if (keep) console.log(`consumer: kept ${work}`);
   else rmSync(work, { recursive: true, force: true });

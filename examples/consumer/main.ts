@@ -27,10 +27,9 @@ const contosoChat: SettingsProfile = {
     if (facts.openai.keyReference) out.push({ name: "CHAT_OPENAI_KEY", value: facts.openai.keyReference, description: "account key from Key Vault", keyVaultReference: true });
     if (facts.search) {
       out.push(
-        // With On Your Data, Azure OpenAI calls Search with its own identity (F2). The guardrails
-        // read DATASOURCE_TYPE (the sample app's convention) as that signal; without it, Search
-        // settings mean the app queries the index itself (F8, features.appQueriesSearch) and
-        // the synth fails for the missing grant.
+        // With On Your Data, Azure OpenAI calls Search with its own identity (F2), not the app
+        // (F8, features.appQueriesSearch). The guardrails' flow audit reads this setting, the
+        // sample app's switch, as the plainest evidence of which one the app does.
         { name: "DATASOURCE_TYPE", value: "AzureCognitiveSearch", description: "On Your Data: Azure OpenAI queries Search" },
         { name: "CHAT_SEARCH_SERVICE", value: facts.search.serviceName, description: "Search service On Your Data grounds the chat in" },
         { name: "CHAT_SEARCH_INDEX", value: facts.search.indexName, description: "index the chat is grounded in" },
