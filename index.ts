@@ -10,6 +10,9 @@
 
 // The pattern and the ready stack (provider, state backend, outputs, guardrails).
 export * from "./constructs/chat-platform";
+// Resolve, then build: the pure step that validates props and states every default.
+export { resolveChatPlatform } from "./constructs/chat-platform-config";
+export type { ChatPlatformConfig, ResolvedDeveloper, ResolvedSearchQuery } from "./constructs/chat-platform-config";
 export * from "./app/chat-stack";
 
 // One construct per Azure part, each with its props, grants and defaults.
@@ -34,9 +37,10 @@ export * from "./constructs/settings/profile";
 export * from "./constructs/settings/profiles";
 export * from "./constructs/settings/app-settings";
 
-// The catalogue both halves read: built-in roles and the access flows F1-F11.
+// The catalogue both halves read: built-in roles, the access flows F1-F11, what a secret is.
 export * from "./catalogue/roles";
 export * from "./catalogue/flows";
+export { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "./catalogue/secrets";
 
 // Guardrails: the rule pack over Terraform JSON, wired into synth or run on any plan.
 // Named one by one: the engine's internals (and its own ImpliedFlow, which is a

@@ -64,6 +64,8 @@ describe("the library's public API (index.ts)", () => {
     expect(library.BUILT_IN_PROFILE_NAMES).toEqual(["sampleApp", "openai"]);
     expect(library.sampleAppProfile().name).toBe("sampleApp");
     expect(new library.ValidationError("a/b", "field", 1, "is wrong", "do this")).toBeInstanceOf(Error);
+    expect(typeof library.resolveChatPlatform).toBe("function");
+    expect(library.isSecretSettingName("DB_PWD")).toBe(true);
   });
 
   it("imports at run time only Node, its dependencies and its peer dependencies, and provider classes by module", () => {
