@@ -172,7 +172,7 @@ function infer(model: StackModel): ImpliedFlow[] {
   inferFromVaultWrites(model, add);
   inferFromRoleAssignments(model, add);
   inferIngestion(model, [...flows.values()], add);
-  for (const [key, n] of more) (flows.get(key)?.because as string[]).push(`${n} more like these`);
+  for (const [key, n] of more) (flows.get(key)!.because as string[]).push(`${n} more like these`);
   return [...flows.values()];
 }
 
