@@ -351,7 +351,7 @@ function inferFromRoleAssignments(model: StackModel, add: Add): void {
       for (const flow of serviceFlows) {
         if (flow.caller !== callerParty) continue;
         const t = flow.targets.find((x) => x.target === targetParty);
-        if (t && t.roles.some((r) => roleSatisfies(a.roleId, r))) {
+        if (t?.roles.some((r) => roleSatisfies(a.roleId, r))) {
           add(flow.id, caller, target, `${a.resource.address} assigns "${a.roleLabel}" to it on ${target.address}`);
         }
       }
