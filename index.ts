@@ -23,6 +23,9 @@ export * from "./constructs/key-vault";
 export * from "./constructs/web-app";
 export * from "./constructs/user-assigned-identity";
 export * from "./constructs/observability";
+// Sign-in: App Service Authentication and the Entra app registration behind it.
+export * from "./constructs/sign-in";
+export * from "./constructs/app-registration";
 export { ValidationError } from "./constructs/errors";
 
 // Access: grants, the access matrix, principals and the role-propagation gate.
