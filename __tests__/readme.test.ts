@@ -9,9 +9,9 @@ import { transformSync } from "@swc/core";
  */
 function readmeExample(): string {
   const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Use the constructs in your own stack"));
+  const section = readme.slice(readme.indexOf("## Use as a library"));
   const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!match) throw new Error("README has no ts example under 'Use the constructs in your own stack'");
+  if (!match) throw new Error("README has no ts example under 'Use as a library'");
   return match[1];
 }
 
@@ -20,8 +20,8 @@ describe("the README example", () => {
     const outdir = mkdtempSync(join(tmpdir(), "readme-example-"));
     try {
       const source = readmeExample()
-        // Run from the project root, into a temporary output directory.
-        .replace(/from "\.\//g, `from "${join(__dirname, "..")}/`)
+        // The package is this repository's index.ts; run into a temporary output directory.
+        .replace('from "azure-ai-chat-platform"', `from ${JSON.stringify(join(__dirname, "..", "index"))}`)
         .replace("new App()", `new App({ outdir: ${JSON.stringify(outdir)} })`);
       const { code } = transformSync(source, { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } });
       new Function("require", "exports", code)(require, {});

@@ -66,7 +66,7 @@ export class ChatStack extends TerraformStack {
     new AzurermProvider(this, "azurerm", {
       // A private storage account refuses the provider's data-plane polling after create
       // (403 from the firewall is not tolerated); the containers go through ARM
-      // (storage_account_id), so the data plane is never needed. NETWORK.md section 4,
+      // (storage_account_id), so the data plane is never needed. docs/network.md section 4,
       // https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/features-block
       features: [props.platform.network?.mode === "private" ? { storage: [{ dataPlaneAvailable: false }] } : {}],
       // Shared keys are off on our storage accounts, so the provider must manage
@@ -126,6 +126,7 @@ export class ChatStack extends TerraformStack {
   }
 
   /** Reuses the JSON the guardrails validation resolved moments before synthesis. */
+  // biome-ignore lint/suspicious/noExplicitAny: the signature of cdktf's TerraformStack.toTerraform, which this overrides
   public toTerraform(): any {
     return Guardrails.of(this).takeAuditedJson() ?? super.toTerraform();
   }

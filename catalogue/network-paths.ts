@@ -6,7 +6,7 @@ import type { FlowId, Party } from "./flows";
  * constructs (what to build), the network audit (what to prove) and the review (the
  * "path" column): adding a flow is adding a row here too.
  *
- * Source: the fact sheet shared/NETWORK.md (sections 0, 1 and 7), which cites:
+ * Source: the fact sheet docs/network.md (sections 0, 1 and 7), which cites:
  * - On Your Data network configuration:
  *   https://learn.microsoft.com/azure/ai-foundry/openai/how-to/on-your-data-configuration
  * - Search trusted services: https://learn.microsoft.com/azure/search/service-configure-firewall
@@ -19,7 +19,7 @@ import type { FlowId, Party } from "./flows";
  * - Private endpoint DNS zones: https://learn.microsoft.com/azure/private-link/private-endpoint-dns
  *
  * Shared private links (Search -> Storage/OpenAI) are deliberately not used: they need
- * an approval on the target that azurerm cannot give (NETWORK.md section 3).
+ * an approval on the target that azurerm cannot give (docs/network.md section 3).
  */
 
 /**
@@ -39,7 +39,7 @@ export interface NetworkPathDefinition {
   readonly kind: NetworkPathKind;
   /** One line for the review's "path" column. */
   readonly summary: string;
-  /** What breaks at runtime when the path is missing (NETWORK.md section 7). */
+  /** What breaks at runtime when the path is missing (docs/network.md section 7). */
   readonly symptom: string;
 }
 
@@ -49,7 +49,7 @@ export interface PrivateLinkTarget {
   /**
    * Zones in the private endpoint's DNS zone group. For Azure OpenAI the Private Link
    * table lists three zones for the `account` sub-resource; whether a kind "OpenAI"
-   * account needs more than `privatelink.openai.azure.com` is UNCONFIRMED (NETWORK.md
+   * account needs more than `privatelink.openai.azure.com` is UNCONFIRMED (docs/network.md
    * section 8.5), so both the openai and the cognitiveservices zones are in the group:
    * correct under either reading, at the cost of one extra zone.
    */

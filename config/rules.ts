@@ -67,6 +67,7 @@ export function checkRemoteState(path: string, state: RemoteStateConfig): Config
     if (!rule.pattern.test(value)) issues.push({ path: `${path}.${field}`, value, message: "is not a name Azure accepts", fix: rule.fix });
   }
   const key = state.key;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a blob name with control characters is refused, so the regex must match them
   if (key !== undefined && (key.length > MAX_BLOB_NAME || /[./]$/.test(key) || /[\\\u0000-\u001f]/.test(key))) {
     issues.push({
       path: `${path}.key`,

@@ -25,7 +25,7 @@ import { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, lo
  * refuses a bad name without the platform.)
  */
 
-/** The sample app's image, as its "Deploy to Azure" template (infrastructure/deployment.json) runs it. */
+/** The sample app's image, as its "Deploy to Azure" template runs it (microsoft/sample-app-aoai-chatGPT, infrastructure/deployment.json). */
 export const SAMPLE_APP_IMAGE: WebAppRuntime = { kind: "container", registry: "sampleappaoaichatgpt.azurecr.io", image: "sample-app-aoai-chatgpt", tag: "latest" };
 
 /** A developer (F10), validated. */

@@ -98,7 +98,8 @@ interface DiagnosticTarget {
  * - PermissionDenied: OpenAI/Search data-plane role missing.
  * - AuthenticationTypeDisabled: a key sent to a service whose local auth is off.
  * - CredentialUnavailable: no token from the managed identity endpoint at all
- *   (intermittent on some hosts; only monitoring sees it, shared/seeds/003).
+ *   (intermittent on some hosts, about one request in six in a field report from Azure
+ *   Functions; only monitoring sees it).
  */
 export const IDENTITY_ERROR_SIGNATURES = [
   "ManagedIdentityIsNotEnabled",

@@ -143,7 +143,7 @@ export class PlatformNetwork extends Construct {
     const { openai, search, storage, keyVault, webApp } = props.parts;
     const has = (flow: string) => calls.some((c) => c.flow === flow);
     // F6 with a private vault: Azure OpenAI's CMK doc says "allow trusted Microsoft
-    // services", but Key Vault's trusted list omits Azure AI services (NETWORK.md F6,
+    // services", but Key Vault's trusted list omits Azure AI services (docs/network.md F6,
     // section 8.1, UNCONFIRMED). Refused rather than guessed: either reading could lock
     // the account out of its own key.
     if (has("F6")) {

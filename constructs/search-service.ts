@@ -184,7 +184,7 @@ export class SearchService extends SearchServiceBase implements IGrantable {
     this.resource.publicNetworkAccessEnabled = false;
     // Disabled + bypass is the documented configuration; sample-app-aoai-chatGPT#1464
     // reports it failing where "selected IPs + trusted services" worked (UNCONFIRMED,
-    // NETWORK.md section 8.2). We follow the documentation; the network audit accepts both.
+    // docs/network.md section 8.2). We follow the documentation; the network audit accepts both.
     if (options.trustedServices) this.resource.networkRuleBypassOption = "AzureServices";
   }
 

@@ -102,7 +102,7 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
     if (containerNames.length === 0) {
       throw new ValidationError(this, "containers", containerNames, "is empty", 'name at least one container, e.g. ["documents"]');
     }
-    containerNames.forEach((c, i) => checkName(this, `containers[${i}]`, "storageContainer", c));
+    for (const [i, c] of containerNames.entries()) checkName(this, `containers[${i}]`, "storageContainer", c);
     checkUnique(this, "containers", containerNames);
 
     this.resource = new StorageAccountResource(this, "Account", {

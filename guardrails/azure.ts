@@ -359,7 +359,7 @@ export function scopeCovers(model: StackModel, a: RoleAssignment, target: TfReso
     if (child && isChildOf(model, child, target)) return "child";
   }
   const targetId = str(target.values.id);
-  if (targetId && a.scopeText && a.scopeText.toLowerCase().startsWith(targetId.toLowerCase())) return a.scopeText.length === targetId.length ? "resource" : "child";
+  if (targetId && a.scopeText?.toLowerCase().startsWith(targetId.toLowerCase())) return a.scopeText.length === targetId.length ? "resource" : "child";
   if (a.scopeLevel === "subscription" || a.scopeLevel === "managementGroup" || a.scopeLevel === "root") return a.scopeLevel;
   if (a.scopeLevel === "resourceGroup" && sameResourceGroup(model, a, target)) return "resourceGroup";
   return undefined;

@@ -172,7 +172,7 @@ function infer(model: StackModel): ImpliedFlow[] {
   inferFromVaultWrites(model, add);
   inferFromRoleAssignments(model, add);
   inferIngestion(model, [...flows.values()], add);
-  for (const [key, n] of more) (flows.get(key)?.because as string[]).push(`${n} more like these`);
+  for (const [key, n] of more) (flows.get(key)!.because as string[]).push(`${n} more like these`);
   return [...flows.values()];
 }
 
@@ -351,7 +351,7 @@ function inferFromRoleAssignments(model: StackModel, add: Add): void {
       for (const flow of serviceFlows) {
         if (flow.caller !== callerParty) continue;
         const t = flow.targets.find((x) => x.target === targetParty);
-        if (t && t.roles.some((r) => roleSatisfies(a.roleId, r))) {
+        if (t?.roles.some((r) => roleSatisfies(a.roleId, r))) {
           add(flow.id, caller, target, `${a.resource.address} assigns "${a.roleLabel}" to it on ${target.address}`);
         }
       }

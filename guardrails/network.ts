@@ -8,7 +8,7 @@ import { type TfResource, block, blocks, str } from "./terraform-json";
  * service's public endpoint is closed, which VNet a web app is integrated into, which
  * private endpoints (with which DNS zones, linked to which VNets) lead to a target,
  * and which trusted-service rules let one service call another. Source of every
- * attribute: shared/NETWORK.md section 2 (azurerm 4.55).
+ * attribute: docs/network.md section 2 (azurerm 4.55).
  */
 
 export const NETWORK_TYPES = Object.freeze({

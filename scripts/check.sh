@@ -10,9 +10,15 @@ npx tsc --noEmit --strict --erasableSyntaxOnly --target es2022 --module nodenext
   --types node --skipLibCheck scripts/ci/redact-plan.ts scripts/pr-comment.ts && echo "check: CI tools are erasable TypeScript"
 # Shell scripts parse.
 for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh parse"
-# Every feature combination, both network modes (npm test sweeps a representative part);
-# the few accepted ones holding every distinct resource shape go to a temporary directory
-# (npm start below rebuilds cdktf.out).
+# The packed library installed into examples/consumer, type-checked and synthesized.
+node scripts/check-consumer.mjs
+
+# Every ChatPlatform feature combination, both network modes, with every check asserted
+# (npm test runs a pairwise subset; see __tests__/combinations).
+COMBINATIONS=all npx jest __tests__/combinations
+
+# The few accepted combinations holding every distinct resource shape, for tfvalidate
+# below, go to a temporary directory (npm start below rebuilds cdktf.out).
 COVER="$(mktemp -d)"
 trap 'rm -rf "$COVER"' EXIT
 npm run --silent combinations -- --out "$COVER" --cover | tail -n 7 && echo "check: every combination accepted-and-safe or rejected on purpose (npm run combinations)"

@@ -21,7 +21,6 @@ import {
   CHECK_IDS,
   CHECKS,
   CombinationResult,
-  skipTokenCreationStacks,
   enumerateCombinations,
   runCombinations,
   summarize,
@@ -149,7 +148,6 @@ export function main(argv: readonly string[], io: CliIo = nodeIo): number {
     return 2;
   }
 
-  skipTokenCreationStacks();
   let results: CombinationResult[];
   const shapes = new Map<string, Set<string>>();
   const write = (a: Accepted) => io.writeFile(path.join(args.out!, a.combination.name, "cdk.tf.json"), `${JSON.stringify(a.json, null, 2)}\n`);

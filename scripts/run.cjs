@@ -7,7 +7,7 @@
  *   node scripts/run.cjs start  [--config FILE]   synthesize, then print the review (npm start)
  *   node scripts/run.cjs stamps N                 N default stamps in one app (bench only)
  *
- * What you edit is what runs (DESIGN.md "Engineering rules"):
+ * What you edit is what runs (docs/design.md "Engineering rules"):
  * - esbuild bundles straight from TypeScript (types stripped, not checked: `npm test`
  *   type-checks), because loading a few files is much cheaper than loading hundreds.
  * - Two layers, so an edit rebuilds only what it touched: dist/run/vendor.js holds every

@@ -1,6 +1,7 @@
+import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import { App } from "cdktf";
-import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { Construct } from "constructs";
 import { ChatPlatform, ChatPlatformFeatures, ChatPlatformProps, DeveloperPrincipal } from "../constructs/chat-platform";
 import { resolveChatPlatform } from "../constructs/chat-platform-config";
@@ -169,16 +170,38 @@ export function enumerateCombinations(): Combination[] {
   return out;
 }
 
+/** A combination's option in each dimension, in name order (see the file comment). */
+function optionsOf(c: Combination): string[] {
+  return [c.authMode, ...FEATURE_NAMES.map((f) => String(c.features[f])), String(c.userAssignedIdentity), c.profile, String(c.developers), c.network];
+}
+
 /**
- * The part of the enumeration `npm test` sweeps: every public combination, and the
- * private ones that vary auth mode, features and profile with identity and developers
- * fixed together (both off for sampleApp, both on for openai). Private mode changes
- * the network resources, not the flows, so this covers every network path; the full
- * sweep runs in `npm run check` (scripts/check.sh) to keep npm test within budget.
+ * A few combinations in which every pair of options occurs at least once (any two
+ * dimensions, any value of each, as far as `all` holds that pair): pairwise coverage,
+ * picked greedily (the combination covering the most uncovered pairs, the first in
+ * `all` on a tie), so the subset is stable. A bug that takes two options to show is
+ * caught by it; the full sweep (`COMBINATIONS=all`, scripts/check.sh) catches the rest.
  */
-export function inTestSweep(c: Combination): boolean {
-  if (c.network === "public") return true;
-  return c.profile === "sampleApp" ? !c.userAssignedIdentity && !c.developers : c.userAssignedIdentity && c.developers;
+export function pairwiseCombinations(all: readonly Combination[] = enumerateCombinations()): Combination[] {
+  const pairsOf = (c: Combination): string[] => {
+    const o = optionsOf(c);
+    const pairs: string[] = [];
+    for (let i = 0; i < o.length; i++) for (let j = i + 1; j < o.length; j++) pairs.push(`${i}=${o[i]}|${j}=${o[j]}`);
+    return pairs;
+  };
+  const uncovered = new Set(all.flatMap(pairsOf));
+  const chosen: Combination[] = [];
+  while (uncovered.size > 0) {
+    let best = all[0];
+    let gain = -1;
+    for (const c of all) {
+      const g = pairsOf(c).filter((p) => uncovered.has(p)).length;
+      if (g > gain) [best, gain] = [c, g];
+    }
+    chosen.push(best);
+    for (const p of pairsOf(best)) uncovered.delete(p);
+  }
+  return chosen.sort((a, b) => all.indexOf(a) - all.indexOf(b));
 }
 
 /** Terraform JSON as synthesized (with cdktf's `"//"` metadata, like cdk.tf.json). */
@@ -222,41 +245,34 @@ export type Outcome = Accepted | Rejected | Crashed;
 export function rejectionReason(e: ValidationError): string {
   const at = e.message.indexOf(`${e.field} = `);
   const fix = e.message.lastIndexOf(". Fix: ");
-  return e.message.slice(at < 0 ? 0 : at, fix < 0 ? undefined : fix);
+  return e.message.slice(Math.max(at, 0), fix < 0 ? undefined : fix);
 }
 
 /**
  * Builds the combination as the ready app does (a ChatStack: provider, local backend,
- * outputs, one ChatPlatform) in its own App, and synthesizes it the way
- * `Testing.synth(stack, true)` does: aspects, every validation, then the Terraform JSON
- * (keeping the `"//"` metadata cdk.tf.json has). Nothing is written to disk.
+ * outputs, one ChatPlatform) in its own App, and synthesizes it as `cdktf synth` does,
+ * through cdktf's public API only: `app.synth()` runs the aspects, every validation
+ * (the guardrails among them) and writes cdk.tf.json, which is read back with its
+ * `"//"` metadata. The output directory is temporary and removed.
  */
 export function synthesizeCombination(combination: Combination): Outcome {
   const started = performance.now();
   const ms = () => Math.round((performance.now() - started) * 10) / 10;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "combination-"));
   try {
-    const app = new App({ outdir: os.tmpdir(), stackTraces: false, skipValidation: true });
+    const app = new App({ outdir, stackTraces: false });
     // Every refusal is resolve's: a combination it refuses is never built.
     resolveChatPlatform(new Construct(app, `${combination.name}-props`), combination.props);
     // Findings are read from the audit result below; printing 512 stacks' warnings is noise.
     const stack = new ChatStack(app, combination.name, { platform: combination.props, guardrails: { warn: () => {} } });
-    invokeAspects(stack);
-    // Validations may synthesize the stack themselves (Guardrails.apply audits
-    // stack.toTerraform()); nothing changes the tree between them and the output, so
-    // they and the output share one resolution instead of paying for it twice.
-    const toTerraform = stack.toTerraform.bind(stack);
-    let synthesized: TerraformJson | undefined;
-    stack.toTerraform = () => (synthesized ??= toTerraform());
-    try {
-      stack.runAllValidations();
-    } finally {
-      delete (stack as { toTerraform?: unknown }).toTerraform;
-    }
-    const json = synthesized ?? (stack.toTerraform() as TerraformJson);
+    app.synth();
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, app.manifest.forStack(stack).synthesizedStackPath), "utf8")) as TerraformJson;
     return { kind: "accepted", combination, stack, platform: stack.platform, json, ms: ms() };
   } catch (error) {
     if (error instanceof ValidationError) return { kind: "rejected", combination, error, reason: rejectionReason(error), ms: ms() };
     return { kind: "crashed", combination, error, ms: ms() };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
@@ -611,32 +627,4 @@ export function summarize(results: readonly CombinationResult[]): CombinationSum
     flowCounts,
     flowsPerCombination: { min: sizes.length ? Math.min(...sizes) : 0, max: sizes.length ? Math.max(...sizes) : 0 },
   };
-}
-
-// ---------------------------------------------------------------------------------
-// Speed
-
-interface StackTraceModule {
-  captureStackTrace: (below?: Function) => string[];
-}
-let skipped = false;
-
-/**
- * cdktf captures and formats an unlimited-depth stack trace for every token it creates
- * (thousands per stack), only so that an error resolving that token can say where it
- * was created. Measured on the enumeration: formatting is ~40% of a synth in node and
- * ~80% under jest (source-mapped traces); capturing even 25 frames is another ~15%.
- * This switches the capture off for this process: tokens get an empty creation stack.
- * Nothing in the synthesized JSON depends on it; a crash is still reported with its
- * message and construct path (re-run that combination with `cdktf synth` for the
- * creation stack). Call it only in processes that enumerate; idempotent.
- */
-export function skipTokenCreationStacks(): void {
-  if (skipped) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const m = require("cdktf/lib/tokens/private/stack-trace") as StackTraceModule;
-  // Guard: only replace the function this was written against (cdktf 0.21.0).
-  if (!String(m.captureStackTrace).includes("Error.captureStackTrace(object, below)")) return;
-  m.captureStackTrace = () => [];
-  skipped = true;
 }

@@ -47,8 +47,8 @@ describe("the human review", () => {
     expect(review).toMatch(/\| F1 web app calls Azure OpenAI \| .* \| VNet integration -> private endpoint `account` \(privatelink\.openai\.azure\.com\) \| /);
     expect(review).toMatch(/\| F4 Search indexer reads Storage \| .* \| Storage trusted access \+ resource-instance rule for the Search service \| /);
     const mermaid = review.slice(review.indexOf("```mermaid"));
-    expect(mermaid).toMatch(/subgraph vnet\["VNet chat-dev-vnet-\{suffix\} 10\.20\.0\.0\/24"\]\n    n\d+\["web app chat-dev-app-\{suffix\}"\]\n  end/);
-    expect(mermaid).toMatch(/subgraph closed\["public network access off"\]\n(    n\d+\["(Azure OpenAI|Search|Storage) [\w{}-]+"\]\n){3}  end/);
+    expect(mermaid).toMatch(/subgraph vnet\["VNet chat-dev-vnet-\{suffix\} 10\.20\.0\.0\/24"\]\n {4}n\d+\["web app chat-dev-app-\{suffix\}"\]\n {2}end/);
+    expect(mermaid).toMatch(/subgraph closed\["public network access off"\]\n( {4}n\d+\["(Azure OpenAI|Search|Storage) [\w{}-]+"\]\n){3} {2}end/);
     expect(mermaid).toContain("F1 Cognitive Services OpenAI User (private endpoint)");
     expect(mermaid).toContain("F2 Search Index Data Reader (trusted service)");
   });

@@ -7,7 +7,7 @@ import type { TfJson } from "../../testing/helpers";
 
 /**
  * The network rules catch each misconfiguration of the fact sheet's audit checklist
- * (shared/NETWORK.md section 7) with its runtime symptom. Each case starts from a
+ * (docs/network.md section 7) with its runtime symptom. Each case starts from a
  * private platform that passes, breaks one thing in its Terraform JSON (as a user's
  * raw resources or hand edits would) and expects the finding.
  */
@@ -116,7 +116,7 @@ describe("the network audit of a private platform", () => {
       const subnet = one("azurerm_subnet", (s) => s.name === "app-integration");
       delete subnet.delegation;
       subnet.address_prefixes = ["10.20.0.0/29"];
-      one("azurerm_private_endpoint", endpointFor("account")).subnet_id = "${azurerm_subnet." + Object.keys(privateJson.resource.azurerm_subnet).find((k) => k.includes("AppSubnet")) + ".id}";
+      one("azurerm_private_endpoint", endpointFor("account")).subnet_id = `\${azurerm_subnet.${Object.keys(privateJson.resource.azurerm_subnet).find((k) => k.includes("AppSubnet"))}.id}`;
     });
     const [f] = findings(json, "AZ-NET-003");
     expect(f.message).toMatch(/is not delegated to Microsoft\.Web\/serverFarms; has address_prefixes 10\.20\.0\.0\/29, smaller than \/28; is shared with private endpoint azurerm_private_endpoint\.[\w-]+\. Symptom: the integration fails to configure/);

@@ -37,7 +37,7 @@ export function synthStackText(props: Omit<ChatPlatformProps, "environment"> & {
   return Testing.synth(stack, true);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export interface ExpectedError {
   /** Construct path (or profile label) the message starts with. */
@@ -63,7 +63,7 @@ export function expectValidationError(build: () => unknown, expected: ExpectedEr
   if (!(caught instanceof ValidationError)) {
     throw new Error(`expected a ValidationError for ${expected.path}: ${expected.field} = ${expected.value}, got ${caught === undefined ? "no error" : String(caught)}`);
   }
-  const head = new RegExp(`^${escape(expected.path)}: ${escape(expected.field)} = ${escape(expected.value)} \\S.*\\. Fix: `, "s");
+  const head = new RegExp(`^${escapeRegExp(expected.path)}: ${escapeRegExp(expected.field)} = ${escapeRegExp(expected.value)} \\S.*\\. Fix: `, "s");
   expect(caught.message).toMatch(head);
   const fixPart = caught.message.slice(caught.message.indexOf(". Fix: ") + 7);
   expect(fixPart).toMatch(expected.fix);
@@ -115,7 +115,7 @@ export function scanForSecrets(file: string, node: unknown, path: string[] = [])
     const out: SecretFinding[] = [];
     if (!inSecretValue && !isAppInsightsSetting && KEY_ATTRIBUTE.test(node)) out.push({ file, path: at, value: node, why: "key attribute" });
     const literal = literalKeyIn(node);
-    if (literal) out.push({ file, path: at, value: literal.slice(0, 12) + "...", why: "literal key material" });
+    if (literal) out.push({ file, path: at, value: `${literal.slice(0, 12)}...`, why: "literal key material" });
     return out;
   }
   if (Array.isArray(node)) return node.flatMap((v, i) => scanForSecrets(file, v, [...path, String(i)]));

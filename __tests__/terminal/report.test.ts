@@ -62,6 +62,7 @@ describe("formatFailure: one block per problem, no stack for known failures", ()
 
   it("shows control characters from config values escaped, never raw", () => {
     const text = formatFailure(new ConfigError("c.json", [{ path: "environments.dev.tags.x\u001b[31m", value: "\u001b[2J", message: "bad", fix: "f" }]));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test asserts no raw escape character is left
     expect(text).not.toMatch(/\u001b/);
     expect(text).toContain("x\\u001b[31m");
   });

@@ -7,7 +7,7 @@ import { block, str } from "../terraform-json";
  * Terraform itself uses data planes: Key Vault secrets and keys (F9), storage
  * containers named by `storage_account_name`, and the provider's polling of a new
  * storage account. Firewalls do not apply to Azure Resource Manager, so a closed
- * service breaks those writes only (shared/NETWORK.md section 4):
+ * service breaks those writes only (docs/network.md section 4):
  * - a secret or key in a vault with public access off and no private endpoint anyone
  *   could come through: 403 ForbiddenByConnection at apply and at every later plan;
  * - a container by `storage_account_name` in a closed account: 403 AuthorizationFailure

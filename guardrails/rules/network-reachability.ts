@@ -16,7 +16,7 @@ import { type TfResource, str } from "../terraform-json";
  *   sub-resource, its DNS zone in the endpoint's zone group and linked to the app's VNet,
  *   and for Key Vault references (F7) vnet_route_all_enabled;
  * - an Azure service calling another (F2-F6): the target's trusted-service rule.
- * Each finding names the runtime symptom (shared/NETWORK.md section 7).
+ * Each finding names the runtime symptom (docs/network.md section 7).
  */
 
 /** A call to check: an implied flow, or the app calling OpenAI with a key (same path as F1). */
@@ -54,7 +54,7 @@ function problemsOf(model: StackModel, call: Call): string[] {
 
 /**
  * OpenAI's outbound restriction applies whether or not the target is closed: On Your
- * Data's call to Search must be on the allowed FQDN list (NETWORK.md F2).
+ * Data's call to Search must be on the allowed FQDN list (docs/network.md F2).
  */
 function outboundProblem(call: Call): string | undefined {
   const { caller, target } = call;

@@ -86,5 +86,6 @@ function validationFailures(message: string): Problem[] | undefined {
 
 /** Terminal-safe text: control characters (escape sequences) from config values are shown, not obeyed. */
 function clean(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -2,7 +2,7 @@ import { ValidationError } from "../../errors";
 import { PlatformFacts, ProfileSetting, SettingsProfile } from "../profile";
 
 /**
- * The plain Azure OpenAI client style (seed 004): `AUTHENTICATION=AZURE` selects
+ * The plain Azure OpenAI client style of the usual Python samples: `AUTHENTICATION=AZURE` selects
  * DefaultAzureCredential with the `https://cognitiveservices.azure.com/.default` scope,
  * anything else an API key from `AZURE_OPENAI_KEY`.
  */

@@ -1,0 +1,67 @@
+/**
+ * The library's public API: what `import { ... } from "azure-ai-chat-platform"` gives a
+ * cdktf app of your own (README "Use as a library"; examples/consumer is one).
+ *
+ * Everything a consumer needs is exported here and nowhere else: package.json's
+ * `exports` allows no deep imports, so a module missing from this file is private.
+ * cdktf, constructs and the @cdktf providers are peer dependencies: the consumer's
+ * app owns one copy of each, and the constructs here join its construct tree.
+ */
+
+// The pattern and the ready stack (provider, state backend, outputs, guardrails).
+export * from "./constructs/chat-platform";
+// Resolve, then build: the pure step that validates props and states every default.
+export { resolveChatPlatform } from "./constructs/chat-platform-config";
+export type { ChatPlatformConfig, ResolvedDeveloper, ResolvedSearchQuery } from "./constructs/chat-platform-config";
+export * from "./app/chat-stack";
+
+// One construct per Azure part, each with its props, grants and defaults.
+export * from "./constructs/openai-account";
+export * from "./constructs/search-service";
+export * from "./constructs/storage-account";
+export * from "./constructs/key-vault";
+export * from "./constructs/web-app";
+export * from "./constructs/user-assigned-identity";
+export * from "./constructs/observability";
+// Sign-in: App Service Authentication and the Entra app registration behind it.
+export * from "./constructs/sign-in";
+export * from "./constructs/app-registration";
+// Private networking: the network mode, the VNet and the private endpoints it builds.
+export * from "./constructs/platform-network";
+export * from "./constructs/network";
+export * from "./constructs/private-endpoint";
+export { ValidationError } from "./constructs/errors";
+
+// Access: grants, the access matrix, principals and the role-propagation gate.
+export { AccessMatrix, Grant } from "./constructs/rbac/grant";
+export type { AccessRow, GrantOptions, IRoleScope } from "./constructs/rbac/grant";
+export * from "./constructs/rbac/principal";
+export * from "./constructs/rbac/implied-flows";
+export { RolePropagation } from "./constructs/rbac/propagation";
+
+// App settings: profiles name the variables one particular app reads.
+export * from "./constructs/settings/profile";
+export * from "./constructs/settings/profiles";
+export * from "./constructs/settings/app-settings";
+
+// The catalogue both halves read: built-in roles, the access flows F1-F11, what a secret is.
+export * from "./catalogue/roles";
+export * from "./catalogue/flows";
+export * from "./catalogue/network-paths";
+export { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "./catalogue/secrets";
+
+// Guardrails: the rule pack over Terraform JSON, wired into synth or run on any plan.
+// Named one by one: the engine's internals (and its own ImpliedFlow, which is a
+// different concept from the one above) stay private.
+export { Guardrails, formatFinding } from "./guardrails/guardrails";
+export type { GuardrailsOptions } from "./guardrails/guardrails";
+export { audit, MIN_SUPPRESSION_REASON } from "./guardrails/audit";
+export type { AuditOptions, AuditResult, ExtraSuppression, SuppressedFinding } from "./guardrails/audit";
+export { AZURE_AI_CHAT_PACK } from "./guardrails/pack";
+export { finding } from "./guardrails/rule";
+export type { Finding, Rule, Severity } from "./guardrails/rule";
+export { StackModel } from "./guardrails/model";
+export type { TfResource } from "./guardrails/terraform-json";
+
+// The human review (access matrix, settings, flows, diagram) of synthesized stacks.
+export { renderReview, renderStackReview } from "./app/review";

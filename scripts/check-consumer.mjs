@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * The library as a consumer gets it (scripts/check.sh runs this; it is too slow for npm test):
+ *
+ * 1. `npm pack` this package (its `prepare` builds dist/lib) and check the tarball holds
+ *    only what a consumer needs: package.json, README, LICENSE and the compiled library
+ *    with its type declarations. No sources, tests, fixtures, bench or bundles.
+ * 2. Copy examples/consumer to a temporary directory, point its dependency at the tarball
+ *    and install it with npm. cdktf, constructs, the providers, typescript and @types/node
+ *    are linked from this repository's node_modules first (the same pinned versions; the
+ *    azurerm provider alone is 270 MB), so npm only unpacks the tarball and its one
+ *    dependency, from its cache when it can.
+ * 3. Type-check and compile the example against the installed types (skipLibCheck off, so
+ *    the shipped .d.ts files are checked too) and synthesize it: two stamps, each with the
+ *    example's custom settings profile and passing guardrails. The installed audit command
+ *    (the package's bin) then audits both.
+ *
+ *   node scripts/check-consumer.mjs [--keep]    # --keep leaves the temporary directory
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const keep = process.argv.includes("--keep");
+const work = mkdtempSync(join(tmpdir(), "consumer-"));
+const app = join(work, "app");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/** Runs a command, its output shown only when it fails. */
+function run(cwd, command, args) {
+  try {
+    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    process.stderr.write(`${e.stdout ?? ""}${e.stderr ?? ""}`);
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd} (exit ${e.status})`);
+  }
+}
+
+function fail(message) {
+  throw new Error(message);
+}
+
+try {
+  // 1. Pack.
+  const [packed] = JSON.parse(run(root, npm, ["pack", "--json", "--pack-destination", work]));
+  const files = packed.files.map((f) => f.path).sort();
+  const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/lib\/.+\.(js|d\.ts))$/.test(f));
+  if (unexpected.length > 0) fail(`the tarball holds what a consumer does not need: ${unexpected.join(", ")}`);
+  for (const needed of ["LICENSE", "README.md", "dist/lib/index.js", "dist/lib/index.d.ts", "dist/lib/bin/audit.js"]) {
+    if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);
+  }
+  console.log(`consumer: packed ${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB`);
+
+  // 2. Install into a copy of the example.
+  cpSync(join(root, "examples", "consumer"), app, { recursive: true, filter: (src) => !/[\\/](node_modules|dist|cdktf\.out)$/.test(src) });
+  const manifest = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
+  manifest.dependencies[packed.name] = `file:../${packed.filename}`;
+  writeFileSync(join(app, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const linked = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((name) => name !== packed.name);
+  for (const name of linked) {
+    const ours = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version;
+    const theirs = manifest.dependencies[name] ?? manifest.devDependencies[name];
+    if (ours !== theirs) fail(`examples/consumer pins ${name} ${theirs}, this repository has ${ours}: keep them equal`);
+    mkdirSync(dirname(join(app, "node_modules", name)), { recursive: true });
+    symlinkSync(join(root, "node_modules", name), join(app, "node_modules", name), "junction");
+  }
+  run(app, npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"]);
+  const installed = JSON.parse(readFileSync(join(app, "node_modules", packed.name, "package.json"), "utf8"));
+  if (installed.version !== packed.version) fail(`installed ${packed.name} ${installed.version}, packed ${packed.version}`);
+  if (existsSync(join(app, "node_modules", packed.name, "index.ts"))) fail("the installed package holds TypeScript sources");
+
+  // 3. Type-check, compile and synthesize.
+  run(app, process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."]);
+  const outdir = join(app, "cdktf.out");
+  run(app, process.execPath, ["-e", `require("./dist/main.js").createApp(${JSON.stringify(outdir)}).synth()`]);
+  const stamps = ["chat-weu", "chat-sec"];
+  for (const stamp of stamps) {
+    const file = join(outdir, "stacks", stamp, "cdk.tf.json");
+    if (!existsSync(file)) fail(`no ${file}`);
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    const webApps = Object.values(json.resource?.azurerm_linux_web_app ?? {});
+    if (webApps.length !== 1) fail(`${stamp}: expected one azurerm_linux_web_app, found ${webApps.length}`);
+    const settings = webApps[0].app_settings ?? {};
+    for (const name of ["CHAT_OPENAI_ENDPOINT", "CHAT_DEPLOYMENT", "CHAT_SEARCH_INDEX"]) {
+      if (!(name in settings)) fail(`${stamp}: the custom profile's ${name} is not among the app settings (${Object.keys(settings).join(", ")})`);
+    }
+    if ("AZURE_OPENAI_MODEL" in settings) fail(`${stamp}: the sample app's settings are there although the example uses its own profile`);
+  }
+  // The audit command ships as the package's bin: it judges what the consumer synthesized.
+  const bin = Object.keys(installed.bin ?? {})[0] ?? fail("the package declares no bin");
+  run(app, join(app, "node_modules", ".bin", bin), stamps.map((stamp) => join(outdir, "stacks", stamp, "cdk.tf.json")));
+  console.log(`consumer: examples/consumer installed the tarball, type-checked and synthesized ${stamps.join(" and ")} with its own settings profile; ${bin} passes them`);
+} finally {
+  if (keep) console.log(`consumer: kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
