@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run check` (scripts/check.sh): the terminal path through the cdktf CLI itself, too
- * slow for `npm test` (~4 s a run). What __tests__/terminal/entry-points.test.ts proves
+ * slow for `npm test` (~4 s a run). What __tests__/scripts/terminal/entry-points.test.ts proves
  * for the app command, npm start and npm run synth, here for `npx cdktf synth`:
  *   1. an edited config (a plan SKU, an added environment) is what the CLI synthesizes;
  *   2. a bad config fails with exit 1, our one block verbatim in the CLI's output, and

@@ -14,8 +14,8 @@ for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh 
 node scripts/check-consumer.mjs
 
 # Every ChatPlatform feature combination, both network modes, with every check asserted
-# (npm test runs a pairwise subset; see __tests__/combinations).
-COMBINATIONS=all npx jest __tests__/combinations
+# (npm test runs a pairwise subset; see __tests__/testing/combinations.test.ts).
+COMBINATIONS=all npx jest __tests__/testing
 
 # The few accepted combinations holding every distinct resource shape, for tfvalidate
 # below, go to a temporary directory (npm start below rebuilds cdktf.out).

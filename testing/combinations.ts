@@ -19,7 +19,7 @@ import { NETWORK_MODES, NetworkMode, NetworkProps } from "../constructs/platform
 
 /**
  * Every ChatPlatform feature combination, for the promise "no configuration the
- * platform accepts can deploy an unauthorized flow" (__tests__/combinations,
+ * platform accepts can deploy an unauthorized flow" (__tests__/testing/combinations.test.ts,
  * scripts/combinations.ts).
  *
  * Dimensions, in name order:

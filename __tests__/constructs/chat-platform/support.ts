@@ -2,10 +2,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App, Testing } from "cdktf";
-import { ValidationError } from "../../constructs/errors";
-import { ChatStack, ChatStackProps } from "../../app/chat-stack";
-import { ChatPlatformProps } from "../../constructs/chat-platform";
-import { Roles } from "../../catalogue/roles";
+import { ValidationError } from "../../../constructs/errors";
+import { ChatStack, ChatStackProps } from "../../../app/chat-stack";
+import { ChatPlatformProps } from "../../../constructs/chat-platform";
+import { Roles } from "../../../catalogue/roles";
 
 /** Shared helpers of the reliability tests (not a test file: no `.test.ts`). */
 

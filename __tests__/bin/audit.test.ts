@@ -1,7 +1,7 @@
 import { join, relative } from "path";
 import { CliIo, main } from "../../bin/audit";
 
-const fixture = (name: string) => join(__dirname, "fixtures", name);
+const fixture = (name: string) => join(__dirname, "..", "guardrails", "fixtures", name);
 const PASSING = fixture("keyless-platform.cdk.tf.json");
 const FAILING = fixture("raw-openai-no-identity.plan.json");
 /** Reports name inputs relative to the working directory (issue 15: locations users can click). */
@@ -70,7 +70,7 @@ describe("audit CLI", () => {
     [[PASSING, "--out"], "--out needs a value"],
     [[PASSING, "--verbose"], "unknown option --verbose"],
     [[fixture("missing.json")], "missing.json: no such file"],
-    [[join(__dirname, "cli.test.ts")], "not valid JSON"],
+    [[join(__dirname, "audit.test.ts")], "not valid JSON"],
     [[join(__dirname, "..", "..", "tsconfig.json")], "tsconfig.json: not Terraform: expected Terraform configuration"],
   ])("exits 2 on %j with a clear message", async (argv, message) => {
     const { code, stderr } = await run(...(argv as string[]));

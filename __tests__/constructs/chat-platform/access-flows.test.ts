@@ -1,9 +1,9 @@
 import { Testing } from "cdktf";
-import { ChatPlatform } from "../../constructs/chat-platform";
-import { Roles } from "../../catalogue/roles";
-import { FLOW_IDS, FlowId } from "../../catalogue/flows";
-import { impliedFlows } from "../../constructs/rbac/implied-flows";
-import { addressNamed, addressOf, assignments, onlyResource, resources, synthPlatform, TfJson, newStack } from "../../testing/helpers";
+import { ChatPlatform } from "../../../constructs/chat-platform";
+import { Roles } from "../../../catalogue/roles";
+import { FLOW_IDS, FlowId } from "../../../catalogue/flows";
+import { impliedFlows } from "../../../constructs/rbac/implied-flows";
+import { addressNamed, addressOf, assignments, onlyResource, resources, synthPlatform, TfJson, newStack } from "../../../testing/helpers";
 
 /** Principal expressions of each part, as they appear in role assignments. */
 function parties(json: TfJson) {

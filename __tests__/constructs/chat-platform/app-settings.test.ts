@@ -1,8 +1,8 @@
-import { ChatPlatform } from "../../constructs/chat-platform";
-import { SettingsProfile } from "../../constructs/settings/profile";
-import { sampleAppProfile } from "../../constructs/settings/profiles";
-import { Roles } from "../../catalogue/roles";
-import { addressNamed, addressOf, assignments, newStack, onlyResource, resources, synthPlatform } from "../../testing/helpers";
+import { ChatPlatform } from "../../../constructs/chat-platform";
+import { SettingsProfile } from "../../../constructs/settings/profile";
+import { sampleAppProfile } from "../../../constructs/settings/profiles";
+import { Roles } from "../../../catalogue/roles";
+import { addressNamed, addressOf, assignments, newStack, onlyResource, resources, synthPlatform } from "../../../testing/helpers";
 
 const settingsOf = (json: ReturnType<typeof synthPlatform>["json"]) => onlyResource(json, "azurerm_linux_web_app").app_settings as Record<string, string>;
 const KEY_VARIABLE = /KEY|SECRET|PASSWORD|CONNECTION_STRING/;

@@ -1,6 +1,6 @@
-import type { ChatPlatformProps } from "../../constructs/chat-platform";
-import type { NetworkProps } from "../../constructs/platform-network";
-import { type TfJson, onlyResource, resources, synthPlatform } from "../../testing/helpers";
+import type { ChatPlatformProps } from "../../../constructs/chat-platform";
+import type { NetworkProps } from "../../../constructs/platform-network";
+import { type TfJson, onlyResource, resources, synthPlatform } from "../../../testing/helpers";
 
 /**
  * Private mode: each implied call gets exactly the network path its flow's row in

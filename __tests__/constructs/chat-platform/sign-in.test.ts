@@ -1,10 +1,10 @@
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
-import { resolveChatPlatform } from "../../constructs/chat-platform-config";
-import type { ChatPlatformProps } from "../../constructs/chat-platform";
-import { ChatStack } from "../../app/chat-stack";
-import { shippedEnvironments } from "../../config/environments";
-import { addressNamed, newStack, onlyResource, resources, synthPlatform } from "../../testing/helpers";
+import { resolveChatPlatform } from "../../../constructs/chat-platform-config";
+import type { ChatPlatformProps } from "../../../constructs/chat-platform";
+import { ChatStack } from "../../../app/chat-stack";
+import { shippedEnvironments } from "../../../config/environments";
+import { addressNamed, newStack, onlyResource, resources, synthPlatform } from "../../../testing/helpers";
 
 const CLIENT_ID = "22222222-3333-5444-8555-666666666666";
 const GROUP = "aaaaaaaa-bbbb-cccc-9ddd-eeeeeeeeeeee";

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError } from "../../config/environments";
-import { ValidationError } from "../../constructs/errors";
-import { writeOutputFolder } from "../../scripts/terminal/output-folder";
-import { formatFailure } from "../../scripts/terminal/report";
+import { ConfigError } from "../../../config/environments";
+import { ValidationError } from "../../../constructs/errors";
+import { writeOutputFolder } from "../../../scripts/terminal/output-folder";
+import { formatFailure } from "../../../scripts/terminal/report";
 
 describe("formatFailure: one block per problem, no stack for known failures", () => {
   it("shows a construct's validation error as where = value, problem and fix", () => {

@@ -1,16 +1,16 @@
-import { ChatPlatform, ChatPlatformProps } from "../../constructs/chat-platform";
-import { OpenAIAccount } from "../../constructs/openai-account";
-import { KeyVault } from "../../constructs/key-vault";
-import { WebApp } from "../../constructs/web-app";
-import { UserAssignedIdentity } from "../../constructs/user-assigned-identity";
-import { openAIProfile, sampleAppProfile } from "../../constructs/settings/profiles";
-import { newStack, onlyResource, synthPlatform } from "../../testing/helpers";
+import { ChatPlatform, ChatPlatformProps } from "../../../constructs/chat-platform";
+import { OpenAIAccount } from "../../../constructs/openai-account";
+import { KeyVault } from "../../../constructs/key-vault";
+import { WebApp } from "../../../constructs/web-app";
+import { UserAssignedIdentity } from "../../../constructs/user-assigned-identity";
+import { openAIProfile, sampleAppProfile } from "../../../constructs/settings/profiles";
+import { newStack, onlyResource, synthPlatform } from "../../../testing/helpers";
 import { DEV_B, ExpectedError, expectValidationError } from "./support";
 
 /**
  * Bad input fails at construction (synth) with one error type naming the construct path,
  * the field, the value and the fix. Every row is a distinct bad input not already covered
- * by __tests__/constructs or __tests__/platform.
+ * by the other suites in __tests__/constructs.
  */
 
 const P = "test/Platform";

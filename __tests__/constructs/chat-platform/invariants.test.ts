@@ -1,8 +1,8 @@
 import * as fs from "fs";
-import { ChatPlatformProps } from "../../constructs/chat-platform";
-import { KeyVault } from "../../constructs/key-vault";
-import { isSecretSettingName } from "../../catalogue/secrets";
-import { TfJson, newStack, onlyResource, synthJson, synthPlatform } from "../../testing/helpers";
+import { ChatPlatformProps } from "../../../constructs/chat-platform";
+import { KeyVault } from "../../../constructs/key-vault";
+import { isSecretSettingName } from "../../../catalogue/secrets";
+import { TfJson, newStack, onlyResource, synthJson, synthPlatform } from "../../../testing/helpers";
 import { DEV_A, DEV_B, FEATURE_SETS, ISO_TIMESTAMP, KEY_ATTRIBUTE, KNOWN_GUIDS, STATEFUL_TYPES, UUID_V4, scanForSecrets, synthAppToDir, synthStackText } from "./support";
 
 /**

@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
  * configuration read from disk). Each process costs about half a second, so these are
  * few; `npx cdktf synth` through the CLI (~4 s) is in scripts/check.sh.
  */
-const ROOT = join(__dirname, "..", "..");
+const ROOT = join(__dirname, "..", "..", "..");
 const APP = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")).app as string;
 const scratch = mkdtempSync(join(tmpdir(), "chat-entry-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
