@@ -64,10 +64,7 @@ export function reviewNotes(p: ChatPlatform): string[] {
   if (suffix) {
     notes.push(`ℹ️ Names end in ${SUFFIX_PLACEHOLDER}: 6 hex characters Terraform computes at plan time from the subscription, prefix, environment and region (\`${suffix.slice(2, -1)}\`), so they are unique per subscription and stable across plans.`);
   }
-  const rt = p.webApp.runtime;
-  if (rt.kind === "container" && rt.tag === "latest") {
-    notes.push(`⚠️ The app runs \`${rt.registry}/${rt.image}:latest\`: the image can change under you between restarts. Pin a tag or digest (webApp.runtime.tag).`);
-  }
+  // A mutable image tag is reported once, by the audit (AZ-APP-006), in the Guardrails section.
   if (!p.webApp.signInEnabled) {
     notes.push('⚠️ No sign-in (webApp.access "open"): the app is open to anyone with its URL. Remove webApp.access to require Entra ID sign-in.');
   }

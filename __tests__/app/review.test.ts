@@ -16,11 +16,12 @@ describe("the human review", () => {
     expect(review).toContain("Key Vault Crypto Service Encryption User");
   });
 
-  it("warns that an app declared open has no sign-in, and that the image tag is latest", () => {
+  it("warns that an app declared open has no sign-in, and (once, through the audit) that the image tag is latest", () => {
     const review = renderStackReview(synthPlatform({ webApp: { access: "open" } }).stack);
     expect(review).toContain('⚠️ No sign-in (webApp.access "open"): the app is open to anyone with its URL');
     expect(review).toContain("**Anyone with the URL**");
-    expect(review).toContain("sample-app-aoai-chatgpt:latest`: the image can change under you");
+    expect(review.split('runs container image "sample-app-aoai-chatgpt:latest" by the tag "latest"')).toHaveLength(2);
+    expect(review).toContain("| warning | `AZ-APP-006` |");
   });
 
   it("shows keys as Key Vault references, never as values", () => {

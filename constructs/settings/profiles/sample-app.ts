@@ -56,7 +56,7 @@ export function sampleAppProfile(options: SampleAppProfileOptions = {}): Setting
         { name: "AZURE_OPENAI_ENDPOINT", value: facts.openai.endpoint, description: "custom-subdomain endpoint (wins over the resource name)" },
         { name: "AZURE_OPENAI_MODEL", value: facts.openai.chatDeployment.name, description: `chat deployment (${facts.openai.chatDeployment.modelName} ${facts.openai.chatDeployment.modelVersion})` },
         { name: "AZURE_OPENAI_PREVIEW_API_VERSION", value: previewApiVersion, description: `On Your Data API version (minimum ${SAMPLE_APP_MIN_PREVIEW_API_VERSION})` },
-        { name: "AUTH_ENABLED", value: facts.signInEnabled ? "true" : "false", description: facts.signInEnabled ? "App Service Authentication guards the app" : "no sign-in configured: the app is open to anyone with the URL" },
+        { name: "AUTH_ENABLED", value: facts.signInEnabled ? "true" : "false", description: facts.signInEnabled ? "App Service Authentication guards the app" : "declared open (webApp.access \"open\"): no sign-in, the app is open to anyone with the URL" },
       ];
       if (options.systemMessage !== undefined) {
         out.push({ name: "AZURE_OPENAI_SYSTEM_MESSAGE", value: options.systemMessage, description: "system prompt" });
