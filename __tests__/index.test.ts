@@ -53,7 +53,19 @@ function packageName(spec: string): string {
 
 describe("the library's public API (index.ts)", () => {
   it("exports the constructs, the stack, the guardrails, the catalogue and the profiles", () => {
-    for (const name of ["ChatPlatform", "ChatStack", "OpenAIAccount", "SearchService", "StorageAccount", "KeyVault", "WebApp", "UserAssignedIdentity", "Observability", "AppSignIn", "AppRegistration"]) {
+    for (const name of [
+      "ChatPlatform",
+      "ChatStack",
+      "OpenAIAccount",
+      "SearchService",
+      "StorageAccount",
+      "KeyVault",
+      "WebApp",
+      "UserAssignedIdentity",
+      "Observability",
+      "AppSignIn",
+      "AppRegistration",
+    ]) {
       expect(typeof (library as Record<string, unknown>)[name]).toBe("function");
     }
     expect(typeof library.Guardrails.apply).toBe("function");

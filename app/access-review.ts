@@ -34,14 +34,21 @@ export function renderAppAccess(p: ChatPlatform): string[] {
   out.push(`| App registration | ${registration ? `created by this stack, single tenant, owners: ${owners}` : `brought: ${clientId}`} |`);
   const credential = signIn.credential;
   if (credential.kind === "managedIdentity") {
-    out.push(`| Credential | no secret: a federated credential trusts the identity \`${credential.identity.name}\`, named by \`OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID\` (App Service preview) |`);
+    out.push(
+      `| Credential | no secret: a federated credential trusts the identity \`${credential.identity.name}\`, named by \`OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID\` (App Service preview) |`,
+    );
   } else {
-    out.push(`| Credential | client secret \`${credential.secretName}\` in Key Vault \`${credential.vault.name}\`, a Key Vault reference; **expires ${credential.expiresOn}**: rotate it before then |`);
+    out.push(
+      `| Credential | client secret \`${credential.secretName}\` in Key Vault \`${credential.vault.name}\`, a Key Vault reference; **expires ${credential.expiresOn}**: rotate it before then |`,
+    );
   }
   out.push("");
   if (registration) {
     const groups = registration.audience.kind === "groups" ? ` Assigning the groups needs ${ASSIGN_GROUPS_PERMISSION}.` : "";
-    out.push(`> ℹ️ Creating the registration needs ${CREATE_REGISTRATION_PERMISSION}.${groups} If the apply fails with "Authorization_RequestDenied: Insufficient privileges", have an administrator create it and bring its client id (\`webApp.signIn.clientId\`).`, "");
+    out.push(
+      `> ℹ️ Creating the registration needs ${CREATE_REGISTRATION_PERMISSION}.${groups} If the apply fails with "Authorization_RequestDenied: Insufficient privileges", have an administrator create it and bring its client id (\`webApp.signIn.clientId\`).`,
+      "",
+    );
   }
   if (!registration) {
     const redirect = `the web redirect URI \`https://${p.webApp.name}.azurewebsites.net/.auth/login/aad/callback\``;

@@ -111,7 +111,10 @@ export class ChatStack extends TerraformStack {
       new TerraformOutput(this, "sign_in_client_id", { value: p.webApp.signIn.clientId, description: "Application (client) id of the sign-in app registration" });
     }
     if (p.signIn?.signInIdentity) {
-      new TerraformOutput(this, "sign_in_identity_principal_id", { value: p.signIn.signInIdentity.principalId, description: "Subject of the sign-in registration's federated credential" });
+      new TerraformOutput(this, "sign_in_identity_principal_id", {
+        value: p.signIn.signInIdentity.principalId,
+        description: "Subject of the sign-in registration's federated credential",
+      });
     }
 
     if (props.observability !== false) {

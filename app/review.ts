@@ -23,7 +23,12 @@ export function renderStackReview(stack: TerraformStack): string {
   for (const p of platforms) {
     out.push(
       `Platform \`${p.node.path}\`: auth mode **${p.authMode}**, network **${p.network.mode}**, profile **${p.profile.name}**, region \`${p.location}\`, ` +
-        `features: ${Object.entries(p.features).filter(([, on]) => on).map(([k]) => k).join(", ") || "none"}.`,
+        `features: ${
+          Object.entries(p.features)
+            .filter(([, on]) => on)
+            .map(([k]) => k)
+            .join(", ") || "none"
+        }.`,
       "",
     );
     const notes = reviewNotes(p);
@@ -34,8 +39,15 @@ export function renderStackReview(stack: TerraformStack): string {
   if (rows.length === 0) out.push("No role assignments.", "");
   else {
     out.push("| Flow | Principal | Role | Scope | Path | Reason |", "|---|---|---|---|---|---|");
-    for (const r of rows) out.push(`| ${r.flow ? `${r.flow} ${FLOWS[r.flow].title}` : "-"} | ${cell(r.principal)} | ${r.role} | ${cell(r.scope)} | ${cell(networkPath(platforms, r))} | ${cell(r.reason)} |`);
-    out.push("", "Role assignments on data planes can take up to 10 minutes to take effect after the first apply: a 401/403 in the first minutes is propagation, not configuration.", "");
+    for (const r of rows)
+      out.push(
+        `| ${r.flow ? `${r.flow} ${FLOWS[r.flow].title}` : "-"} | ${cell(r.principal)} | ${r.role} | ${cell(r.scope)} | ${cell(networkPath(platforms, r))} | ${cell(r.reason)} |`,
+      );
+    out.push(
+      "",
+      "Role assignments on data planes can take up to 10 minutes to take effect after the first apply: a 401/403 in the first minutes is propagation, not configuration.",
+      "",
+    );
   }
 
   for (const p of platforms) out.push(...renderAppAccess(p));
@@ -47,7 +59,17 @@ export function renderStackReview(stack: TerraformStack): string {
   }
 
   out.push(renderAuditMarkdown(Guardrails.of(stack).result(), { heading: "### Guardrails" }));
-  out.push("### Identities and grants", "", "```mermaid", mermaid(rows, platforms.find((p) => p.network.mode === "private")), "```", "");
+  out.push(
+    "### Identities and grants",
+    "",
+    "```mermaid",
+    mermaid(
+      rows,
+      platforms.find((p) => p.network.mode === "private"),
+    ),
+    "```",
+    "",
+  );
   // Names carry a suffix Terraform computes at plan time (see uniqueNaming): shown as {suffix}.
   return withSuffixPlaceholder(out.join("\n"));
 }
@@ -62,7 +84,9 @@ export function reviewNotes(p: ChatPlatform): string[] {
   const notes: string[] = [];
   const suffix = planTimeSuffix(p.naming);
   if (suffix) {
-    notes.push(`ℹ️ Names end in ${SUFFIX_PLACEHOLDER}: 6 hex characters Terraform computes at plan time from the subscription, prefix, environment and region (\`${suffix.slice(2, -1)}\`), so they are unique per subscription and stable across plans.`);
+    notes.push(
+      `ℹ️ Names end in ${SUFFIX_PLACEHOLDER}: 6 hex characters Terraform computes at plan time from the subscription, prefix, environment and region (\`${suffix.slice(2, -1)}\`), so they are unique per subscription and stable across plans.`,
+    );
   }
   // A mutable image tag is reported once, by the audit (AZ-APP-006), in the Guardrails section.
   if (!p.webApp.signInEnabled) {
@@ -115,7 +139,11 @@ function mermaid(rows: readonly AccessRow[], privatePlatform?: ChatPlatform): st
   const net = privatePlatform?.network;
   if (net?.privateNetwork) {
     // Callers from the VNet (the web app, by flow) and the closed services (every scope).
-    const inVnet = new Set(rows.filter((r) => r.flow && FLOWS[r.flow].caller === "webApp").map((r) => node(r.principalKind === "system-assigned" ? r.principal.replace(/ \(system-assigned\)$/, "") : r.principal)));
+    const inVnet = new Set(
+      rows
+        .filter((r) => r.flow && FLOWS[r.flow].caller === "webApp")
+        .map((r) => node(r.principalKind === "system-assigned" ? r.principal.replace(/ \(system-assigned\)$/, "") : r.principal)),
+    );
     const closed = new Set(rows.map((r) => node(r.scope)));
     lines.push(`  subgraph vnet["VNet ${net.privateNetwork.name} ${net.privateNetwork.addressSpace}"]`);
     for (const [label, id] of ids) if (inVnet.has(id)) lines.push(`    ${box(label, id)}`);

@@ -139,7 +139,10 @@ function measure(cmd, { env = {}, cwd = root, timeoutMs = RUN_TIMEOUT_MS, fullOu
       clearTimeout(timer);
       let kb = NaN;
       if (existsSync(rssFile)) {
-        const values = readFileSync(rssFile, "utf8").split("\n").filter((l) => /^\d+$/.test(l.trim())).map(Number);
+        const values = readFileSync(rssFile, "utf8")
+          .split("\n")
+          .filter((l) => /^\d+$/.test(l.trim()))
+          .map(Number);
         if (values.length) kb = Math.max(...values);
       }
       done({ ms, rssMB: kb / 1024, code: signal ? `signal ${signal}` : code, output });
@@ -246,12 +249,28 @@ const reflectsConfigEdit = (outdir) => {
 };
 
 const cases = [
-  { id: "floor", label: "floor: require(\"cdktf\")", display: `node -e 'require("cdktf")'`, cmd: [process.execPath, "-e", 'require("cdktf")'], rounds: opts.rounds },
+  { id: "floor", label: 'floor: require("cdktf")', display: `node -e 'require("cdktf")'`, cmd: [process.execPath, "-e", 'require("cdktf")'], rounds: opts.rounds },
   { id: "app", label: "app, nothing changed", display: cdktfJson.app, cmd: appCommand, rounds: opts.rounds, prepare: fresh(appEntry) },
-  { id: "appConfig", label: "app, after a config edit", display: cdktfJson.app, cmd: appCommand, rounds: opts.rounds, prepare: afterConfigEdit(appEntry), verify: reflectsConfigEdit },
+  {
+    id: "appConfig",
+    label: "app, after a config edit",
+    display: cdktfJson.app,
+    cmd: appCommand,
+    rounds: opts.rounds,
+    prepare: afterConfigEdit(appEntry),
+    verify: reflectsConfigEdit,
+  },
   { id: "appSource", label: "app, after a source edit", display: cdktfJson.app, cmd: appCommand, rounds: opts.rounds, prepare: afterSourceEdit(appEntry) },
   { id: "start", label: "npm start, nothing changed", display: "npm start", cmd: ["npm", "start", "--silent"], rounds: opts.rounds, prepare: fresh("start") },
-  { id: "startConfig", label: "npm start, after a config edit", display: "npm start", cmd: ["npm", "start", "--silent"], rounds: opts.rounds, prepare: afterConfigEdit("start"), verify: reflectsConfigEdit },
+  {
+    id: "startConfig",
+    label: "npm start, after a config edit",
+    display: "npm start",
+    cmd: ["npm", "start", "--silent"],
+    rounds: opts.rounds,
+    prepare: afterConfigEdit("start"),
+    verify: reflectsConfigEdit,
+  },
   { id: "startSource", label: "npm start, after a source edit", display: "npm start", cmd: ["npm", "start", "--silent"], rounds: opts.rounds, prepare: afterSourceEdit("start") },
   {
     id: "template",
@@ -272,7 +291,14 @@ const cases = [
     warmup: false,
     prepare: fresh(appEntry),
   },
-  ...[1, 5, 20].map((n) => ({ id: `stamps${n}`, label: `${n} stamp${n > 1 ? "s" : ""} in one app`, display: `node scripts/run.cjs stamps ${n}`, cmd: [...run("stamps"), String(n)], rounds: opts.rounds, prepare: fresh("stamps") })),
+  ...[1, 5, 20].map((n) => ({
+    id: `stamps${n}`,
+    label: `${n} stamp${n > 1 ? "s" : ""} in one app`,
+    display: `node scripts/run.cjs stamps ${n}`,
+    cmd: [...run("stamps"), String(n)],
+    rounds: opts.rounds,
+    prepare: fresh("stamps"),
+  })),
 ];
 for (const c of cases) c.runs = [];
 
@@ -338,7 +364,14 @@ for (const c of cases) {
 }
 const ratio = (a, b) => (byId[a] && byId[b] ? byId[a].medianMs / byId[b].medianMs : NaN);
 const vsFloor = (id) => ratio(id, "floor");
-const target = (name, value, limit, kind, gating = true) => ({ name, value, limit, met: Number.isFinite(value) ? (kind === "max" ? value <= limit : value >= limit) : false, kind, gating });
+const target = (name, value, limit, kind, gating = true) => ({
+  name,
+  value,
+  limit,
+  met: Number.isFinite(value) ? (kind === "max" ? value <= limit : value >= limit) : false,
+  kind,
+  gating,
+});
 const targets = [
   target("app, nothing changed / floor", vsFloor("app"), TARGETS.appUnchangedVsFloor, "max"),
   target("app, after a config edit / floor", vsFloor("appConfig"), TARGETS.appEditedVsFloor, "max"),
@@ -361,14 +394,22 @@ const results = {
     memoryGB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     npm: sh("npm", ["--version"]).stdout?.trim(),
-    versions: { cdktf: versionOf("cdktf"), "cdktf-cli": cli.version?.split("\n")[0] ?? versionOf("cdktf-cli"), "@cdktf/provider-azurerm": versionOf("@cdktf/provider-azurerm"), esbuild: versionOf("esbuild"), "ts-node": versionOf("ts-node"), typescript: versionOf("typescript") },
+    versions: {
+      cdktf: versionOf("cdktf"),
+      "cdktf-cli": cli.version?.split("\n")[0] ?? versionOf("cdktf-cli"),
+      "@cdktf/provider-azurerm": versionOf("@cdktf/provider-azurerm"),
+      esbuild: versionOf("esbuild"),
+      "ts-node": versionOf("ts-node"),
+      typescript: versionOf("typescript"),
+    },
     git: { commit: git(["rev-parse", "--short", "HEAD"]), dirty: Boolean(git(["status", "--porcelain"])) },
   },
   method: {
     rounds: { fast: opts.rounds, template: opts.templateRounds, cli: opts.cliRounds, warmup: "one discarded round of the fast cases" },
     interleaved: true,
     wall: "spawn to exit of the child, median of rounds",
-    peakRss: rssMethod === "time" ? "/usr/bin/time -f %M (max RSS of the process tree)" : "process.resourceUsage().maxRSS via --require bench/rss-preload.cjs (max over node processes)",
+    peakRss:
+      rssMethod === "time" ? "/usr/bin/time -f %M (max RSS of the process tree)" : "process.resourceUsage().maxRSS via --require bench/rss-preload.cjs (max over node processes)",
     edits: "config: a scratch copy of config/environments.json (CHAT_CONFIG) with another dev plan SKU; source: a comment appended to constructs/naming.ts, restored afterwards",
   },
   cases: cases.map((c) => ({
@@ -392,7 +433,13 @@ writeFileSync(opts.out, `${JSON.stringify(results, (_k, v) => (typeof v === "num
 
 // ---------------------------------------------------------------- table
 const rows = [["case", "command", "rounds", "median wall", "peak RSS (median/max)", "x floor", "target"]];
-const limitOf = { app: TARGETS.appUnchangedVsFloor, appConfig: TARGETS.appEditedVsFloor, appSource: TARGETS.appEditedVsFloor, startConfig: TARGETS.startEditedVsFloor, startSource: TARGETS.startEditedVsFloor };
+const limitOf = {
+  app: TARGETS.appUnchangedVsFloor,
+  appConfig: TARGETS.appEditedVsFloor,
+  appSource: TARGETS.appEditedVsFloor,
+  startConfig: TARGETS.startEditedVsFloor,
+  startSource: TARGETS.startEditedVsFloor,
+};
 for (const c of cases) {
   if (c.unavailable || c.failed) {
     rows.push([c.label, c.display, "0", c.unavailable ?? `failed: ${c.failed}`, "", "", ""]);
@@ -400,9 +447,26 @@ for (const c of cases) {
   }
   const x = c.medianMs / byId.floor.medianMs;
   const limit = limitOf[c.id];
-  rows.push([c.label, c.display, String(c.runs.length), fmtMs(c.medianMs), `${fmtMB(c.medianRssMB)} / ${fmtMB(c.maxRssMB)}`, fmtX(x), limit ? `<= ${limit}x ${x <= limit ? "met" : "MISSED"}` : ""]);
+  rows.push([
+    c.label,
+    c.display,
+    String(c.runs.length),
+    fmtMs(c.medianMs),
+    `${fmtMB(c.medianRssMB)} / ${fmtMB(c.maxRssMB)}`,
+    fmtX(x),
+    limit ? `<= ${limit}x ${x <= limit ? "met" : "MISSED"}` : "",
+  ]);
 }
-if (tests) rows.push(["npm test (once)", "npm test", "1", tests.exitCode === 0 ? fmtMs(tests.seconds * 1000) : `failed (exit ${tests.exitCode})`, fmtMB(tests.rssMB), "", `<= ${TARGETS.testsSeconds} s`]);
+if (tests)
+  rows.push([
+    "npm test (once)",
+    "npm test",
+    "1",
+    tests.exitCode === 0 ? fmtMs(tests.seconds * 1000) : `failed (exit ${tests.exitCode})`,
+    fmtMB(tests.rssMB),
+    "",
+    `<= ${TARGETS.testsSeconds} s`,
+  ]);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 const line = (r) => `| ${r.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`;
 const out = [];
@@ -412,7 +476,10 @@ out.push(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const r of rows.slice(1)) out.push(line(r));
 out.push("");
 out.push("Targets:");
-for (const t of targets) out.push(`  [${t.met ? "met" : t.gating ? "MISSED" : "missed, not gating"}] ${t.name}: ${Number.isFinite(t.value) ? t.value.toFixed(2) : "n/a"} (${t.kind === "max" ? "<=" : ">="} ${t.limit})`);
+for (const t of targets)
+  out.push(
+    `  [${t.met ? "met" : t.gating ? "MISSED" : "missed, not gating"}] ${t.name}: ${Number.isFinite(t.value) ? t.value.toFixed(2) : "n/a"} (${t.kind === "max" ? "<=" : ">="} ${t.limit})`,
+  );
 out.push("");
 out.push("Checks:");
 for (const [k, v] of Object.entries(checks)) out.push(`  [${v.ok ? "ok" : "FAILED"}] ${k}: ${v.detail}`);

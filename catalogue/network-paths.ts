@@ -68,16 +68,56 @@ const SEARCH_403 =
 
 /** The path of every flow in private mode. F6 has none: the platform refuses CMK with a private vault (see NetworkProps). */
 export const NETWORK_PATHS: Readonly<Partial<Record<FlowId, NetworkPathDefinition>>> = Object.freeze({
-  F1: { flow: "F1", kind: "privateEndpoint", summary: "VNet integration -> private endpoint `account` (privatelink.openai.azure.com)", symptom: '403 "Public access is disabled. Please configure private endpoint." on the first chat completion' },
+  F1: {
+    flow: "F1",
+    kind: "privateEndpoint",
+    summary: "VNet integration -> private endpoint `account` (privatelink.openai.azure.com)",
+    symptom: '403 "Public access is disabled. Please configure private endpoint." on the first chat completion',
+  },
   F2: { flow: "F2", kind: "trustedService", summary: 'Search trusted services (network_rule_bypass_option = "AzureServices"), OpenAI system identity', symptom: SEARCH_403 },
-  F3: { flow: "F3", kind: "trustedService", summary: "Storage trusted access + resource-instance rule for the OpenAI account", symptom: 'ingestion fails with 403 AuthorizationFailure "This request is not authorized to perform this operation."' },
-  F4: { flow: "F4", kind: "trustedService", summary: "Storage trusted access + resource-instance rule for the Search service", symptom: 'indexer fails with "The remote server returned an error: (403) Forbidden"' },
-  F5: { flow: "F5", kind: "trustedService", summary: 'OpenAI network_acls.bypass = "AzureServices", Search system identity', symptom: "vectorization fails with 403 from the embedding deployment (Search -> OpenAI)" },
-  F7: { flow: "F7", kind: "privateEndpoint", summary: "VNet integration with vnet_route_all_enabled -> private endpoint `vault` (privatelink.vaultcore.azure.net)", symptom: "the app setting stays the literal @Microsoft.KeyVault(...) string (AccessToKeyVaultDenied / FetchTimedOut)" },
-  F8: { flow: "F8", kind: "privateEndpoint", summary: "VNet integration -> private endpoint `searchService` (privatelink.search.windows.net)", symptom: '403 Forbidden "with no other details" from the index' },
-  F9: { flow: "F9", kind: "deployerNetwork", summary: "the deployer's network: runner VNet linked to the vault's zone, or an IP rule", symptom: '403 ForbiddenByConnection on the key or secret at apply and at every plan' },
+  F3: {
+    flow: "F3",
+    kind: "trustedService",
+    summary: "Storage trusted access + resource-instance rule for the OpenAI account",
+    symptom: 'ingestion fails with 403 AuthorizationFailure "This request is not authorized to perform this operation."',
+  },
+  F4: {
+    flow: "F4",
+    kind: "trustedService",
+    summary: "Storage trusted access + resource-instance rule for the Search service",
+    symptom: 'indexer fails with "The remote server returned an error: (403) Forbidden"',
+  },
+  F5: {
+    flow: "F5",
+    kind: "trustedService",
+    summary: 'OpenAI network_acls.bypass = "AzureServices", Search system identity',
+    symptom: "vectorization fails with 403 from the embedding deployment (Search -> OpenAI)",
+  },
+  F7: {
+    flow: "F7",
+    kind: "privateEndpoint",
+    summary: "VNet integration with vnet_route_all_enabled -> private endpoint `vault` (privatelink.vaultcore.azure.net)",
+    symptom: "the app setting stays the literal @Microsoft.KeyVault(...) string (AccessToKeyVaultDenied / FetchTimedOut)",
+  },
+  F8: {
+    flow: "F8",
+    kind: "privateEndpoint",
+    summary: "VNet integration -> private endpoint `searchService` (privatelink.search.windows.net)",
+    symptom: '403 Forbidden "with no other details" from the index',
+  },
+  F9: {
+    flow: "F9",
+    kind: "deployerNetwork",
+    summary: "the deployer's network: runner VNet linked to the vault's zone, or an IP rule",
+    symptom: "403 ForbiddenByConnection on the key or secret at apply and at every plan",
+  },
   F10: { flow: "F10", kind: "outOfBand", summary: "developers' network: VPN into the VNet (see README)", symptom: "local runs fail with 403 while the deployed app works" },
-  F11: { flow: "F11", kind: "privateEndpoint", summary: "VNet integration -> private endpoint `blob` (privatelink.blob.core.windows.net)", symptom: 'citation links return 403 AuthorizationFailure' },
+  F11: {
+    flow: "F11",
+    kind: "privateEndpoint",
+    summary: "VNet integration -> private endpoint `blob` (privatelink.blob.core.windows.net)",
+    symptom: "citation links return 403 AuthorizationFailure",
+  },
 });
 
 /** One network path the configuration needs, between two parts. */

@@ -23,14 +23,42 @@ export const NON_SECRET_SETTINGS: ReadonlySet<string> = new Set(["APPLICATIONINS
 
 /** A word that makes a setting name secret wherever it stands (`DB_PWD`, `CLIENT_SECRET_VALUE`). */
 const SECRET_WORDS: ReadonlySet<string> = new Set([
-  "KEY", "APIKEY", "ACCOUNTKEY", "ACCESSKEY", "SECRET", "SECRETS", "PASSWORD", "PASSWORDS", "PASSWD", "PWD",
-  "TOKEN", "SAS", "CONNSTR", "CONNECTIONSTRING", "CONNECTIONSTRINGS", "CREDENTIAL", "CREDENTIALS",
+  "KEY",
+  "APIKEY",
+  "ACCOUNTKEY",
+  "ACCESSKEY",
+  "SECRET",
+  "SECRETS",
+  "PASSWORD",
+  "PASSWORDS",
+  "PASSWD",
+  "PWD",
+  "TOKEN",
+  "SAS",
+  "CONNSTR",
+  "CONNECTIONSTRING",
+  "CONNECTIONSTRINGS",
+  "CREDENTIAL",
+  "CREDENTIALS",
 ]);
 /** Two words that together make a name secret (`CONNECTION_STRING`, `CONN_STR`). */
 const SECRET_PAIRS: ReadonlySet<string> = new Set(["CONNECTION STRING", "CONNECTION STRINGS", "CONN STR", "CONN STRING"]);
 /** A last word that makes the name about a secret, not the secret (`AZURE_KEY_VAULT_NAME`, `TOKEN_ENDPOINT`). */
 const NOT_SECRET_LAST_WORDS: ReadonlySet<string> = new Set([
-  "ID", "IDS", "NAME", "URL", "URI", "ENDPOINT", "VERSION", "TYPE", "AUDIENCE", "SCOPE", "LIMIT", "ENABLED", "HEADER", "PATH",
+  "ID",
+  "IDS",
+  "NAME",
+  "URL",
+  "URI",
+  "ENDPOINT",
+  "VERSION",
+  "TYPE",
+  "AUDIENCE",
+  "SCOPE",
+  "LIMIT",
+  "ENABLED",
+  "HEADER",
+  "PATH",
 ]);
 
 /**
@@ -140,7 +168,10 @@ export function inlineCredential(text: string): string | undefined {
  */
 export function keyShapedRun(text: string): string | undefined {
   let start = -1;
-  let digit = false, upper = false, lower = false, nonHex = false;
+  let digit = false,
+    upper = false,
+    lower = false,
+    nonHex = false;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0;
     if (isAlnum(c) || c === 0x2b /* + */ || c === 0x2f /* / */) {
@@ -239,7 +270,10 @@ const KEY_QUALIFIERS: ReadonlySet<string> = new Set(["primary", "secondary", "ac
 export function isCredentialAttribute(resourceType: string | undefined, attribute: string): boolean {
   // A traversal (`query_keys[0].key`, `site_credential[0].password`) is a credential when
   // its first or its last step is one.
-  const steps = attribute.toLowerCase().split(/[.[\]]/).filter((step) => step !== "" && !isIndex(step));
+  const steps = attribute
+    .toLowerCase()
+    .split(/[.[\]]/)
+    .filter((step) => step !== "" && !isIndex(step));
   if (steps.length === 0) return false;
   return isCredentialStep(resourceType, steps[0]) || isCredentialStep(resourceType, steps[steps.length - 1]);
 }

@@ -89,7 +89,8 @@ function valueAt(json: unknown, path: readonly PropertyKey[]): unknown {
 
 /** The fix for one shape problem, in the words of the schema (zod's message says what was expected). */
 function fixFor(issue: { code: string; message: string; keys?: readonly string[] }): string {
-  if (issue.code === "unrecognized_keys") return `remove ${issue.keys?.map((k) => JSON.stringify(k)).join(", ") ?? "it"} or correct the spelling (config/environments.schema.json lists every field; editors complete them)`;
+  if (issue.code === "unrecognized_keys")
+    return `remove ${issue.keys?.map((k) => JSON.stringify(k)).join(", ") ?? "it"} or correct the spelling (config/environments.schema.json lists every field; editors complete them)`;
   return "see config/environments.schema.json for the allowed values (editors that read $schema show them as you type)";
 }
 
@@ -147,7 +148,9 @@ export function readEnvironments(file = configFile()): Record<string, ChatStackP
     json = JSON.parse(text);
   } catch (e) {
     const { line, column, reason } = jsonSyntaxError(text, (e as Error).message);
-    throw new ConfigError(`${shown}:${line}:${column}`, [{ path: "", message: `is not valid JSON: ${reason}`, fix: "correct the JSON at that line and column (no trailing commas, no comments, double-quoted names)" }]);
+    throw new ConfigError(`${shown}:${line}:${column}`, [
+      { path: "", message: `is not valid JSON: ${reason}`, fix: "correct the JSON at that line and column (no trailing commas, no comments, double-quoted names)" },
+    ]);
   }
   return loadEnvironments(json, shown);
 }

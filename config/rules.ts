@@ -24,9 +24,15 @@ export const STACK_NAME = /^[a-z][a-z0-9]{0,11}$/;
  */
 const STATE_RULES = {
   storageAccountName: { pattern: /^[a-z0-9]{3,24}$/, fix: "use 3-24 lower-case letters and digits (the name of the existing state storage account)" },
-  containerName: { pattern: /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/, fix: 'use 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit, e.g. "tfstate"' },
+  containerName: {
+    pattern: /^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/,
+    fix: 'use 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit, e.g. "tfstate"',
+  },
   resourceGroupName: { pattern: /^(?=.{1,90}$)[-\w.()]*[-\w()]$/u, fix: "use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'" },
-  subscriptionId: { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, fix: "give the subscription id as a GUID (az account show --query id -o tsv), or leave it out to use ARM_SUBSCRIPTION_ID" },
+  subscriptionId: {
+    pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    fix: "give the subscription id as a GUID (az account show --query id -o tsv), or leave it out to use ARM_SUBSCRIPTION_ID",
+  },
 } as const;
 const MAX_BLOB_NAME = 1024;
 

@@ -94,7 +94,13 @@ const ENV_NAME = /^[a-z][a-z0-9]{0,11}$/;
 const PREFIX = /^[a-z][a-z0-9]{0,9}$/;
 
 const CHAT_MODEL: Required<ChatModelProps> = { deploymentName: "gpt-4o", modelName: "gpt-4o", modelVersion: "2024-11-20", skuName: "GlobalStandard", capacity: 10 };
-const EMBEDDING_MODEL: Required<ChatModelProps> = { deploymentName: "text-embedding-3-small", modelName: "text-embedding-3-small", modelVersion: "1", skuName: "Standard", capacity: 30 };
+const EMBEDDING_MODEL: Required<ChatModelProps> = {
+  deploymentName: "text-embedding-3-small",
+  modelName: "text-embedding-3-small",
+  modelVersion: "1",
+  skuName: "Standard",
+  capacity: 30,
+};
 
 /**
  * The configuration `props` stand for, or a ValidationError naming `scope`'s path, the
@@ -105,7 +111,14 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
   // --- names and place ----------------------------------------------------------------
   const prefix = props.prefix ?? "chat";
   if (!PREFIX.test(prefix)) throw new ValidationError(scope, "prefix", prefix, "is not a valid prefix", "use 1-10 lower-case letters and digits, starting with a letter");
-  if (!ENV_NAME.test(props.environment ?? "")) throw new ValidationError(scope, "environment", props.environment, "is not a valid environment name", 'use 1-12 lower-case letters and digits, starting with a letter, e.g. "dev"');
+  if (!ENV_NAME.test(props.environment ?? ""))
+    throw new ValidationError(
+      scope,
+      "environment",
+      props.environment,
+      "is not a valid environment name",
+      'use 1-12 lower-case letters and digits, starting with a letter, e.g. "dev"',
+    );
   const location = checkRegion(scope, "location", props.location ?? "swedencentral");
   const badTag = tagProblems(props.tags ?? {})[0];
   if (badTag) throw new ValidationError(scope, badTag.tag === undefined ? "tags" : `tags.${badTag.tag}`, badTag.value, badTag.problem, badTag.fix);
@@ -128,7 +141,13 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
   const chatModel = modelProps(props.openai?.chatModel, CHAT_MODEL);
   const embeddingModel = props.openai?.embeddingModel !== null ? modelProps(props.openai?.embeddingModel, EMBEDDING_MODEL) : undefined;
   if (features.integratedVectorization && !embeddingModel) {
-    throw new ValidationError(scope, "features.integratedVectorization", true, "needs an embedding deployment, but openai.embeddingModel is null", "configure openai.embeddingModel or set integratedVectorization: false");
+    throw new ValidationError(
+      scope,
+      "features.integratedVectorization",
+      true,
+      "needs an embedding deployment, but openai.embeddingModel is null",
+      "configure openai.embeddingModel or set integratedVectorization: false",
+    );
   }
 
   // --- Search ---------------------------------------------------------------------------
@@ -141,7 +160,13 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
     developers.length > 0 && "developers get Search data roles (F10)",
   ].filter((reason): reason is string => typeof reason === "string");
   if (sku === "free" && needsMoreThanFree.length > 0) {
-    throw new ValidationError(scope, "search.sku", "free", `cannot serve this platform: the free tier has no managed identity and no RBAC data plane, but ${needsMoreThanFree.join("; ")}`, 'use sku "basic" or higher');
+    throw new ValidationError(
+      scope,
+      "search.sku",
+      "free",
+      `cannot serve this platform: the free tier has no managed identity and no RBAC data plane, but ${needsMoreThanFree.join("; ")}`,
+      'use sku "basic" or higher',
+    );
   }
   // SearchService's own default, stated here because the query type depends on it.
   const semanticSearch = props.search?.semanticSearch ?? (sku === "free" ? "disabled" : "free");
@@ -192,7 +217,13 @@ function resolveProfile(scope: IConstruct, profile: ChatPlatformProps["profile"]
     return BUILT_IN_PROFILES[profile]();
   }
   if (typeof profile.settings !== "function" || !profile.name) {
-    throw new ValidationError(scope, "profile", profile.name, "is not a settings profile", `use one of ${BUILT_IN_PROFILE_NAMES.join(", ")} or an object with a name and a settings(facts) function`);
+    throw new ValidationError(
+      scope,
+      "profile",
+      profile.name,
+      "is not a settings profile",
+      `use one of ${BUILT_IN_PROFILE_NAMES.join(", ")} or an object with a name and a settings(facts) function`,
+    );
   }
   return profile;
 }
@@ -201,7 +232,13 @@ function resolveFeatures(scope: IConstruct, props: ChatPlatformProps, profile: S
   const f = props.features ?? {};
   const onYourData = f.onYourData ?? profile.onYourData ?? false;
   if (onYourData && !profile.onYourData) {
-    throw new ValidationError(scope, "features.onYourData", true, `is not something profile "${profile.name}" does (its app never sends On Your Data requests, so the grants would authorize a call nobody makes)`, 'use profile "sampleApp" (or a profile with onYourData: true), or set onYourData: false');
+    throw new ValidationError(
+      scope,
+      "features.onYourData",
+      true,
+      `is not something profile "${profile.name}" does (its app never sends On Your Data requests, so the grants would authorize a call nobody makes)`,
+      'use profile "sampleApp" (or a profile with onYourData: true), or set onYourData: false',
+    );
   }
   const features = {
     onYourData,
@@ -220,12 +257,22 @@ function resolveFeatures(scope: IConstruct, props: ChatPlatformProps, profile: S
 function checkLocalAuth(scope: IConstruct, authMode: AuthMode, field: string, given: boolean | undefined): void {
   const wanted = authMode === "keys";
   if (given !== undefined && given !== wanted) {
-    throw new ValidationError(scope, field, given, `contradicts authMode "${authMode}" (${wanted ? "keys mode needs API keys on" : "keyless mode turns API keys off"})`, `remove ${field}; authMode decides it`);
+    throw new ValidationError(
+      scope,
+      field,
+      given,
+      `contradicts authMode "${authMode}" (${wanted ? "keys mode needs API keys on" : "keyless mode turns API keys off"})`,
+      `remove ${field}; authMode decides it`,
+    );
   }
 }
 
 function resolveDevelopers(scope: IConstruct, developers: NonNullable<ChatPlatformProps["developers"]>): ResolvedDeveloper[] {
-  checkUnique(scope, "developers[].objectId", developers.map((d) => d.objectId));
+  checkUnique(
+    scope,
+    "developers[].objectId",
+    developers.map((d) => d.objectId),
+  );
   return developers.map((d, i) => ({
     objectId: checkGuid(scope, `developers[${i}].objectId`, d.objectId, "developer's object id"),
     type: checkOneOf(scope, `developers[${i}].type`, d.type ?? "User", PRINCIPAL_TYPES),
@@ -233,17 +280,41 @@ function resolveDevelopers(scope: IConstruct, developers: NonNullable<ChatPlatfo
   }));
 }
 
-function resolveSearchQuery(scope: IConstruct, props: ChatPlatformProps, features: Required<ChatPlatformFeatures>, semanticOn: boolean, hasEmbedding: boolean): ResolvedSearchQuery {
+function resolveSearchQuery(
+  scope: IConstruct,
+  props: ChatPlatformProps,
+  features: Required<ChatPlatformFeatures>,
+  semanticOn: boolean,
+  hasEmbedding: boolean,
+): ResolvedSearchQuery {
   const s = props.search ?? {};
   const queryType = checkOneOf(scope, "search.queryType", s.queryType ?? (semanticOn ? "semantic" : "simple"), SEARCH_QUERY_TYPES);
   if (queryType.includes("semantic") && !semanticOn) {
-    throw new ValidationError(scope, "search.queryType", queryType, "needs the semantic ranker, but search.semanticSearch is disabled", 'set search.semanticSearch to "free" or "standard", or use queryType "simple"');
+    throw new ValidationError(
+      scope,
+      "search.queryType",
+      queryType,
+      "needs the semantic ranker, but search.semanticSearch is disabled",
+      'set search.semanticSearch to "free" or "standard", or use queryType "simple"',
+    );
   }
   if (queryType.startsWith("vector") && !hasEmbedding) {
-    throw new ValidationError(scope, "search.queryType", queryType, "needs an embedding deployment, but openai.embeddingModel is null", "configure openai.embeddingModel or use a non-vector query type");
+    throw new ValidationError(
+      scope,
+      "search.queryType",
+      queryType,
+      "needs an embedding deployment, but openai.embeddingModel is null",
+      "configure openai.embeddingModel or use a non-vector query type",
+    );
   }
   if (queryType.startsWith("vector") && !s.vectorColumns?.length) {
-    throw new ValidationError(scope, "search.vectorColumns", s.vectorColumns, `is required for queryType "${queryType}"`, 'name the index\'s vector fields, e.g. ["contentVector"]');
+    throw new ValidationError(
+      scope,
+      "search.vectorColumns",
+      s.vectorColumns,
+      `is required for queryType "${queryType}"`,
+      'name the index\'s vector fields, e.g. ["contentVector"]',
+    );
   }
   const indexName = s.indexName ?? "documents-index";
   checkName(scope, "search.indexName", "storageContainer", indexName);
@@ -271,13 +342,31 @@ function checkExtraSettings(scope: IConstruct, extra: Readonly<Record<string, st
       throw new ValidationError(scope, field, shown, "has a name App Service cannot pass as an environment variable", "use letters, digits and underscores");
     }
     if (isSecretSettingName(name) && authMode === "keyless") {
-      throw new ValidationError(scope, field, shown, "is a key or secret variable in keyless mode (a present or empty key can switch the app to key auth)", `remove ${name}; the app authenticates with its managed identity`);
+      throw new ValidationError(
+        scope,
+        field,
+        shown,
+        "is a key or secret variable in keyless mode (a present or empty key can switch the app to key auth)",
+        `remove ${name}; the app authenticates with its managed identity`,
+      );
     }
     if (looksLikeSecretLiteral(value) || (isSecretSettingName(name) && !isKeyVaultReference(value))) {
-      throw new ValidationError(scope, field, REDACTED, "is a literal secret in app settings (visible in the portal, the plan and state)", "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead");
+      throw new ValidationError(
+        scope,
+        field,
+        REDACTED,
+        "is a literal secret in app settings (visible in the portal, the plan and state)",
+        "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead",
+      );
     }
     if (name === "AZURE_CLIENT_ID" && !userAssignedIdentity) {
-      throw new ValidationError(scope, field, shown, "selects a user-assigned identity, but the app runs as its system-assigned identity (DefaultAzureCredential would ask for an identity the app does not have)", "remove AZURE_CLIENT_ID, or set userAssignedIdentity: true (the platform then sets it)");
+      throw new ValidationError(
+        scope,
+        field,
+        shown,
+        "selects a user-assigned identity, but the app runs as its system-assigned identity (DefaultAzureCredential would ask for an identity the app does not have)",
+        "remove AZURE_CLIENT_ID, or set userAssignedIdentity: true (the platform then sets it)",
+      );
     }
   }
   return extra;

@@ -221,7 +221,6 @@ export { SAMPLE_APP_IMAGE } from "./chat-platform-config";
 
 const PLATFORM_BUG = "Fix: none on your side; this is a ChatPlatform bug: report it with the props that produced it";
 
-
 /**
  * The whole platform from one props object: OpenAI (chat + embedding deployments),
  * Search, Storage, Key Vault and a Linux web app, each with its identity; the access
@@ -321,8 +320,13 @@ export class ChatPlatform extends Construct {
 
     // --- deploy-time actions that need grants first -----------------------------------
     if (this.features.customerManagedKey) this.customerManagedKey = this.openai.encryptWith(this.keyVault).key;
-    const openaiKey = keys ? this.keyVault.addSecret("OpenAIKeySecret", { name: "openai-api-key", value: this.openai.resource.primaryAccessKey, contentType: "Azure OpenAI API key" }) : undefined;
-    const searchKey = keys && (this.features.onYourData || this.features.appQueriesSearch) ? this.keyVault.addSecret("SearchKeySecret", { name: "search-api-key", value: this.search.resource.primaryKey, contentType: "Azure AI Search admin key" }) : undefined;
+    const openaiKey = keys
+      ? this.keyVault.addSecret("OpenAIKeySecret", { name: "openai-api-key", value: this.openai.resource.primaryAccessKey, contentType: "Azure OpenAI API key" })
+      : undefined;
+    const searchKey =
+      keys && (this.features.onYourData || this.features.appQueriesSearch)
+        ? this.keyVault.addSecret("SearchKeySecret", { name: "search-api-key", value: this.search.resource.primaryKey, contentType: "Azure AI Search admin key" })
+        : undefined;
 
     // --- the access flows, granted from the table ---------------------------------------
     this.flows = impliedFlows({ ...this.features, authMode: this.authMode, developers: developers.length > 0, signIn: this.webApp.signIn?.credential.kind === "clientSecret" });
@@ -345,25 +349,67 @@ export class ChatPlatform extends Construct {
     // --- app settings, derived from the same facts ------------------------------------
     const facts = this.facts(config, openaiKey?.versionlessId, searchKey?.versionlessId);
     for (const s of this.profile.settings(facts)) {
-      this.webApp.settings.set({ name: s.name, value: s.value, description: s.description, origin: `profile ${this.profile.name}`, keyVaultReference: s.keyVaultReference ?? false });
+      this.webApp.settings.set({
+        name: s.name,
+        value: s.value,
+        description: s.description,
+        origin: `profile ${this.profile.name}`,
+        keyVaultReference: s.keyVaultReference ?? false,
+      });
     }
     // Features the app uses directly get their endpoints, whatever the profile: a grant
     // (F8, F11) for a call the app cannot address would be a role nobody uses.
     if (this.features.appQueriesSearch) {
-      this.webApp.settings.set({ name: "AZURE_SEARCH_ENDPOINT", value: this.search.endpoint, origin: "platform", description: "Search endpoint the app queries itself (F8)", keyVaultReference: false });
+      this.webApp.settings.set({
+        name: "AZURE_SEARCH_ENDPOINT",
+        value: this.search.endpoint,
+        origin: "platform",
+        description: "Search endpoint the app queries itself (F8)",
+        keyVaultReference: false,
+      });
       if (searchKey && !this.webApp.settings.has("AZURE_SEARCH_KEY")) {
-        this.webApp.settings.set({ name: "AZURE_SEARCH_KEY", value: keyVaultReference(searchKey.versionlessId), origin: "platform", description: "Search admin key from Key Vault", keyVaultReference: true });
+        this.webApp.settings.set({
+          name: "AZURE_SEARCH_KEY",
+          value: keyVaultReference(searchKey.versionlessId),
+          origin: "platform",
+          description: "Search admin key from Key Vault",
+          keyVaultReference: true,
+        });
       }
     }
     if (this.features.appReadsBlobs) {
-      this.webApp.settings.set({ name: "AZURE_STORAGE_BLOB_ENDPOINT", value: this.storage.blobEndpoint, origin: "platform", description: "blob endpoint the app reads documents from (F11)", keyVaultReference: false });
-      this.webApp.settings.set({ name: "AZURE_STORAGE_CONTAINER", value: [...this.storage.containers.keys()][0], origin: "platform", description: "container holding the documents", keyVaultReference: false });
+      this.webApp.settings.set({
+        name: "AZURE_STORAGE_BLOB_ENDPOINT",
+        value: this.storage.blobEndpoint,
+        origin: "platform",
+        description: "blob endpoint the app reads documents from (F11)",
+        keyVaultReference: false,
+      });
+      this.webApp.settings.set({
+        name: "AZURE_STORAGE_CONTAINER",
+        value: [...this.storage.containers.keys()][0],
+        origin: "platform",
+        description: "container holding the documents",
+        keyVaultReference: false,
+      });
     }
     if (this.identity) {
-      this.webApp.settings.set({ name: "AZURE_CLIENT_ID", value: this.identity.clientId, origin: "platform", description: "tells DefaultAzureCredential which user-assigned identity to use", keyVaultReference: false });
+      this.webApp.settings.set({
+        name: "AZURE_CLIENT_ID",
+        value: this.identity.clientId,
+        origin: "platform",
+        description: "tells DefaultAzureCredential which user-assigned identity to use",
+        keyVaultReference: false,
+      });
     }
     if (this.webApp.runtime.kind === "python") {
-      this.webApp.settings.set({ name: "SCM_DO_BUILD_DURING_DEPLOYMENT", value: "true", origin: "platform", description: "install requirements.txt on zip deploy", keyVaultReference: false });
+      this.webApp.settings.set({
+        name: "SCM_DO_BUILD_DURING_DEPLOYMENT",
+        value: "true",
+        origin: "platform",
+        description: "install requirements.txt on zip deploy",
+        keyVaultReference: false,
+      });
     }
     this.addExtraSettings(config.webApp.extraSettings);
 
@@ -406,13 +452,20 @@ export class ChatPlatform extends Construct {
 
   private callers(party: Party, developers: readonly EntraPrincipal[]): IGrantable[] {
     switch (party) {
-      case "webApp": return [this.webApp];
-      case "openai": return [this.openai];
-      case "search": return [this.search];
-      case "storage": return [this.storage];
-      case "deployer": return [EntraPrincipal.deployer(this)];
-      case "developers": return [...developers];
-      default: throw new Error(`${party} cannot call`);
+      case "webApp":
+        return [this.webApp];
+      case "openai":
+        return [this.openai];
+      case "search":
+        return [this.search];
+      case "storage":
+        return [this.storage];
+      case "deployer":
+        return [EntraPrincipal.deployer(this)];
+      case "developers":
+        return [...developers];
+      default:
+        throw new Error(`${party} cannot call`);
     }
   }
 
@@ -449,7 +502,13 @@ export class ChatPlatform extends Construct {
       const derived = this.webApp.settings.get(name);
       if (derived) {
         const shown = value !== "" && isSecretSetting(name, value) ? REDACTED : value;
-        throw new ValidationError(this, `webApp.extraSettings.${name}`, shown, `overrides ${name}, which the platform derives (${derived.description})`, "change the platform's configuration instead (e.g. openai.chatModel, search.indexName)");
+        throw new ValidationError(
+          this,
+          `webApp.extraSettings.${name}`,
+          shown,
+          `overrides ${name}, which the platform derives (${derived.description})`,
+          "change the platform's configuration instead (e.g. openai.chatModel, search.indexName)",
+        );
       }
       this.webApp.settings.set({ name, value, origin: "user", description: "extra setting", keyVaultReference: isKeyVaultReference(value) });
     }
@@ -465,13 +524,14 @@ export class ChatPlatform extends Construct {
     const errors: string[] = [];
     for (const f of this.flows) {
       for (const role of f.roles) {
-        if (!rows.some((r) => r.flow === f.flow && r.roleId === role.id)) errors.push(`${this.node.path}: flow ${f.flow} (${f.reason}) has no ${role.name} assignment. ${PLATFORM_BUG}`);
+        if (!rows.some((r) => r.flow === f.flow && r.roleId === role.id))
+          errors.push(`${this.node.path}: flow ${f.flow} (${f.reason}) has no ${role.name} assignment. ${PLATFORM_BUG}`);
       }
     }
     for (const r of rows) {
-      if (!r.flow || !implied.has(r.flow)) errors.push(`${this.node.path}: ${r.role} for ${r.principal} on ${r.scope} is flow ${r.flow}, which this configuration does not imply. ${PLATFORM_BUG}`);
+      if (!r.flow || !implied.has(r.flow))
+        errors.push(`${this.node.path}: ${r.role} for ${r.principal} on ${r.scope} is flow ${r.flow}, which this configuration does not imply. ${PLATFORM_BUG}`);
     }
     return errors;
   }
-
 }

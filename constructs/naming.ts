@@ -70,7 +70,15 @@ export const NAME_RULES = Object.freeze({
   search: rule("Search service name", 2, 60, /^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/, `lower-case ${ALNUM_HYPHEN}; no '--'`, "srch", true),
   storage: rule("storage account name", 3, 24, /^[a-z0-9]+$/, "lower-case letters and digits only", "st", false),
   storageContainer: rule("storage container name", 3, 63, /^[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$/, `lower-case ${ALNUM_HYPHEN}; no '--'`, "", true),
-  keyVault: rule("Key Vault name", 3, 24, /^[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$/, "letters, digits and single hyphens; start with a letter, end with a letter or digit", "kv", true),
+  keyVault: rule(
+    "Key Vault name",
+    3,
+    24,
+    /^[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$/,
+    "letters, digits and single hyphens; start with a letter, end with a letter or digit",
+    "kv",
+    true,
+  ),
   keyVaultObject: rule("Key Vault secret or key name", 1, 127, /^[a-zA-Z0-9-]+$/, "letters, digits and hyphens", "", true),
   webApp: rule("web app name", 2, 60, /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, ALNUM_HYPHEN, "app", true),
   servicePlan: rule("App Service plan name", 1, 60, /^[a-zA-Z0-9-]+$/, "letters, digits and hyphens", "asp", true),
@@ -89,7 +97,10 @@ function rule(label: string, min: number, max: number, pattern: RegExp, allowed:
 /** A short lower-case base-36 digest; stable across machines and Node versions. */
 export function stableHash(input: string, length = 6): string {
   const digest = createHash("sha256").update(input).digest();
-  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`).toString(36).padStart(length, "0").slice(0, length);
+  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`)
+    .toString(36)
+    .padStart(length, "0")
+    .slice(0, length);
 }
 
 /** Throws unless `value` is a valid name for `kind`. Unresolved tokens pass. */
@@ -170,7 +181,16 @@ export function namingOf(scope: IConstruct): Naming {
     if (found) return found;
   }
   const root = scope.node.scopes[1]?.node.id ?? scope.node.id;
-  return new Naming({ prefix: root.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 10) || "app", environment: "", location: "", seed: scope.node.path });
+  return new Naming({
+    prefix:
+      root
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, "")
+        .slice(0, 10) || "app",
+    environment: "",
+    location: "",
+    seed: scope.node.path,
+  });
 }
 
 const CLAIMED = new WeakMap<IConstruct, Map<string, string>>();
@@ -206,7 +226,11 @@ export function uniqueNaming(scope: IConstruct, props: Omit<NamingProps, "suffix
   let id = `name_suffix_${clean(props.prefix)}_${clean(props.environment)}`;
   if (stack.node.findAll().some((c) => c instanceof TerraformLocal && c.friendlyUniqueId === id)) id = `name_suffix_${stableHash(key)}`;
   const subscriptionId = clientConfigOf(scope).subscriptionId;
-  const suffix = new TerraformLocal(scope, "NameSuffix", Fn.substr(Fn.sha256(Fn.join("|", [subscriptionId, props.prefix, props.environment, props.location, props.seed ?? ""])), 0, SUFFIX_LENGTH));
+  const suffix = new TerraformLocal(
+    scope,
+    "NameSuffix",
+    Fn.substr(Fn.sha256(Fn.join("|", [subscriptionId, props.prefix, props.environment, props.location, props.seed ?? ""])), 0, SUFFIX_LENGTH),
+  );
   suffix.overrideLogicalId(id);
   return new Naming({ ...props, suffix: `\${local.${id}}` });
 }

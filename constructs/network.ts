@@ -62,25 +62,50 @@ export class PrivateNetwork extends Construct {
   private readonly zones = new Map<string, PrivateDnsZone>();
   private readonly endpoints: PrivateEndpoint[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: PrivateNetworkProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: PrivateNetworkProps,
+  ) {
     super(scope, id);
     const space = checkCidr(this, "addressSpace", props.addressSpace ?? "10.20.0.0/24", "10.20.0.0/24");
     const app = checkCidr(this, "appSubnet", props.appSubnet ?? "10.20.0.0/26", "10.20.0.0/26");
     const endpoints = checkCidr(this, "privateEndpointSubnet", props.privateEndpointSubnet ?? "10.20.0.64/26", "10.20.0.64/26");
-    for (const [field, subnet] of [["appSubnet", app], ["privateEndpointSubnet", endpoints]] as const) {
+    for (const [field, subnet] of [
+      ["appSubnet", app],
+      ["privateEndpointSubnet", endpoints],
+    ] as const) {
       if (!cidrContains(space, subnet)) {
         throw new ValidationError(this, field, subnet.text, `is not inside the VNet's addressSpace ${space.text}`, `choose a block inside ${space.text}, or widen addressSpace`);
       }
     }
     if (app.prefix > MIN_INTEGRATION_PREFIX) {
-      throw new ValidationError(this, "appSubnet", app.text, `is smaller than /${MIN_INTEGRATION_PREFIX}, the smallest subnet App Service VNet integration accepts`, "use a /26 (recommended) or at least a /28");
+      throw new ValidationError(
+        this,
+        "appSubnet",
+        app.text,
+        `is smaller than /${MIN_INTEGRATION_PREFIX}, the smallest subnet App Service VNet integration accepts`,
+        "use a /26 (recommended) or at least a /28",
+      );
     }
     if (cidrsOverlap(app, endpoints)) {
-      throw new ValidationError(this, "privateEndpointSubnet", endpoints.text, `overlaps appSubnet ${app.text}: VNet integration needs a subnet of its own, not shared with private endpoints`, "give the two subnets separate blocks, e.g. 10.20.0.0/26 and 10.20.0.64/26");
+      throw new ValidationError(
+        this,
+        "privateEndpointSubnet",
+        endpoints.text,
+        `overlaps appSubnet ${app.text}: VNet integration needs a subnet of its own, not shared with private endpoints`,
+        "give the two subnets separate blocks, e.g. 10.20.0.0/26 and 10.20.0.64/26",
+      );
     }
     (props.linkedVirtualNetworkIds ?? []).forEach((v, i) => {
       if (!isUnresolved(v) && !VNET_ID.test(v)) {
-        throw new ValidationError(this, `linkedVirtualNetworkIds[${i}]`, v, "is not a virtual network resource id", "use /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>");
+        throw new ValidationError(
+          this,
+          `linkedVirtualNetworkIds[${i}]`,
+          v,
+          "is not a virtual network resource id",
+          "use /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>",
+        );
       }
     });
     this.addressSpace = space.text;

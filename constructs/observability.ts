@@ -136,7 +136,11 @@ export class Observability extends Construct {
   public readonly authFailureAlert?: MonitorScheduledQueryRulesAlertV2;
   public readonly healthCheckAlert?: MonitorMetricAlert;
 
-  constructor(scope: Construct, id: string, private readonly props: ObservabilityProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ObservabilityProps,
+  ) {
     super(scope, id);
     const p = props.platform;
     const naming = p.naming;
@@ -211,7 +215,13 @@ export class Observability extends Construct {
     const evaluationFrequency = checkDuration(this, "alerts.evaluationFrequency", alerts.evaluationFrequency ?? "PT5M");
     const windowDuration = checkDuration(this, "alerts.windowDuration", alerts.windowDuration ?? "PT15M");
     if (DURATIONS.indexOf(windowDuration) < DURATIONS.indexOf(evaluationFrequency)) {
-      throw new ValidationError(this, "alerts.windowDuration", windowDuration, `is shorter than evaluationFrequency ${evaluationFrequency}, so some logs are never evaluated`, "use a window at least as long as the frequency");
+      throw new ValidationError(
+        this,
+        "alerts.windowDuration",
+        windowDuration,
+        `is shorter than evaluationFrequency ${evaluationFrequency}, so some logs are never evaluated`,
+        "use a window at least as long as the frequency",
+      );
     }
 
     this.authFailureAlert = new MonitorScheduledQueryRulesAlertV2(this, "AuthFailureAlert", {
@@ -276,7 +286,13 @@ export class Observability extends Construct {
     const receivers = alerts.emailReceivers ?? [];
     if (alerts.actionGroupId !== undefined) {
       if (receivers.length > 0) {
-        throw new ValidationError(this, "alerts.actionGroupId", alerts.actionGroupId, "is given together with emailReceivers", "route alerts either to your existing action group or to a new one with emailReceivers, not both");
+        throw new ValidationError(
+          this,
+          "alerts.actionGroupId",
+          alerts.actionGroupId,
+          "is given together with emailReceivers",
+          "route alerts either to your existing action group or to a new one with emailReceivers, not both",
+        );
       }
       if (!isUnresolved(alerts.actionGroupId) && !ACTION_GROUP_ID.test(alerts.actionGroupId)) {
         throw new ValidationError(
@@ -290,7 +306,11 @@ export class Observability extends Construct {
       return undefined;
     }
     if (receivers.length === 0) return undefined;
-    checkUnique(this, "alerts.emailReceivers[].name", receivers.map((r) => r.name));
+    checkUnique(
+      this,
+      "alerts.emailReceivers[].name",
+      receivers.map((r) => r.name),
+    );
     receivers.forEach((r, i) => {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r.email)) {
         throw new ValidationError(this, `alerts.emailReceivers[${i}].email`, r.email, "is not an e-mail address", "give an address such as oncall@contoso.com");

@@ -13,7 +13,16 @@ import type { IKeyVault } from "./key-vault";
 import type { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 
 /** Deployment SKUs Azure OpenAI accepts (`sku.name`). */
-export const DEPLOYMENT_SKUS = ["Standard", "GlobalStandard", "DataZoneStandard", "ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged", "GlobalBatch", "DataZoneBatch"] as const;
+export const DEPLOYMENT_SKUS = [
+  "Standard",
+  "GlobalStandard",
+  "DataZoneStandard",
+  "ProvisionedManaged",
+  "GlobalProvisionedManaged",
+  "DataZoneProvisionedManaged",
+  "GlobalBatch",
+  "DataZoneBatch",
+] as const;
 export type DeploymentSku = (typeof DEPLOYMENT_SKUS)[number];
 
 export interface ModelDeploymentProps {
@@ -176,7 +185,11 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
     this.principalId = this.resource.identity.principalId;
     this.grantPrincipal = EntraPrincipal.systemAssigned(this, this.principalId, `Azure OpenAI ${this.name}`);
 
-    checkUnique(this, "deployments[].name", (props.deployments ?? []).map((d) => d.name));
+    checkUnique(
+      this,
+      "deployments[].name",
+      (props.deployments ?? []).map((d) => d.name),
+    );
     for (const d of props.deployments ?? []) this.addDeployment(d);
   }
 
@@ -235,7 +248,13 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
   public deployment(name: string): ModelDeployment {
     const found = this.deploymentList.find((d) => d.name === name);
     if (!found) {
-      throw new ValidationError(this, "deployment", name, "is not a deployment of this account", `use one of ${this.deploymentList.map((d) => JSON.stringify(d.name)).join(", ") || "(none: add one first)"}`);
+      throw new ValidationError(
+        this,
+        "deployment",
+        name,
+        "is not a deployment of this account",
+        `use one of ${this.deploymentList.map((d) => JSON.stringify(d.name)).join(", ") || "(none: add one first)"}`,
+      );
     }
     return found;
   }

@@ -131,14 +131,22 @@ export class PlatformNetwork extends Construct {
     const calls: NetworkCall[] = [...props.flows.map((f) => ({ flow: f.flow, caller: f.caller, target: f.target, reason: f.reason })), ...props.keyCalls];
     if (this.mode === "public") {
       for (const name of ["addressSpace", "appSubnet", "privateEndpointSubnet", "deployer"] as const) {
-        if (given[name] !== undefined) throw new ValidationError(this, field(name), given[name], 'only applies to network mode "private"', `remove network.${name}, or set network.mode: "private"`);
+        if (given[name] !== undefined)
+          throw new ValidationError(this, field(name), given[name], 'only applies to network mode "private"', `remove network.${name}, or set network.mode: "private"`);
       }
       this.paths = [];
       return;
     }
 
     for (const [name, value] of Object.entries(props.publicAccessRequests ?? {})) {
-      if (value === true) throw new ValidationError(this, name, value, 'contradicts network.mode "private" (public network access is off on every service)', `remove ${name}; network.mode decides it`);
+      if (value === true)
+        throw new ValidationError(
+          this,
+          name,
+          value,
+          'contradicts network.mode "private" (public network access is off on every service)',
+          `remove ${name}; network.mode decides it`,
+        );
     }
     const { openai, search, storage, keyVault, webApp } = props.parts;
     const has = (flow: string) => calls.some((c) => c.flow === flow);
@@ -147,21 +155,39 @@ export class PlatformNetwork extends Construct {
     // section 8.1, UNCONFIRMED). Refused rather than guessed: either reading could lock
     // the account out of its own key.
     if (has("F6")) {
-      throw new ValidationError(this, "features.customerManagedKey", true, 'cannot be combined with network mode "private": whether Azure OpenAI can reach its key through a private vault\'s firewall is not documented consistently (the OpenAI CMK doc asks for trusted services, Key Vault\'s trusted-service list does not include Azure AI services)', 'set customerManagedKey: false, or keep network.mode "public" for this environment');
+      throw new ValidationError(
+        this,
+        "features.customerManagedKey",
+        true,
+        "cannot be combined with network mode \"private\": whether Azure OpenAI can reach its key through a private vault's firewall is not documented consistently (the OpenAI CMK doc asks for trusted services, Key Vault's trusted-service list does not include Azure AI services)",
+        'set customerManagedKey: false, or keep network.mode "public" for this environment',
+      );
     }
     // On Your Data with a search key: the Search trusted-service exception admits
     // Azure OpenAI only with its managed identity and RBAC
     // (https://learn.microsoft.com/azure/search/service-configure-firewall).
     const keyedSearch = props.keyCalls.find((c) => c.flow === "F2");
     if (keyedSearch) {
-      throw new ValidationError(this, "authMode", "keys", 'with On Your Data cannot use network mode "private": Azure OpenAI passes the Search firewall only as a trusted service with its managed identity, not with a search key', 'use authMode "keyless", or keep network.mode "public"');
+      throw new ValidationError(
+        this,
+        "authMode",
+        "keys",
+        'with On Your Data cannot use network mode "private": Azure OpenAI passes the Search firewall only as a trusted service with its managed identity, not with a search key',
+        'use authMode "keyless", or keep network.mode "public"',
+      );
     }
 
     const deployer = given.deployer ?? {};
     const ipRanges = (deployer.ipRanges ?? []).map((r, i) => this.checkPublicRange(field(`deployer.ipRanges[${i}]`), r));
     const runnerVnets = deployer.virtualNetworkIds ?? [];
     if (has("F9") && ipRanges.length === 0 && runnerVnets.length === 0) {
-      throw new ValidationError(this, field("deployer"), given.deployer, "is missing, but this private platform writes Key Vault secrets or keys (F9) and Terraform's data-plane writes to a private vault fail with 403 ForbiddenByConnection at apply and at every later plan", "set network.deployer.virtualNetworkIds to the VNet of a runner peered with the platform's VNet, or network.deployer.ipRanges to the public egress IPs Terraform runs from");
+      throw new ValidationError(
+        this,
+        field("deployer"),
+        given.deployer,
+        "is missing, but this private platform writes Key Vault secrets or keys (F9) and Terraform's data-plane writes to a private vault fail with 403 ForbiddenByConnection at apply and at every later plan",
+        "set network.deployer.virtualNetworkIds to the VNet of a runner peered with the platform's VNet, or network.deployer.ipRanges to the public egress IPs Terraform runs from",
+      );
     }
 
     const naming = namingOf(this);
@@ -209,7 +235,13 @@ export class PlatformNetwork extends Construct {
     const text = typeof value === "string" && !value.includes("/") ? `${value}/32` : value;
     const cidr = checkCidr(this, field, text, "203.0.113.10/32");
     if (!isPublicRange(cidr)) {
-      throw new ValidationError(this, field, value, "is a private or reserved range: Key Vault IP rules only match public source addresses", "give the public egress IP of the runner (or use deployer.virtualNetworkIds for a runner inside a peered VNet)");
+      throw new ValidationError(
+        this,
+        field,
+        value,
+        "is a private or reserved range: Key Vault IP rules only match public source addresses",
+        "give the public egress IP of the runner (or use deployer.virtualNetworkIds for a runner inside a peered VNet)",
+      );
     }
     // Key Vault takes a bare address for a single host.
     return cidr.prefix === 32 ? text.replace(/\/32$/, "") : text;

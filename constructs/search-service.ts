@@ -139,7 +139,13 @@ export class SearchService extends SearchServiceBase implements IGrantable {
     }
     this.hasSystemIdentity = props.systemIdentity ?? true;
     if (this.sku === "free" && this.hasSystemIdentity) {
-      throw new ValidationError(this, "sku", "free", "has no managed identity, but systemIdentity is on (indexers and vectorizers need it)", 'use "basic" or higher, or set systemIdentity: false if nothing calls out from Search');
+      throw new ValidationError(
+        this,
+        "sku",
+        "free",
+        "has no managed identity, but systemIdentity is on (indexers and vectorizers need it)",
+        'use "basic" or higher, or set systemIdentity: false if nothing calls out from Search',
+      );
     }
     this.semanticSearch = checkOneOf(this, "semanticSearch", props.semanticSearch ?? (this.sku === "free" ? "disabled" : "free"), ["disabled", "free", "standard"] as const);
     if (this.sku === "free" && this.semanticSearch !== "disabled") {

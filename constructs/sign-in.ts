@@ -70,31 +70,62 @@ export type ResolvedSignIn =
 export function resolveSignIn(scope: IConstruct, access: WebAppAccess, props: PlatformSignInProps | undefined): ResolvedSignIn | undefined {
   if (access === "open") {
     // The value is an object of ids and names: the error says it is set, not what it holds.
-    if (props !== undefined) throw new ValidationError(scope, "webApp.signIn", "(set)", 'configures sign-in, but webApp.access is "open"', "remove webApp.signIn, or remove webApp.access (sign-in is the default)");
+    if (props !== undefined)
+      throw new ValidationError(
+        scope,
+        "webApp.signIn",
+        "(set)",
+        'configures sign-in, but webApp.access is "open"',
+        "remove webApp.signIn, or remove webApp.access (sign-in is the default)",
+      );
     return undefined;
   }
   const p = props ?? {};
   if (p.clientId === undefined) {
     for (const field of ["clientSecretName", "clientSecretExpiresOn", "tenantId"] as const) {
       if (p[field] !== undefined) {
-        throw new ValidationError(scope, `webApp.signIn.${field}`, p[field], "only applies to a brought registration (webApp.signIn.clientId), but the platform creates one", `remove webApp.signIn.${field}, or give webApp.signIn.clientId`);
+        throw new ValidationError(
+          scope,
+          `webApp.signIn.${field}`,
+          p[field],
+          "only applies to a brought registration (webApp.signIn.clientId), but the platform creates one",
+          `remove webApp.signIn.${field}, or give webApp.signIn.clientId`,
+        );
       }
     }
     return { kind: "created", owners: p.owners ?? [], allowedGroups: p.allowedGroups ?? [] };
   }
   for (const field of ["allowedGroups", "owners"] as const) {
     if (p[field] !== undefined) {
-      throw new ValidationError(scope, `webApp.signIn.${field}`, p[field], "only applies to a registration the platform creates, but webApp.signIn.clientId brings one", `manage ${field === "owners" ? "owners" : "assignments"} of the registration in Entra ID, or remove webApp.signIn.clientId (creating one needs ${CREATE_REGISTRATION_PERMISSION})`);
+      throw new ValidationError(
+        scope,
+        `webApp.signIn.${field}`,
+        p[field],
+        "only applies to a registration the platform creates, but webApp.signIn.clientId brings one",
+        `manage ${field === "owners" ? "owners" : "assignments"} of the registration in Entra ID, or remove webApp.signIn.clientId (creating one needs ${CREATE_REGISTRATION_PERMISSION})`,
+      );
     }
   }
   if (p.clientSecretName === undefined) {
     if (p.clientSecretExpiresOn !== undefined) {
-      throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", p.clientSecretExpiresOn, "is the expiry of a client secret, but no clientSecretName is given", "give webApp.signIn.clientSecretName, or remove clientSecretExpiresOn (secretless)");
+      throw new ValidationError(
+        scope,
+        "webApp.signIn.clientSecretExpiresOn",
+        p.clientSecretExpiresOn,
+        "is the expiry of a client secret, but no clientSecretName is given",
+        "give webApp.signIn.clientSecretName, or remove clientSecretExpiresOn (secretless)",
+      );
     }
     return { kind: "brought", clientId: p.clientId, tenantId: p.tenantId };
   }
   if (p.clientSecretExpiresOn === undefined) {
-    throw new ValidationError(scope, "webApp.signIn.clientSecretExpiresOn", undefined, "is required with a client secret (the review shows when sign-in stops working)", 'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime"), or remove clientSecretName to go secretless');
+    throw new ValidationError(
+      scope,
+      "webApp.signIn.clientSecretExpiresOn",
+      undefined,
+      "is required with a client secret (the review shows when sign-in stops working)",
+      'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime"), or remove clientSecretName to go secretless',
+    );
   }
   return { kind: "brought", clientId: p.clientId, tenantId: p.tenantId, clientSecret: { name: p.clientSecretName, expiresOn: p.clientSecretExpiresOn } };
 }
@@ -122,7 +153,11 @@ export class AppSignIn extends Construct {
     const { webApp, signIn } = props;
     if (signIn.kind === "brought" && signIn.clientSecret) {
       const secret = signIn.clientSecret;
-      webApp.requireSignIn({ clientId: signIn.clientId, tenantId: signIn.tenantId, credential: { kind: "clientSecret", vault: props.keyVault, secretName: secret.name, expiresOn: secret.expiresOn } });
+      webApp.requireSignIn({
+        clientId: signIn.clientId,
+        tenantId: signIn.tenantId,
+        credential: { kind: "clientSecret", vault: props.keyVault, secretName: secret.name, expiresOn: secret.expiresOn },
+      });
       return;
     }
     // Secretless: an identity attached to the app for sign-in alone (Microsoft Learn: it

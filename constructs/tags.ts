@@ -32,21 +32,33 @@ export function tagProblems(tags: Record<string, string>): TagProblem[] {
   const names = Object.keys(tags);
   const extra = TAG_RULES.platformTags.filter((t) => !names.some((n) => n.toLowerCase() === t)).length;
   if (names.length + extra > TAG_RULES.maxCount) {
-    problems.push({ value: `${names.length} tags`, problem: `has more tags than Azure allows with the platform's own ${TAG_RULES.platformTags.join(" and ")} (${TAG_RULES.maxCount} in all)`, fix: `keep at most ${TAG_RULES.maxCount - extra} tags` });
+    problems.push({
+      value: `${names.length} tags`,
+      problem: `has more tags than Azure allows with the platform's own ${TAG_RULES.platformTags.join(" and ")} (${TAG_RULES.maxCount} in all)`,
+      fix: `keep at most ${TAG_RULES.maxCount - extra} tags`,
+    });
   }
   const seen = new Map<string, string>();
   for (const [name, value] of Object.entries(tags)) {
     const lower = name.toLowerCase();
     const at = (problem: string, fix: string) => problems.push({ tag: name, value: name, problem, fix });
     if (name.trim() === "") at("is an empty tag name", "give the tag a name");
-    else if (name.length > TAG_RULES.maxNameLength) at(`is a tag name of ${name.length} characters (storage accounts allow ${TAG_RULES.maxNameLength})`, `shorten the name to ${TAG_RULES.maxNameLength} characters or fewer`);
-    else if (TAG_RULES.forbiddenNameCharacters.test(name)) at("is a tag name with a character Azure refuses", "remove < > % & \\ ? and / from the name (use '-', '_', '.' or ':' instead)");
-    else if (TAG_RULES.reservedPrefixes.some((p) => lower.startsWith(p))) at("is a tag name with a prefix Azure reserves", `rename it so it does not start with ${TAG_RULES.reservedPrefixes.map((p) => `"${p}"`).join(", ")}`);
+    else if (name.length > TAG_RULES.maxNameLength)
+      at(`is a tag name of ${name.length} characters (storage accounts allow ${TAG_RULES.maxNameLength})`, `shorten the name to ${TAG_RULES.maxNameLength} characters or fewer`);
+    else if (TAG_RULES.forbiddenNameCharacters.test(name))
+      at("is a tag name with a character Azure refuses", "remove < > % & \\ ? and / from the name (use '-', '_', '.' or ':' instead)");
+    else if (TAG_RULES.reservedPrefixes.some((p) => lower.startsWith(p)))
+      at("is a tag name with a prefix Azure reserves", `rename it so it does not start with ${TAG_RULES.reservedPrefixes.map((p) => `"${p}"`).join(", ")}`);
     const earlier = seen.get(lower);
     if (earlier !== undefined) at(`repeats the tag ${JSON.stringify(earlier)} (Azure tag names are case-insensitive)`, "keep one of the two");
     seen.set(lower, name);
     if (value.length > TAG_RULES.maxValueLength) {
-      problems.push({ tag: name, value: `${value.slice(0, 40)}... (${value.length} characters)`, problem: `is a tag value over ${TAG_RULES.maxValueLength} characters`, fix: `shorten the value to ${TAG_RULES.maxValueLength} characters or fewer` });
+      problems.push({
+        tag: name,
+        value: `${value.slice(0, 40)}... (${value.length} characters)`,
+        problem: `is a tag value over ${TAG_RULES.maxValueLength} characters`,
+        fix: `shorten the value to ${TAG_RULES.maxValueLength} characters or fewer`,
+      });
     }
   }
   return problems;

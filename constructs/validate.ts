@@ -67,7 +67,13 @@ export const AZURE_REGIONS: ReadonlySet<string> = new Set(
 export function checkRegion(scope: IConstruct, field: string, value: string): string {
   if (isUnresolved(value)) return value;
   if (!AZURE_REGIONS.has(value)) {
-    throw new ValidationError(scope, field, value, "is not an Azure region name", 'use the programmatic name, lower case without spaces, e.g. "swedencentral" or "eastus2" (az account list-locations -o table)');
+    throw new ValidationError(
+      scope,
+      field,
+      value,
+      "is not an Azure region name",
+      'use the programmatic name, lower case without spaces, e.g. "swedencentral" or "eastus2" (az account list-locations -o table)',
+    );
   }
   return value;
 }

@@ -263,11 +263,23 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     if (credential.kind === "managedIdentity") {
       secretSetting = MI_FIC_SETTING;
       this.attachIdentity(credential.identity);
-      this.settings.set({ name: MI_FIC_SETTING, value: credential.identity.clientId, origin: "platform", description: "identity whose federated credential replaces the sign-in client secret", keyVaultReference: false });
+      this.settings.set({
+        name: MI_FIC_SETTING,
+        value: credential.identity.clientId,
+        origin: "platform",
+        description: "identity whose federated credential replaces the sign-in client secret",
+        keyVaultReference: false,
+      });
     } else {
       checkName(this, "signIn.clientSecretName", "keyVaultObject", credential.secretName);
       if (!ISO_DATE.test(credential.expiresOn ?? "")) {
-        throw new ValidationError(this, "signIn.clientSecretExpiresOn", credential.expiresOn, "is not a date", 'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime")');
+        throw new ValidationError(
+          this,
+          "signIn.clientSecretExpiresOn",
+          credential.expiresOn,
+          "is not a date",
+          'give the secret\'s expiry as YYYY-MM-DD (az ad app credential list --id <clientId> --query "[].endDateTime")',
+        );
       }
       secretSetting = CLIENT_SECRET_SETTING;
       this.settings.set({
@@ -301,9 +313,7 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
   private attachIdentity(identity: UserAssignedIdentity): void {
     const uami = this.userAssignedIdentity;
     this.resource.putIdentity(
-      uami
-        ? { type: "UserAssigned", identityIds: [uami.resourceId, identity.resourceId] }
-        : { type: "SystemAssigned, UserAssigned", identityIds: [identity.resourceId] },
+      uami ? { type: "UserAssigned", identityIds: [uami.resourceId, identity.resourceId] } : { type: "SystemAssigned, UserAssigned", identityIds: [identity.resourceId] },
     );
   }
 
@@ -313,7 +323,13 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
       return { pythonVersion: checkOneOf(this, "runtime.version", rt.version ?? "3.11", PYTHON_VERSIONS) };
     }
     if (!REGISTRY_HOST.test(rt.registry ?? "")) {
-      throw new ValidationError(this, "runtime.registry", rt.registry, "is not a registry host", 'give the host only, without scheme or path, e.g. "sampleappaoaichatgpt.azurecr.io"');
+      throw new ValidationError(
+        this,
+        "runtime.registry",
+        rt.registry,
+        "is not a registry host",
+        'give the host only, without scheme or path, e.g. "sampleappaoaichatgpt.azurecr.io"',
+      );
     }
     checkNonEmpty(this, "runtime.image", rt.image, 'give the image name, e.g. "sample-app-aoai-chatgpt"');
     checkNonEmpty(this, "runtime.tag", rt.tag, 'give a tag, preferably a pinned version or digest rather than "latest"');

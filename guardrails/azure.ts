@@ -26,12 +26,7 @@ export const TYPES = Object.freeze({
 });
 
 /** Resources that run the app and carry `app_settings` + `identity`. */
-export const WEB_APP_TYPES = Object.freeze([
-  "azurerm_linux_web_app",
-  "azurerm_windows_web_app",
-  "azurerm_linux_web_app_slot",
-  "azurerm_windows_web_app_slot",
-]);
+export const WEB_APP_TYPES = Object.freeze(["azurerm_linux_web_app", "azurerm_windows_web_app", "azurerm_linux_web_app_slot", "azurerm_windows_web_app_slot"]);
 
 /**
  * Kinds that serve Azure OpenAI models. "AIServices" (Azure AI Foundry) exposes the same

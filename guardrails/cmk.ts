@@ -21,12 +21,13 @@ export function cmkBindings(model: StackModel): readonly CmkBinding[] {
       const account = m.referenced(binding, ["cognitive_account_id"], [TYPES.cognitiveAccount])[0];
       const key = m.referenced(binding, ["key_vault_key_id"], [TYPES.keyVaultKey])[0];
       const vault = key ? m.referenced(key, ["key_vault_id"], [TYPES.keyVault])[0] : undefined;
-      const uami = m.refs(binding, "identity_client_id").map((r) => m.get(r.address)).find((r) => r?.type === TYPES.userAssignedIdentity);
+      const uami = m
+        .refs(binding, "identity_client_id")
+        .map((r) => m.get(r.address))
+        .find((r) => r?.type === TYPES.userAssignedIdentity);
       const grants = roleAssignments(m).filter((a) => {
         if (!roleSatisfies(a.roleId, Roles.KeyVaultCryptoServiceEncryptionUser)) return false;
-        const principalOk = uami
-          ? a.principal.kind === "userAssigned" && a.principal.resource === uami
-          : account !== undefined && principalIs(m, a, account, true);
+        const principalOk = uami ? a.principal.kind === "userAssigned" && a.principal.resource === uami : account !== undefined && principalIs(m, a, account, true);
         const scopeOk = (vault && scopeCovers(m, a, vault) !== undefined) || (key && a.scopeRefs.some((r) => r.address === key.address));
         return principalOk && !!scopeOk;
       });

@@ -124,7 +124,10 @@ function check(model: StackModel, f: ImpliedFlow): FlowCheck {
     const target = f.target;
     const assignments = heldBy(model, f.caller && f.flow.caller !== "deployer" ? f.caller : undefined, f.systemOnly);
     for (const role of f.roles) {
-      const covering = assignments.filter((a) => roleSatisfies(a.roleId, role)).map((a) => scopeCovers(model, a, target)).filter((s) => s !== undefined);
+      const covering = assignments
+        .filter((a) => roleSatisfies(a.roleId, role))
+        .map((a) => scopeCovers(model, a, target))
+        .filter((s) => s !== undefined);
       if (covering.length === 0) missingRoles.push(role);
       else if (!covering.some((s) => s === "resource" || s === "child")) broadRoles.push(role);
     }
@@ -142,11 +145,17 @@ function infer(model: StackModel): ImpliedFlow[] {
   const flows = new Map<string, ImpliedFlow>();
   // Mutable while inferring: thousands of assignments may imply the same flow.
   const more = new Map<string, number>();
-  const add = (id: FlowId, caller: TfResource | undefined, target: TfResource | undefined, because: string, opts: { roles?: readonly BuiltInRole[]; systemOnly?: boolean; callerLabel?: string } = {}) => {
+  const add = (
+    id: FlowId,
+    caller: TfResource | undefined,
+    target: TfResource | undefined,
+    because: string,
+    opts: { roles?: readonly BuiltInRole[]; systemOnly?: boolean; callerLabel?: string } = {},
+  ) => {
     const flow = FLOWS[id];
     const key = `${id}|${caller?.address ?? "deployer"}|${target?.address ?? "?"}`;
     const existing = flows.get(key);
-    const roles = opts.roles ?? flow.targets.flatMap((t) => (target && t.target === partyOf(target)) || !target ? t.roles : []);
+    const roles = opts.roles ?? flow.targets.flatMap((t) => ((target && t.target === partyOf(target)) || !target ? t.roles : []));
     if (existing) {
       const known = existing.roles as BuiltInRole[];
       for (const r of roles) if (!known.includes(r)) known.push(r);
@@ -211,7 +220,8 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
   const openais = used("openai");
   for (const account of openais) {
     if (!openAiKey) add("F1", app, account, `${app.address} app settings ${names(account)} point at ${account.address} and no OpenAI key setting is present`);
-    else if (isFalse(account.values.local_auth_enabled)) add("F1", app, account, `${account.address} has local_auth_enabled = false, so the app's ${openAiKey.name} cannot be used`);
+    else if (isFalse(account.values.local_auth_enabled))
+      add("F1", app, account, `${account.address} has local_auth_enabled = false, so the app's ${openAiKey.name} cannot be used`);
   }
 
   const searchKey = hasKey(settings, "search");
@@ -227,7 +237,8 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
       for (const search of searches) add("F2", account, search, because);
     }
   } else if (!searchKey) {
-    for (const search of searches) add("F8", app, search, `${app.address} app settings ${names(search)} point at ${search.address} without a search key, so the app queries the index with its identity`);
+    for (const search of searches)
+      add("F8", app, search, `${app.address} app settings ${names(search)} point at ${search.address} without a search key, so the app queries the index with its identity`);
   }
 
   if (!hasKey(settings, "storage")) {
@@ -264,7 +275,9 @@ function onYourDataEvidence(
 ): string | undefined {
   const dataSource = settings.find((s) => s.name.toUpperCase() === "DATASOURCE_TYPE");
   if (dataSource) {
-    return (dataSource.value ?? "").trim().toLowerCase() === "azurecognitivesearch" ? `${app.address} sets DATASOURCE_TYPE = "AzureCognitiveSearch" without a search key` : undefined;
+    return (dataSource.value ?? "").trim().toLowerCase() === "azurecognitivesearch"
+      ? `${app.address} sets DATASOURCE_TYPE = "AzureCognitiveSearch" without a search key`
+      : undefined;
   }
   if (searches.length === 0 || openais.length === 0) return undefined;
   const appQueriesItself = searches.some((search) =>

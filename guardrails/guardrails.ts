@@ -57,7 +57,10 @@ export class Guardrails {
     list.push({ id: ruleId, reason: why });
     SUPPRESSIONS.set(resource, list);
     // Overrides replace arrays wholesale, so the full list is written every time.
-    resource.addOverride("//.guardrails.suppressions", list.map((s) => ({ ...s })));
+    resource.addOverride(
+      "//.guardrails.suppressions",
+      list.map((s) => ({ ...s })),
+    );
   }
 
   private applied = false;

@@ -1,14 +1,4 @@
-import {
-  InputFormat,
-  ParsedTerraform,
-  Reference,
-  TfResource,
-  block,
-  configAddress,
-  detectFormat,
-  parseTerraformJson,
-  referencesIn,
-} from "./terraform-json";
+import { InputFormat, ParsedTerraform, Reference, TfResource, block, configAddress, detectFormat, parseTerraformJson, referencesIn } from "./terraform-json";
 
 /**
  * The stack as the rules see it: every resource once, indexed by address and by type,

@@ -111,7 +111,10 @@ export function endpointsTo(model: StackModel, target: TfResource): EndpointPath
       const group = block(pe.values.private_dns_zone_group);
       const zoneRefs = model.referenced(pe, ["private_dns_zone_group", "private_dns_zone_ids"], [NETWORK_TYPES.privateDnsZone]);
       const literal = (Array.isArray(group?.private_dns_zone_ids) ? group!.private_dns_zone_ids : []).filter((z): z is string => typeof z === "string" && !z.includes("${"));
-      const zones = [...zoneRefs, ...literal].map((z) => zoneNameOf(z)).filter((z): z is string => z !== undefined).map((z) => z.toLowerCase());
+      const zones = [...zoneRefs, ...literal]
+        .map((z) => zoneNameOf(z))
+        .filter((z): z is string => z !== undefined)
+        .map((z) => z.toLowerCase());
       const subresources = (Array.isArray(conn.subresource_names) ? conn.subresource_names : []).map(String);
       out.push({ endpoint: pe, subresources, zones, links: new Map(zones.map((z) => [z, links.get(z) ?? []])) });
     }

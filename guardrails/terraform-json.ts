@@ -219,9 +219,7 @@ function parseConfig(root: Json, format: "cdktf" | "hcl"): ParsedTerraform {
     const { "//": meta, depends_on, for_each, count, ...rest } = body;
     const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : undefined;
     const constructPath = str(metadata?.path);
-    const suppressions = readSuppressions(isObject(meta) ? meta.guardrails : undefined, (message) =>
-      problems.push({ address: base, constructPath, message, kind: "suppression" }),
-    );
+    const suppressions = readSuppressions(isObject(meta) ? meta.guardrails : undefined, (message) => problems.push({ address: base, constructPath, message, kind: "suppression" }));
     const make = (address: string, values: Json, notJudged?: string): TfResource => ({
       mode,
       type,
@@ -393,7 +391,9 @@ function parseShowJson(root: Json, format: "plan" | "state"): ParsedTerraform {
       suppressions: [],
       configReferences: cfg?.references ?? {},
       unknown,
-      ...(opaque.length > 0 ? { notJudged: `${r.address}: ${opaque.join(", ")} ${opaque.length === 1 ? "comes from each/count and is" : "come from each/count and are"} known only after apply` } : {}),
+      ...(opaque.length > 0
+        ? { notJudged: `${r.address}: ${opaque.join(", ")} ${opaque.length === 1 ? "comes from each/count and is" : "come from each/count and are"} known only after apply` }
+        : {}),
     };
   };
 

@@ -26,7 +26,11 @@ const check = (ok, what) => {
 };
 
 const cdktf = (config, ...args) =>
-  spawnSync("npx", ["--no-install", "cdktf", "synth", "--output", out, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", CHAT_CONFIG: config } });
+  spawnSync("npx", ["--no-install", "cdktf", "synth", "--output", out, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", CHAT_CONFIG: config },
+  });
 const tree = (dir) =>
   new Map(
     readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -53,18 +57,28 @@ let plans = [];
 try {
   plans = Object.values(stackJson("dev").resource.azurerm_service_plan).map((p) => p.sku_name);
 } catch {}
-check(ok.status === 0 && plans.join() === "S1" && readdirSync(join(out, "stacks")).includes("staging"), `cdktf synth reflects the edited config (exit ${ok.status}, dev plan ${plans.join() || "none"}, stacks ${readdirSync(join(out, "stacks")).join(", ")})`);
+check(
+  ok.status === 0 && plans.join() === "S1" && readdirSync(join(out, "stacks")).includes("staging"),
+  `cdktf synth reflects the edited config (exit ${ok.status}, dev plan ${plans.join() || "none"}, stacks ${readdirSync(join(out, "stacks")).join(", ")})`,
+);
 
 const before = tree(out);
 const failed = cdktf(badFile);
 const block = "✗ prod/Platform/Search: replicaCount = 13\n  is out of range\n  fix: use a whole number from 1 to 12 (the standard tier's limit)\n";
-check(failed.status === 1 && `${failed.stdout}${failed.stderr}`.includes(block), `cdktf synth with a bad config: exit ${failed.status}, the app's block verbatim in the CLI's output`);
+check(
+  failed.status === 1 && `${failed.stdout}${failed.stderr}`.includes(block),
+  `cdktf synth with a bad config: exit ${failed.status}, the app's block verbatim in the CLI's output`,
+);
 const after = tree(out);
 check(after.size === before.size && [...before].every(([f, text]) => after.get(f) === text), "cdktf synth with a bad config leaves the previous output untouched");
 
 const hcl = cdktf(editedFile, "--hcl");
 const stacks = readdirSync(join(out, "stacks"));
-const files = stacks.map((s) => readdirSync(join(out, "stacks", s)).filter((f) => f.startsWith("cdk.")).join("+"));
+const files = stacks.map((s) =>
+  readdirSync(join(out, "stacks", s))
+    .filter((f) => f.startsWith("cdk."))
+    .join("+"),
+);
 check(hcl.status === 0 && files.every((f) => f === "cdk.tf"), `cdktf synth --hcl after a JSON synth: ${stacks.map((s, i) => `${s}: ${files[i]}`).join(", ")}`);
 
 if (failures) {

@@ -91,7 +91,11 @@ try {
   }
   // The audit command ships as the package's bin: it judges what the consumer synthesized.
   const bin = Object.keys(installed.bin ?? {})[0] ?? fail("the package declares no bin");
-  run(app, join(app, "node_modules", ".bin", bin), stamps.map((stamp) => join(outdir, "stacks", stamp, "cdk.tf.json")));
+  run(
+    app,
+    join(app, "node_modules", ".bin", bin),
+    stamps.map((stamp) => join(outdir, "stacks", stamp, "cdk.tf.json")),
+  );
   console.log(`consumer: examples/consumer installed the tarball, type-checked and synthesized ${stamps.join(" and ")} with its own settings profile; ${bin} passes them`);
 } finally {
   if (keep) console.log(`consumer: kept ${work}`);

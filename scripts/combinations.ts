@@ -16,15 +16,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { coveringStacks, shapesOf } from "../testing/resource-cover";
-import {
-  Accepted,
-  CHECK_IDS,
-  CHECKS,
-  CombinationResult,
-  enumerateCombinations,
-  runCombinations,
-  summarize,
-} from "../testing/combinations";
+import { Accepted, CHECK_IDS, CHECKS, CombinationResult, enumerateCombinations, runCombinations, summarize } from "../testing/combinations";
 import { UsageError, eachArg } from "../bin/cli-args";
 
 export interface CliIo {
@@ -106,7 +98,14 @@ export function renderTable(results: readonly CombinationResult[]): string {
   const rows = results.map((r) => {
     const result = r.kind === "accepted" ? "accepted" : r.kind === "rejected" ? `rejected R${reasons.indexOf(r.reason!) + 1}` : "CRASH";
     const report = r.report;
-    return [r.combination.name, result, report ? report.flows.join(" ") : "", report ? String(report.roleAssignments) : "", report ? `${report.auditErrors}/${report.auditWarnings}` : "", checksCell(r)];
+    return [
+      r.combination.name,
+      result,
+      report ? report.flows.join(" ") : "",
+      report ? String(report.roleAssignments) : "",
+      report ? `${report.auditErrors}/${report.auditWarnings}` : "",
+      checksCell(r),
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
@@ -114,10 +113,15 @@ export function renderTable(results: readonly CombinationResult[]): string {
 
   const summary = summarize(results);
   out.push("");
-  out.push(`${summary.total} combinations: ${summary.accepted} accepted (${summary.accepted - summary.unsafe} safe, ${summary.unsafe} breaking a check), ${summary.total - summary.accepted - summary.crashed} rejected, ${summary.crashed} crashed.`);
+  out.push(
+    `${summary.total} combinations: ${summary.accepted} accepted (${summary.accepted - summary.unsafe} safe, ${summary.unsafe} breaking a check), ${summary.total - summary.accepted - summary.crashed} rejected, ${summary.crashed} crashed.`,
+  );
   for (const [i, reason] of reasons.entries()) out.push(`R${i + 1} (${summary.rejected[reason]}): ${reason}`);
-  const flowCounts = Object.entries(summary.flowCounts).map(([f, n]) => `${f} ${n}`).join(", ");
-  if (summary.accepted > 0) out.push(`Flows per accepted combination: ${summary.flowsPerCombination.min} to ${summary.flowsPerCombination.max}; accepted combinations implying each flow: ${flowCounts}.`);
+  const flowCounts = Object.entries(summary.flowCounts)
+    .map(([f, n]) => `${f} ${n}`)
+    .join(", ");
+  if (summary.accepted > 0)
+    out.push(`Flows per accepted combination: ${summary.flowsPerCombination.min} to ${summary.flowsPerCombination.max}; accepted combinations implying each flow: ${flowCounts}.`);
 
   for (const r of results.filter((x) => x.kind === "crashed")) out.push(`CRASH ${r.combination.name}: ${r.reason}`);
   for (const check of CHECK_IDS) {

@@ -186,7 +186,8 @@ function render(input: PrCommentInput, limit: number, fullTextAt: string): strin
   head.push("");
   for (const p of input.plans.slice(0, maxRows)) head.push(...warnings(p, fullTextAt));
 
-  const footer = "<sub>Updated in place on every push. Plans are speculative (`-lock=false`, read-only identity); deploys plan again and apply only what the environment's reviewers approved.</sub>\n";
+  const footer =
+    "<sub>Updated in place on every push. Plans are speculative (`-lock=false`, read-only identity); deploys plan again and apply only what the environment's reviewers approved.</sub>\n";
 
   // The sections share what the head and footer leave: small ones whole, the rest an equal share.
   const sections: Section[] = [];
@@ -195,7 +196,12 @@ function render(input: PrCommentInput, limit: number, fullTextAt: string): strin
     sections.push({ title: `Plan output: <code>${html(p.stack)}</code>${bad ? " ❌" : ""}`, text: stripControl(p.planText ?? ""), kind: bad ? "text" : "diff", what: "plan" });
   }
   if (audit) sections.push({ heading: "### Guardrails audit", title: "Audit findings", text: stripControl(audit.text), kind: "text", what: "audit" });
-  sections.push({ heading: "### Review", text: input.review?.trim() ? sanitizeMarkdown(input.review.trim()) : "_No review was generated (`npm start` writes cdktf.out/review.md)._", kind: "markdown", what: "review" });
+  sections.push({
+    heading: "### Review",
+    text: input.review?.trim() ? sanitizeMarkdown(input.review.trim()) : "_No review was generated (`npm start` writes cdktf.out/review.md)._",
+    kind: "markdown",
+    what: "review",
+  });
 
   const fixed = head.join("\n").length + footer.length + 2;
   let slack = 0;
@@ -251,7 +257,10 @@ function warnings(p: PlanInput, fullTextAt: string): string[] {
   const s = summarizePlan(p.planJson);
   const out: string[] = [];
   const list = (addresses: readonly string[]) => {
-    const shown = addresses.slice(0, MAX_LISTED_ADDRESSES).map((a) => codeSpan(a)).join(", ");
+    const shown = addresses
+      .slice(0, MAX_LISTED_ADDRESSES)
+      .map((a) => codeSpan(a))
+      .join(", ");
     return addresses.length > MAX_LISTED_ADDRESSES ? `${shown} and ${addresses.length - MAX_LISTED_ADDRESSES} more (see ${inline(fullTextAt)})` : shown;
   };
   if (s.destructive.length) out.push("> [!WARNING]", `> ${codeSpan(p.stack)} destroys or replaces ${s.destructive.length} resource(s): ${list(s.destructive)}`, "");
@@ -349,7 +358,15 @@ export function sanitizeMarkdown(markdown: string): string {
       open = { char: m[1][0], length: m[1].length };
       out.push(line);
     } else {
-      out.push(neutraliseMentions(line.replace(/&(?![a-z]+;|#\d+;)/gi, "&amp;").replace(/</g, "&lt;").replace(/!\[/g, "!\\[").replace(/\]\(/g, "]\\(")));
+      out.push(
+        neutraliseMentions(
+          line
+            .replace(/&(?![a-z]+;|#\d+;)/gi, "&amp;")
+            .replace(/</g, "&lt;")
+            .replace(/!\[/g, "!\\[")
+            .replace(/\]\(/g, "]\\("),
+        ),
+      );
     }
   }
   if (open) out.push(open.char.repeat(open.length));
@@ -411,7 +428,8 @@ export function readInputs(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const auditText = read(args.get("--audit"));
   const rawExit = args.get("--audit-exit-code");
   const exitCode = rawExit !== undefined && /^\d+$/.test(rawExit.trim()) ? Number(rawExit) : undefined;
-  const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  const runUrl =
+    env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
   const stacks = read(args.get("--stacks"))
     ?.split("\n")
     .map((s) => s.trim())
@@ -437,7 +455,13 @@ const PLAN_FILE = /\.(plan\.json|plan\.txt|skipped|failed|fingerprint)$/;
 const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 function readPlans(dir: string | undefined, expected: readonly string[] | undefined): PlanInput[] {
-  const found = dir && fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => PLAN_FILE.test(f)).map((f) => f.replace(PLAN_FILE, "")) : [];
+  const found =
+    dir && fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => PLAN_FILE.test(f))
+          .map((f) => f.replace(PLAN_FILE, ""))
+      : [];
   const stacks = [...new Set([...(expected ?? []), ...found])].sort();
   return stacks.map((stack): PlanInput => {
     // The list comes from the pull request's build: a name that is not plain never becomes a path.

@@ -63,7 +63,11 @@ const VENDOR = "vendor.js";
  * packages, must keep all of each.
  */
 const WITH_SOURCES = new Set(["zod"]);
-const packageName = (spec) => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
+const packageName = (spec) =>
+  spec
+    .split("/")
+    .slice(0, spec.startsWith("@") ? 2 : 1)
+    .join("/");
 const sourcesManifest = join(outDir, "sources.inputs.json");
 const vendorManifest = join(outDir, "vendor.inputs.json");
 

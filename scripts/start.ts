@@ -20,8 +20,12 @@ export function main(args: string[]): Promise<void> {
         const json = JSON.parse(readFileSync(join(staging, path), "utf8")) as { resource?: Record<string, Record<string, unknown>> };
         const counts = Object.entries(json.resource ?? {}).map(([type, rs]) => [type, Object.keys(rs).length] as const);
         const total = counts.reduce((n, [, c]) => n + c, 0);
-        const identities = Object.values(json.resource ?? {}).flatMap((rs) => Object.values(rs)).filter((r) => (r as { identity?: unknown }).identity).length;
-        summaries.push(`synthesized ${join("<out>", path)}: ${total} resources, ${identities} with a managed identity, ${counts.find(([t]) => t === "azurerm_role_assignment")?.[1] ?? 0} role assignments`);
+        const identities = Object.values(json.resource ?? {})
+          .flatMap((rs) => Object.values(rs))
+          .filter((r) => (r as { identity?: unknown }).identity).length;
+        summaries.push(
+          `synthesized ${join("<out>", path)}: ${total} resources, ${identities} with a managed identity, ${counts.find(([t]) => t === "azurerm_role_assignment")?.[1] ?? 0} role assignments`,
+        );
       }
       review = renderReview(stacks);
       writeFileSync(join(staging, "review.md"), review);

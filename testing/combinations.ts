@@ -72,7 +72,7 @@ export const FEATURE_NAMES = Object.keys(FEATURE_DIMENSIONS) as FeatureName[];
  * a compile error here until someone decides.
  */
 export const PROP_COVERAGE = {
-  environment: "fixed: \"dev\" (a name; no flow depends on it)",
+  environment: 'fixed: "dev" (a name; no flow depends on it)',
   prefix: "fixed: default (a name)",
   location: "fixed: default (a region)",
   nameSeed: "fixed: none (a name hash input)",
@@ -362,7 +362,8 @@ function expectedGrants(a: Accepted, json: TerraformJson): { expected: Map<strin
     }
     if (callers.length === 0) problems.push(`${f.flow} is implied but ${f.caller} has no principals`);
     for (const principal of callers) {
-      for (const role of f.roles) expected.set(`${principal}|${role.id}|${scope}`, `${f.flow} ${f.caller} -> ${f.target}: "${role.name}" (${role.id}) for ${principal} on ${scope}`);
+      for (const role of f.roles)
+        expected.set(`${principal}|${role.id}|${scope}`, `${f.flow} ${f.caller} -> ${f.target}: "${role.name}" (${role.id}) for ${principal} on ${scope}`);
     }
   }
   return { expected, problems };
@@ -409,15 +410,18 @@ function checkAuthSettings(a: Accepted, json: TerraformJson, settings: Record<st
     for (const name of Object.keys(settings)) {
       if (isKeySettingName(name) || isSecretSettingName(name)) out.push(`app setting ${name} is a key or secret variable in keyless mode`);
     }
-    for (const address of addresses(json, "azurerm_cognitive_account")) if (values(json, address).local_auth_enabled !== false) out.push(`${address}.local_auth_enabled is not false in keyless mode`);
-    for (const address of addresses(json, "azurerm_search_service")) if (values(json, address).local_authentication_enabled !== false) out.push(`${address}.local_authentication_enabled is not false in keyless mode`);
+    for (const address of addresses(json, "azurerm_cognitive_account"))
+      if (values(json, address).local_auth_enabled !== false) out.push(`${address}.local_auth_enabled is not false in keyless mode`);
+    for (const address of addresses(json, "azurerm_search_service"))
+      if (values(json, address).local_authentication_enabled !== false) out.push(`${address}.local_authentication_enabled is not false in keyless mode`);
     for (const address of addresses(json, "azurerm_key_vault_secret")) out.push(`${address} stores a secret in keyless mode`);
   } else {
     for (const [name, value] of Object.entries(settings)) {
       if (isKeySettingName(name) && !isKeyVaultReference(value)) out.push(`app setting ${name} is a key but not a Key Vault reference`);
     }
   }
-  for (const address of addresses(json, "azurerm_storage_account")) if (values(json, address).shared_access_key_enabled !== false) out.push(`${address}.shared_access_key_enabled is not false (Storage is keyless in both modes)`);
+  for (const address of addresses(json, "azurerm_storage_account"))
+    if (values(json, address).shared_access_key_enabled !== false) out.push(`${address}.shared_access_key_enabled is not false (Storage is keyless in both modes)`);
   return out;
 }
 
@@ -443,7 +447,8 @@ function checkDeployments(a: Accepted, json: TerraformJson, settings: Record<str
   const required = CHAT_DEPLOYMENT_SETTING[a.combination.profile];
   if (!(required in settings)) out.push(`profile ${a.combination.profile} sets no ${required}`);
   for (const name of DEPLOYMENT_SETTINGS) {
-    if (name in settings && !names.has(settings[name])) out.push(`${name} = ${JSON.stringify(settings[name])} names no azurerm_cognitive_deployment (have ${[...names].join(", ")})`);
+    if (name in settings && !names.has(settings[name]))
+      out.push(`${name} = ${JSON.stringify(settings[name])} names no azurerm_cognitive_deployment (have ${[...names].join(", ")})`);
   }
   return out;
 }
@@ -454,7 +459,11 @@ function checkDeployments(a: Accepted, json: TerraformJson, settings: Record<str
  * credential, never the code's).
  */
 function runtimeIdentities(json: TerraformJson): string[] {
-  const signIn = new Set(Object.values(json.resource?.azurerm_linux_web_app ?? {}).map((app) => ((app as Json).app_settings as Record<string, string> | undefined)?.OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID));
+  const signIn = new Set(
+    Object.values(json.resource?.azurerm_linux_web_app ?? {}).map(
+      (app) => ((app as Json).app_settings as Record<string, string> | undefined)?.OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID,
+    ),
+  );
   return addresses(json, "azurerm_user_assigned_identity").filter((u) => !signIn.has(ref(`${u}.client_id`)));
 }
 
@@ -490,7 +499,8 @@ function checkNetwork(a: Accepted, json: TerraformJson, webApp: Json): string[] 
     for (const address of addresses(json, type)) {
       const v = values(json, address);
       const deployerDoor = type === "azurerm_key_vault" && a.platform.flows.some((f) => f.flow === "F9");
-      if (v.public_network_access_enabled !== false && !deployerDoor) out.push(`${address}.public_network_access_enabled is ${JSON.stringify(v.public_network_access_enabled)} in private mode`);
+      if (v.public_network_access_enabled !== false && !deployerDoor)
+        out.push(`${address}.public_network_access_enabled is ${JSON.stringify(v.public_network_access_enabled)} in private mode`);
     }
   }
   const siteConfig = (webApp.site_config ?? {}) as Json;
@@ -521,9 +531,7 @@ export function checkAccepted(a: Accepted): AcceptedReport {
   const settings = (webApp.app_settings ?? {}) as Record<string, string>;
   const grants = checkGrants(a, json);
   const violations: Record<CheckId, string[]> = {
-    audit: result.findings
-      .filter((f) => f.severity === "error" || f.ruleId === flowAudit.id)
-      .map((f) => `[${f.ruleId}] ${f.message}`),
+    audit: result.findings.filter((f) => f.severity === "error" || f.ruleId === flowAudit.id).map((f) => `[${f.ruleId}] ${f.message}`),
     grantsPresent: grants.present,
     grantsExact: grants.exact,
     auditFlows: checkAuditFlows(a, result),
@@ -590,7 +598,13 @@ export function runCombinations(options: RunOptions = {}): CombinationResult[] {
         results.push({ combination, kind: "rejected", reason: outcome.reason, error: outcome.error, ms: outcome.ms });
         break;
       case "crashed":
-        results.push({ combination, kind: "crashed", reason: outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error), error: outcome.error, ms: outcome.ms });
+        results.push({
+          combination,
+          kind: "crashed",
+          reason: outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error),
+          error: outcome.error,
+          ms: outcome.ms,
+        });
         break;
     }
   }

@@ -67,52 +67,89 @@ export function keylessPlatform(): TfJson {
   s.data.azurerm_client_config = { current: {} };
   put(s, "azurerm_resource_group.rg", { name: "rg-chat", location: "swedencentral" });
   const rg = ref("azurerm_resource_group.rg", "name");
-  put(s, OPENAI, {
-    name: "oai-chat",
-    kind: "OpenAI",
-    sku_name: "S0",
-    location: "swedencentral",
-    resource_group_name: rg,
-    custom_subdomain_name: "oai-chat",
-    local_auth_enabled: false,
-    identity: { type: "SystemAssigned" },
-  }, "dev/platform/openai/account");
-  put(s, SEARCH, { name: "srch-chat", sku: "basic", resource_group_name: rg, location: "swedencentral", local_authentication_enabled: false, identity: { type: "SystemAssigned" } }, "dev/platform/search/service");
+  put(
+    s,
+    OPENAI,
+    {
+      name: "oai-chat",
+      kind: "OpenAI",
+      sku_name: "S0",
+      location: "swedencentral",
+      resource_group_name: rg,
+      custom_subdomain_name: "oai-chat",
+      local_auth_enabled: false,
+      identity: { type: "SystemAssigned" },
+    },
+    "dev/platform/openai/account",
+  );
+  put(
+    s,
+    SEARCH,
+    { name: "srch-chat", sku: "basic", resource_group_name: rg, location: "swedencentral", local_authentication_enabled: false, identity: { type: "SystemAssigned" } },
+    "dev/platform/search/service",
+  );
   put(s, STORAGE, { name: "stchatdocs", resource_group_name: rg, shared_access_key_enabled: false, allow_nested_items_to_be_public: false }, "dev/platform/storage/account");
-  put(s, VAULT, { name: "kv-chat", resource_group_name: rg, tenant_id: ref("data.azurerm_client_config.current", "tenant_id"), sku_name: "standard", rbac_authorization_enabled: true, purge_protection_enabled: true }, "dev/platform/vault/vault");
-  put(s, "azurerm_key_vault_key.cmk", { name: "cmk", key_vault_id: ref(VAULT), key_type: "RSA", key_size: 2048, key_opts: ["wrapKey", "unwrapKey"], depends_on: ["time_sleep.rbac"] });
+  put(
+    s,
+    VAULT,
+    {
+      name: "kv-chat",
+      resource_group_name: rg,
+      tenant_id: ref("data.azurerm_client_config.current", "tenant_id"),
+      sku_name: "standard",
+      rbac_authorization_enabled: true,
+      purge_protection_enabled: true,
+    },
+    "dev/platform/vault/vault",
+  );
+  put(s, "azurerm_key_vault_key.cmk", {
+    name: "cmk",
+    key_vault_id: ref(VAULT),
+    key_type: "RSA",
+    key_size: 2048,
+    key_opts: ["wrapKey", "unwrapKey"],
+    depends_on: ["time_sleep.rbac"],
+  });
   put(s, "azurerm_key_vault_secret.contoso", { name: "contoso-api-key", key_vault_id: ref(VAULT), value: ref("var.contoso", "key"), depends_on: ["time_sleep.rbac"] });
   put(s, CMK, { cognitive_account_id: ref(OPENAI), key_vault_key_id: ref("azurerm_key_vault_key.cmk"), depends_on: ["time_sleep.rbac"] }, "dev/platform/openai/cmk");
   put(s, "time_sleep.rbac", {
     create_duration: "120s",
     depends_on: ["azurerm_role_assignment.openai_kv_crypto", "azurerm_role_assignment.deployer_crypto", "azurerm_role_assignment.deployer_secrets"],
   });
-  put(s, WEB, {
-    name: "app-chat",
-    resource_group_name: rg,
-    location: "swedencentral",
-    service_plan_id: ref("azurerm_service_plan.plan"),
-    https_only: true,
-    identity: { type: "SystemAssigned" },
-    site_config: { minimum_tls_version: "1.2", ftps_state: "Disabled" },
-    // Sign-in required (AZ-APP-007): the app calls OpenAI.
-    auth_settings_v2: {
-      auth_enabled: true,
-      require_authentication: true,
-      unauthenticated_action: "RedirectToLoginPage",
-      active_directory_v2: { client_id: "22222222-3333-5444-8555-666666666666", tenant_auth_endpoint: `https://login.microsoftonline.com/${ref("data.azurerm_client_config.current", "tenant_id")}/v2.0` },
-      login: { token_store_enabled: true },
+  put(
+    s,
+    WEB,
+    {
+      name: "app-chat",
+      resource_group_name: rg,
+      location: "swedencentral",
+      service_plan_id: ref("azurerm_service_plan.plan"),
+      https_only: true,
+      identity: { type: "SystemAssigned" },
+      site_config: { minimum_tls_version: "1.2", ftps_state: "Disabled" },
+      // Sign-in required (AZ-APP-007): the app calls OpenAI.
+      auth_settings_v2: {
+        auth_enabled: true,
+        require_authentication: true,
+        unauthenticated_action: "RedirectToLoginPage",
+        active_directory_v2: {
+          client_id: "22222222-3333-5444-8555-666666666666",
+          tenant_auth_endpoint: `https://login.microsoftonline.com/${ref("data.azurerm_client_config.current", "tenant_id")}/v2.0`,
+        },
+        login: { token_store_enabled: true },
+      },
+      app_settings: {
+        AZURE_OPENAI_RESOURCE: ref(OPENAI, "name"),
+        AZURE_OPENAI_ENDPOINT: `https://${ref(OPENAI, "custom_subdomain_name")}.openai.azure.com/`,
+        AZURE_OPENAI_MODEL: "gpt-4o",
+        DATASOURCE_TYPE: "AzureCognitiveSearch",
+        AZURE_SEARCH_SERVICE: ref(SEARCH, "name"),
+        AZURE_SEARCH_INDEX: "docs",
+        CONTOSO_API_KEY: `@Microsoft.KeyVault(SecretUri=${ref("azurerm_key_vault_secret.contoso", "versionless_id")})`,
+      },
     },
-    app_settings: {
-      AZURE_OPENAI_RESOURCE: ref(OPENAI, "name"),
-      AZURE_OPENAI_ENDPOINT: `https://${ref(OPENAI, "custom_subdomain_name")}.openai.azure.com/`,
-      AZURE_OPENAI_MODEL: "gpt-4o",
-      DATASOURCE_TYPE: "AzureCognitiveSearch",
-      AZURE_SEARCH_SERVICE: ref(SEARCH, "name"),
-      AZURE_SEARCH_INDEX: "docs",
-      CONTOSO_API_KEY: `@Microsoft.KeyVault(SecretUri=${ref("azurerm_key_vault_secret.contoso", "versionless_id")})`,
-    },
-  }, "dev/platform/web/app");
+    "dev/platform/web/app",
+  );
   put(s, "azurerm_service_plan.plan", { name: "asp-chat", os_type: "Linux", sku_name: "P0v3" });
 
   grant(s, "web_openai_user", Roles.CognitiveServicesOpenAIUser, systemIdentity(WEB), ref(OPENAI));
@@ -133,8 +170,21 @@ export function keylessPlatform(): TfJson {
  */
 export function rawOnYourDataWithoutIdentity(): TfJson {
   const s = emptyStack();
-  put(s, "azurerm_cognitive_account.handmade", { name: "oai-handmade", kind: "OpenAI", sku_name: "S0", custom_subdomain_name: "oai-handmade", location: "eastus2", resource_group_name: "rg-handmade" });
-  put(s, "azurerm_search_service.handmade", { name: "srch-handmade", sku: "standard", location: "eastus2", resource_group_name: "rg-handmade", local_authentication_enabled: false });
+  put(s, "azurerm_cognitive_account.handmade", {
+    name: "oai-handmade",
+    kind: "OpenAI",
+    sku_name: "S0",
+    custom_subdomain_name: "oai-handmade",
+    location: "eastus2",
+    resource_group_name: "rg-handmade",
+  });
+  put(s, "azurerm_search_service.handmade", {
+    name: "srch-handmade",
+    sku: "standard",
+    location: "eastus2",
+    resource_group_name: "rg-handmade",
+    local_authentication_enabled: false,
+  });
   put(s, "azurerm_linux_web_app.handmade", {
     name: "app-handmade",
     location: "eastus2",

@@ -98,7 +98,11 @@ describe("shipped stacks", () => {
 
     it("alerts on authentication failures along every hop, routed to the configured receivers", () => {
       const group = only(prod, "azurerm_monitor_action_group");
-      expect(group).toMatchObject({ location: "global", short_name: "chat-prod", email_receiver: [{ name: "platform-oncall", email_address: "platform-oncall@contoso.com", use_common_alert_schema: true }] });
+      expect(group).toMatchObject({
+        location: "global",
+        short_name: "chat-prod",
+        email_receiver: [{ name: "platform-oncall", email_address: "platform-oncall@contoso.com", use_common_alert_schema: true }],
+      });
       const alert = only(prod, "azurerm_monitor_scheduled_query_rules_alert_v2");
       expect(alert).toMatchObject({
         scopes: [ref(prod, "azurerm_log_analytics_workspace")],
@@ -110,7 +114,17 @@ describe("shipped stacks", () => {
       });
       const query: string = alert.criteria[0].query;
       expect(query).toBe(authFailureQuery());
-      for (const needle of ["MICROSOFT.COGNITIVESERVICES", "MICROSOFT.SEARCH", "MICROSOFT.KEYVAULT", "StorageBlobLogs", "AppServiceConsoleLogs", "ManagedIdentityIsNotEnabled", "AuthorizationPermissionMismatch", "PermissionDenied", "CredentialUnavailable"]) {
+      for (const needle of [
+        "MICROSOFT.COGNITIVESERVICES",
+        "MICROSOFT.SEARCH",
+        "MICROSOFT.KEYVAULT",
+        "StorageBlobLogs",
+        "AppServiceConsoleLogs",
+        "ManagedIdentityIsNotEnabled",
+        "AuthorizationPermissionMismatch",
+        "PermissionDenied",
+        "CredentialUnavailable",
+      ]) {
         expect(query).toContain(needle);
       }
       expect(only(prod, "azurerm_monitor_metric_alert")).toMatchObject({
@@ -149,8 +163,16 @@ describe("observability options", () => {
   });
 
   it.each<[string, object, RegExp]>([
-    ["receivers and an existing group together", { emailReceivers: [{ name: "a", email: "a@contoso.com" }], actionGroupId: existing }, /bad\/Observability: alerts\.actionGroupId = .* is given together with emailReceivers\. Fix: /],
-    ["an action group id that is not a resource id", { actionGroupId: "oncall" }, /bad\/Observability: alerts\.actionGroupId = "oncall" is not an action group resource id\. Fix: give \/subscriptions\//],
+    [
+      "receivers and an existing group together",
+      { emailReceivers: [{ name: "a", email: "a@contoso.com" }], actionGroupId: existing },
+      /bad\/Observability: alerts\.actionGroupId = .* is given together with emailReceivers\. Fix: /,
+    ],
+    [
+      "an action group id that is not a resource id",
+      { actionGroupId: "oncall" },
+      /bad\/Observability: alerts\.actionGroupId = "oncall" is not an action group resource id\. Fix: give \/subscriptions\//,
+    ],
     ["a severity of 5", { severity: 5 }, /bad\/Observability: alerts\.severity = 5 is out of range\. Fix: use a whole number from 0 to 4/],
     ["a frequency log alerts do not accept", { evaluationFrequency: "PT7M" }, /bad\/Observability: alerts\.evaluationFrequency = "PT7M" is not a duration log alerts accept/],
     ["a window shorter than the frequency", { evaluationFrequency: "PT15M", windowDuration: "PT5M" }, /alerts\.windowDuration = "PT5M" is shorter than evaluationFrequency PT15M/],

@@ -57,7 +57,7 @@ describe("the human review", () => {
   it("draws one box per resource, joining it with its system identity", () => {
     const review = renderStackReview(synthPlatform().stack);
     const mermaid = review.slice(review.indexOf("```mermaid"));
-    expect(mermaid).not.toContain("(system-assigned)\"]\n  n");
+    expect(mermaid).not.toContain('(system-assigned)"]\n  n');
     expect(mermaid).toContain(`["Azure OpenAI chat-dev-oai-{suffix}"]`);
     expect(mermaid).toMatch(/-->\|"F2 Search Index Data Reader<br>F2 Search Service Contributor"\|/);
   });

@@ -1,18 +1,51 @@
 import {
-  credentialReferences, inlineCredential, interpolations, isCredentialAttribute, isKeySettingName, isKeyVaultReference,
-  isSecretSetting, isSecretSettingName, keyShapedRun, literalText, looksLikeSecretLiteral,
+  credentialReferences,
+  inlineCredential,
+  interpolations,
+  isCredentialAttribute,
+  isKeySettingName,
+  isKeyVaultReference,
+  isSecretSetting,
+  isSecretSettingName,
+  keyShapedRun,
+  literalText,
+  looksLikeSecretLiteral,
 } from "../../catalogue/secrets";
 import { audit } from "../../guardrails/audit";
 import { keylessPlatform, settings } from "../../testing/guardrail-fixtures";
 
 describe("secret setting names", () => {
-  it.each(["DB_PWD", "DB_PASSWORD", "dbPassword", "CLIENT_SECRET", "GITHUB_TOKEN", "AZURE_OPENAI_KEY", "MY_API_KEY", "STORAGE_SAS",
-    "COSMOS_CONNECTION_STRING", "ConnectionStrings__Default", "SQL_CONN_STR", "ACCOUNT_KEY_VALUE", "AZURE_CREDENTIALS"])("flags %s", (name) => {
+  it.each([
+    "DB_PWD",
+    "DB_PASSWORD",
+    "dbPassword",
+    "CLIENT_SECRET",
+    "GITHUB_TOKEN",
+    "AZURE_OPENAI_KEY",
+    "MY_API_KEY",
+    "STORAGE_SAS",
+    "COSMOS_CONNECTION_STRING",
+    "ConnectionStrings__Default",
+    "SQL_CONN_STR",
+    "ACCOUNT_KEY_VALUE",
+    "AZURE_CREDENTIALS",
+  ])("flags %s", (name) => {
     expect(isSecretSettingName(name)).toBe(true);
   });
 
-  it.each(["AZURE_KEY_VAULT_NAME", "KEY_VAULT_URI", "TOKEN_ENDPOINT", "AZURE_CLIENT_ID", "CLIENT_SECRET_SETTING_NAME", "AZURE_OPENAI_MAX_TOKENS",
-    "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_OPENAI_ENDPOINT", "PASSWORDLESS", "MONKEY", "AUTH_ENABLED"])("does not flag %s", (name) => {
+  it.each([
+    "AZURE_KEY_VAULT_NAME",
+    "KEY_VAULT_URI",
+    "TOKEN_ENDPOINT",
+    "AZURE_CLIENT_ID",
+    "CLIENT_SECRET_SETTING_NAME",
+    "AZURE_OPENAI_MAX_TOKENS",
+    "APPLICATIONINSIGHTS_CONNECTION_STRING",
+    "AZURE_OPENAI_ENDPOINT",
+    "PASSWORDLESS",
+    "MONKEY",
+    "AUTH_ENABLED",
+  ])("does not flag %s", (name) => {
     expect(isSecretSettingName(name)).toBe(false);
   });
 
@@ -58,14 +91,23 @@ describe("Key Vault references", () => {
 
 describe("credential attributes", () => {
   it.each([
-    ["azurerm_cognitive_account", "primary_access_key"], ["azurerm_search_service", "primary_key"], ["azurerm_search_service", "query_keys[0].key"],
-    ["azurerm_storage_account", "primary_blob_connection_string"], ["azurerm_linux_web_app", "site_credential[0].password"],
-    ["azuread_application_password", "client_secret"], ["azurerm_key_vault_secret", "value"], ["azurerm_storage_account_sas", "sas"],
+    ["azurerm_cognitive_account", "primary_access_key"],
+    ["azurerm_search_service", "primary_key"],
+    ["azurerm_search_service", "query_keys[0].key"],
+    ["azurerm_storage_account", "primary_blob_connection_string"],
+    ["azurerm_linux_web_app", "site_credential[0].password"],
+    ["azuread_application_password", "client_secret"],
+    ["azurerm_key_vault_secret", "value"],
+    ["azurerm_storage_account_sas", "sas"],
   ])("flags %s.%s", (type, attribute) => expect(isCredentialAttribute(type, attribute)).toBe(true));
 
   it.each([
-    ["azurerm_application_insights", "connection_string"], ["azurerm_application_insights", "instrumentation_key"], ["azurerm_key_vault_secret", "versionless_id"],
-    ["azurerm_cognitive_account", "identity[0].principal_id"], ["azurerm_key_vault_key", "id"], ["azurerm_storage_account", "primary_blob_endpoint"],
+    ["azurerm_application_insights", "connection_string"],
+    ["azurerm_application_insights", "instrumentation_key"],
+    ["azurerm_key_vault_secret", "versionless_id"],
+    ["azurerm_cognitive_account", "identity[0].principal_id"],
+    ["azurerm_key_vault_key", "id"],
+    ["azurerm_storage_account", "primary_blob_endpoint"],
   ])("does not flag %s.%s", (type, attribute) => expect(isCredentialAttribute(type, attribute)).toBe(false));
 
   it("finds them in any interpolation, inside function calls and data sources", () => {

@@ -31,8 +31,18 @@ describe("config/environments.json", () => {
   });
 
   it("sizes prod above dev: search replicas, plan, zone-redundant storage, model capacity, protection", () => {
-    expect(envs.dev.platform).toMatchObject({ search: { sku: "basic", replicaCount: 1 }, webApp: { planSku: "B1" }, storage: { replicationType: "LRS" }, protectStatefulResources: false });
-    expect(envs.prod.platform).toMatchObject({ search: { sku: "standard", replicaCount: 2 }, webApp: { planSku: "P1v3" }, storage: { replicationType: "ZRS" }, protectStatefulResources: true });
+    expect(envs.dev.platform).toMatchObject({
+      search: { sku: "basic", replicaCount: 1 },
+      webApp: { planSku: "B1" },
+      storage: { replicationType: "LRS" },
+      protectStatefulResources: false,
+    });
+    expect(envs.prod.platform).toMatchObject({
+      search: { sku: "standard", replicaCount: 2 },
+      webApp: { planSku: "P1v3" },
+      storage: { replicationType: "ZRS" },
+      protectStatefulResources: true,
+    });
     expect(envs.prod.platform.openai?.chatModel?.capacity).toBeGreaterThan(envs.dev.platform.openai?.chatModel?.capacity ?? 0);
   });
 
@@ -60,10 +70,26 @@ describe("loadEnvironments rejects a bad configuration with the path of each bad
     ["a fractional capacity", (f) => (f.environments.dev.openai.chatModel.capacity = 2.5), /^environments\.dev\.openai\.chatModel\.capacity: .*int/i],
     ["an unknown plan SKU", (f) => (f.environments.prod.webApp.planSku = "P9"), /^environments\.prod\.webApp\.planSku: Invalid option: expected one of .*"P1v3"/],
     ["a misspelt key", (f) => (f.environments.prod.search.replicaCont = 2), /^environments\.prod\.search: Unrecognized key: "replicaCont"/],
-    ["a wrong type", (f) => (f.environments.prod.protectStatefulResources = "yes"), /^environments\.prod\.protectStatefulResources: Invalid input: expected boolean, received string/],
-    ["a remote state without its storage account", (f) => (f.environments.prod.remoteState = { resourceGroupName: "rg" }), /^environments\.prod\.remoteState\.storageAccountName: Invalid input: expected string/],
-    ["an alert e-mail that is not one", (f) => (f.environments.prod.observability.alerts.emailReceivers[0].email = "oncall"), /^environments\.prod\.observability\.alerts\.emailReceivers\[0\]\.email: Invalid email address/],
-    ["a developer with an unknown principal type", (f) => (f.environments.dev.developers = [{ objectId: "x", type: "Robot" }]), /^environments\.dev\.developers\[0\]\.type: Invalid option/],
+    [
+      "a wrong type",
+      (f) => (f.environments.prod.protectStatefulResources = "yes"),
+      /^environments\.prod\.protectStatefulResources: Invalid input: expected boolean, received string/,
+    ],
+    [
+      "a remote state without its storage account",
+      (f) => (f.environments.prod.remoteState = { resourceGroupName: "rg" }),
+      /^environments\.prod\.remoteState\.storageAccountName: Invalid input: expected string/,
+    ],
+    [
+      "an alert e-mail that is not one",
+      (f) => (f.environments.prod.observability.alerts.emailReceivers[0].email = "oncall"),
+      /^environments\.prod\.observability\.alerts\.emailReceivers\[0\]\.email: Invalid email address/,
+    ],
+    [
+      "a developer with an unknown principal type",
+      (f) => (f.environments.dev.developers = [{ objectId: "x", type: "Robot" }]),
+      /^environments\.dev\.developers\[0\]\.type: Invalid option/,
+    ],
     ["a bad default", (f) => (f.defaults.authMode = "password"), /^defaults\.authMode: Invalid option: expected one of "keyless"\|"keys"/],
     ["no environments", (f) => (f.environments = {}), /^environments: define at least one environment/],
   ])("%s", (_, edit, expected) => {

@@ -17,22 +17,62 @@ const env = (over: Record<string, unknown>, name = "dev") => ({ environments: { 
 
 describe("config rules: what Azure or the state backend refuses is refused when the file is read", () => {
   it.each<[string, unknown, RegExp]>([
-    ["a stack name with a space (cdktf would throw a raw stack trace)", env({}, "my stack"), /^environments\.my stack = "my stack": is not a valid environment name .* \| use 1-12 lower-case letters and digits/],
+    [
+      "a stack name with a space (cdktf would throw a raw stack trace)",
+      env({}, "my stack"),
+      /^environments\.my stack = "my stack": is not a valid environment name .* \| use 1-12 lower-case letters and digits/,
+    ],
     ["a stack name with a glob character", env({}, "dev*"), /^environments\.dev\* = "dev\*": is not a valid environment name/],
     ["an upper-case stack name", env({}, "Prod"), /^environments\.Prod = "Prod"/],
-    ["a tag name with '/'", env({ tags: { "cost/center": "x" } }), /^environments\.dev\.tags\.cost\/center = "cost\/center": is a tag name with a character Azure refuses \| remove < > % & \\ \? and \//],
+    [
+      "a tag name with '/'",
+      env({ tags: { "cost/center": "x" } }),
+      /^environments\.dev\.tags\.cost\/center = "cost\/center": is a tag name with a character Azure refuses \| remove < > % & \\ \? and \//,
+    ],
     ["a tag name with '%'", { defaults: { tags: { "100%": "x" } }, environments: { dev: {} } }, /^defaults\.tags\.100% = "100%"/],
     ["a reserved tag prefix", env({ tags: { "Microsoft.owner": "x" } }), /prefix Azure reserves \| rename it so it does not start with "microsoft"/],
     ["a tag name over 128 characters", env({ tags: { ["n".repeat(129)]: "x" } }), /is a tag name of 129 characters \(storage accounts allow 128\)/],
     ["a tag value over 256 characters", env({ tags: { owner: "v".repeat(257) } }), /^environments\.dev\.tags\.owner = .*257 characters.*: is a tag value over 256 characters/],
-    ["two tags differing in case only", env({ tags: { Owner: "a", owner: "b" } }), /^environments\.dev\.tags\.owner = "owner": repeats the tag "Owner" \(Azure tag names are case-insensitive\)/],
-    ["more than 50 tags with the platform's two", env({ tags: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, "x"])) }), /^environments\.dev\.tags = "49 tags": has more tags than Azure allows .* \| keep at most 48 tags/],
-    ["a state account with upper case", env({ remoteState: { resourceGroupName: "rg", storageAccountName: "ChatState" } }), /^environments\.dev\.remoteState\.storageAccountName = "ChatState": is not a name Azure accepts \| use 3-24 lower-case letters and digits/],
-    ["a state container with '_'", env({ remoteState: { resourceGroupName: "rg", storageAccountName: "chatstate", containerName: "tf_state" } }), /remoteState\.containerName = "tf_state": .* \| use 3-63 lower-case letters, digits and single hyphens/],
-    ["a state container with '--'", env({ remoteState: { resourceGroupName: "rg", storageAccountName: "chatstate", containerName: "tf--state" } }), /remoteState\.containerName = "tf--state"/],
-    ["a state resource group ending in '.'", env({ remoteState: { resourceGroupName: "rg.", storageAccountName: "chatstate" } }), /remoteState\.resourceGroupName = "rg\.": .* \| use 1-90 letters/],
-    ["a state key ending in '/'", env({ remoteState: { resourceGroupName: "rg", storageAccountName: "chatstate", key: "states/" } }), /remoteState\.key = "states\/": is not a blob name the state backend can use/],
-    ["a state subscription that is not a GUID", env({ remoteState: { resourceGroupName: "rg", storageAccountName: "chatstate", subscriptionId: "my-sub" } }), /remoteState\.subscriptionId = "my-sub": .* \| give the subscription id as a GUID/],
+    [
+      "two tags differing in case only",
+      env({ tags: { Owner: "a", owner: "b" } }),
+      /^environments\.dev\.tags\.owner = "owner": repeats the tag "Owner" \(Azure tag names are case-insensitive\)/,
+    ],
+    [
+      "more than 50 tags with the platform's two",
+      env({ tags: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, "x"])) }),
+      /^environments\.dev\.tags = "49 tags": has more tags than Azure allows .* \| keep at most 48 tags/,
+    ],
+    [
+      "a state account with upper case",
+      env({ remoteState: { resourceGroupName: "rg", storageAccountName: "ChatState" } }),
+      /^environments\.dev\.remoteState\.storageAccountName = "ChatState": is not a name Azure accepts \| use 3-24 lower-case letters and digits/,
+    ],
+    [
+      "a state container with '_'",
+      env({ remoteState: { resourceGroupName: "rg", storageAccountName: "chatstate", containerName: "tf_state" } }),
+      /remoteState\.containerName = "tf_state": .* \| use 3-63 lower-case letters, digits and single hyphens/,
+    ],
+    [
+      "a state container with '--'",
+      env({ remoteState: { resourceGroupName: "rg", storageAccountName: "chatstate", containerName: "tf--state" } }),
+      /remoteState\.containerName = "tf--state"/,
+    ],
+    [
+      "a state resource group ending in '.'",
+      env({ remoteState: { resourceGroupName: "rg.", storageAccountName: "chatstate" } }),
+      /remoteState\.resourceGroupName = "rg\.": .* \| use 1-90 letters/,
+    ],
+    [
+      "a state key ending in '/'",
+      env({ remoteState: { resourceGroupName: "rg", storageAccountName: "chatstate", key: "states/" } }),
+      /remoteState\.key = "states\/": is not a blob name the state backend can use/,
+    ],
+    [
+      "a state subscription that is not a GUID",
+      env({ remoteState: { resourceGroupName: "rg", storageAccountName: "chatstate", subscriptionId: "my-sub" } }),
+      /remoteState\.subscriptionId = "my-sub": .* \| give the subscription id as a GUID/,
+    ],
   ])("%s", (_, file, expected) => {
     expect(issuesOf(file)).toEqual([expect.stringMatching(expected)]);
   });
@@ -41,7 +81,16 @@ describe("config rules: what Azure or the state backend refuses is refused when 
     expect(
       issuesOf(
         env(
-          { tags: { "cost center": "Finance & Ops", "team:owner": "a/b", "data-class": "" }, remoteState: { resourceGroupName: "rg-state_(1)", storageAccountName: "chatstate01", containerName: "tf-state", key: "team/prod.tfstate", subscriptionId: "00000000-0000-0000-0000-000000000001" } },
+          {
+            tags: { "cost center": "Finance & Ops", "team:owner": "a/b", "data-class": "" },
+            remoteState: {
+              resourceGroupName: "rg-state_(1)",
+              storageAccountName: "chatstate01",
+              containerName: "tf-state",
+              key: "team/prod.tfstate",
+              subscriptionId: "00000000-0000-0000-0000-000000000001",
+            },
+          },
           "staging2eu01",
         ),
       ),
@@ -93,7 +142,7 @@ describe("reading the configuration file", () => {
       return "";
     })();
     expect(message).not.toMatch(/position/);
-    expect(jsonSyntaxError(text, message)).toMatchObject({ line: 2, column: 43 }) // the space after "tru";
+    expect(jsonSyntaxError(text, message)).toMatchObject({ line: 2, column: 43 }); // the space after "tru";
   });
 
   it("says a missing file does not exist and how to point at another", () => {

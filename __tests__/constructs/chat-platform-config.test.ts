@@ -24,7 +24,12 @@ describe("resolveChatPlatform", () => {
         chatModel: { name: "gpt-4o", modelName: "gpt-4o", modelVersion: "2024-11-20", skuName: "GlobalStandard", capacity: 10 },
         embeddingModel: { name: "text-embedding-3-small", modelName: "text-embedding-3-small", modelVersion: "1", skuName: "Standard", capacity: 30 },
       },
-      search: { sku: "basic", semanticSearch: "free", systemIdentity: true, query: { indexName: "documents-index", queryType: "semantic", topK: 5, semanticConfiguration: "default" } },
+      search: {
+        sku: "basic",
+        semanticSearch: "free",
+        systemIdentity: true,
+        query: { indexName: "documents-index", queryType: "semantic", topK: 5, semanticConfiguration: "default" },
+      },
       webApp: { runtime: SAMPLE_APP_IMAGE, extraSettings: {} },
       protectStatefulResources: false,
     });
@@ -46,9 +51,17 @@ describe("resolveChatPlatform", () => {
   });
 
   it.each([
-    ["ingestion without On Your Data", { features: { onYourData: false, ingestion: true } }, /^test\/Platform: features\.ingestion = true is On Your Data ingestion, but onYourData is false\. Fix: set onYourData: true, or ingestion: false$/],
+    [
+      "ingestion without On Your Data",
+      { features: { onYourData: false, ingestion: true } },
+      /^test\/Platform: features\.ingestion = true is On Your Data ingestion, but onYourData is false\. Fix: set onYourData: true, or ingestion: false$/,
+    ],
     ["free Search with On Your Data", { search: { sku: "free" } }, /^test\/Platform: search\.sku = "free" cannot serve this platform: .*Fix: use sku "basic" or higher$/],
-    ["a semantic query without the ranker", { search: { semanticSearch: "disabled", queryType: "semantic" } }, /^test\/Platform: search\.queryType = "semantic" needs the semantic ranker/],
+    [
+      "a semantic query without the ranker",
+      { search: { semanticSearch: "disabled", queryType: "semantic" } },
+      /^test\/Platform: search\.queryType = "semantic" needs the semantic ranker/,
+    ],
     ["topK above 20", { search: { topK: 50 } }, /^test\/Platform: search\.topK = 50 is out of range\. Fix: use a whole number from 1 to 20/],
     ["a duration in words", { rolePropagationDelay: "2 minutes" }, /^test\/Platform: rolePropagationDelay = "2 minutes" is not a duration/],
   ] as [string, Partial<ChatPlatformProps>, RegExp][])("fails on %s, with the message ChatPlatform gives", (_name, props, message) => {

@@ -30,7 +30,9 @@ describe("KeyVault", () => {
   });
 
   it("fails on soft-delete days outside 7-90", () => {
-    expect(() => new KeyVault(newStack(), "Vault", { ...base, softDeleteRetentionDays: 3 })).toThrow(/softDeleteRetentionDays = 3 is out of range\. Fix: use a whole number from 7 to 90/);
+    expect(() => new KeyVault(newStack(), "Vault", { ...base, softDeleteRetentionDays: 3 })).toThrow(
+      /softDeleteRetentionDays = 3 is out of range\. Fix: use a whole number from 7 to 90/,
+    );
   });
 
   it("fails on a vault name that starts with a digit", () => {

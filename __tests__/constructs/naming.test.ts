@@ -23,7 +23,13 @@ describe("unique names: a suffix Terraform computes at plan time from the subscr
       ...Object.values(j.resource.azurerm_linux_web_app),
       ...Object.values(j.resource.azurerm_cognitive_account),
     ].map((r: any) => r.name);
-    expect(names).toEqual(["chatdevst${local.name_suffix_chat_dev}", "chat-dev-kv-${local.name_suffix_chat_dev}", "chat-dev-srch-${local.name_suffix_chat_dev}", "chat-dev-app-${local.name_suffix_chat_dev}", "chat-dev-oai-${local.name_suffix_chat_dev}"]);
+    expect(names).toEqual([
+      "chatdevst${local.name_suffix_chat_dev}",
+      "chat-dev-kv-${local.name_suffix_chat_dev}",
+      "chat-dev-srch-${local.name_suffix_chat_dev}",
+      "chat-dev-app-${local.name_suffix_chat_dev}",
+      "chat-dev-oai-${local.name_suffix_chat_dev}",
+    ]);
     expect((Object.values(j.resource.azurerm_cognitive_account)[0] as any).custom_subdomain_name).toBe("chat-dev-oai-${local.name_suffix_chat_dev}");
   });
 
@@ -36,7 +42,9 @@ describe("unique names: a suffix Terraform computes at plan time from the subscr
     expect(nameForChecks("chatdevst${local.name_suffix_chat_dev}")).toBe("chatdevst000000");
     const stack = newStack();
     expect(checkName(stack, "name", "storage", "chatdevst${local.name_suffix_chat_dev}")).toBe("chatdevst${local.name_suffix_chat_dev}");
-    expect(() => checkName(stack, "name", "storage", "chatdevelopmentstorage${local.name_suffix_chat_dev}")).toThrow(/name = .* is not a valid storage account name. Fix: use 3-24 characters/);
+    expect(() => checkName(stack, "name", "storage", "chatdevelopmentstorage${local.name_suffix_chat_dev}")).toThrow(
+      /name = .* is not a valid storage account name. Fix: use 3-24 characters/,
+    );
   });
 
   it("keeps explicit names as given", () => {

@@ -61,16 +61,22 @@ describe("OpenAIAccount", () => {
   });
 
   it("fails on an invalid custom subdomain", () => {
-    expect(() => new OpenAIAccount(newStack(), "OpenAI", { ...base, customSubdomainName: "Has Space" })).toThrow(/customSubdomainName = "Has Space" is not a valid custom subdomain/);
+    expect(() => new OpenAIAccount(newStack(), "OpenAI", { ...base, customSubdomainName: "Has Space" })).toThrow(
+      /customSubdomainName = "Has Space" is not a valid custom subdomain/,
+    );
   });
 
   it("fails on a region name with spaces", () => {
-    expect(() => new OpenAIAccount(newStack(), "OpenAI", { ...base, location: "Sweden Central" })).toThrow(/location = "Sweden Central" is not an Azure region name\. Fix: use the programmatic name/);
+    expect(() => new OpenAIAccount(newStack(), "OpenAI", { ...base, location: "Sweden Central" })).toThrow(
+      /location = "Sweden Central" is not an Azure region name\. Fix: use the programmatic name/,
+    );
   });
 
   it("fails on duplicate deployment names", () => {
     const deployment = { name: "chat", modelName: "gpt-4o", modelVersion: "2024-11-20" };
-    expect(() => new OpenAIAccount(newStack(), "OpenAI", { ...base, deployments: [deployment, { ...deployment, name: "Chat" }] })).toThrow(/deployments\[\]\.name = "Chat" appears twice/);
+    expect(() => new OpenAIAccount(newStack(), "OpenAI", { ...base, deployments: [deployment, { ...deployment, name: "Chat" }] })).toThrow(
+      /deployments\[\]\.name = "Chat" appears twice/,
+    );
   });
 
   it("fails on a capacity out of range", () => {
@@ -86,9 +92,9 @@ describe("OpenAIAccount", () => {
   });
 
   it("fails on an unknown deployment sku", () => {
-    expect(() => new OpenAIAccount(newStack(), "OpenAI", { ...base, deployments: [{ name: "chat", modelName: "gpt-4o", modelVersion: "2024-11-20", skuName: "Premium" as never }] })).toThrow(
-      /deployments\[0\]\.skuName = "Premium" is not supported\. Fix: use one of "Standard", "GlobalStandard"/,
-    );
+    expect(
+      () => new OpenAIAccount(newStack(), "OpenAI", { ...base, deployments: [{ name: "chat", modelName: "gpt-4o", modelVersion: "2024-11-20", skuName: "Premium" as never }] }),
+    ).toThrow(/deployments\[0\]\.skuName = "Premium" is not supported\. Fix: use one of "Standard", "GlobalStandard"/);
   });
 
   it("fails to look up a deployment that does not exist, listing those that do", () => {

@@ -30,7 +30,9 @@ describe("SearchService", () => {
   });
 
   it("fails when search is free tier and its identity is needed", () => {
-    expect(() => new SearchService(newStack(), "Search", { ...base, sku: "free" })).toThrow(/sku = "free" has no managed identity, but systemIdentity is on .* Fix: use "basic" or higher/);
+    expect(() => new SearchService(newStack(), "Search", { ...base, sku: "free" })).toThrow(
+      /sku = "free" has no managed identity, but systemIdentity is on .* Fix: use "basic" or higher/,
+    );
   });
 
   it("allows the free tier without an identity, and then refuses to be a grantee", () => {
@@ -40,15 +42,21 @@ describe("SearchService", () => {
   });
 
   it("fails when the semantic ranker is asked of the free tier", () => {
-    expect(() => new SearchService(newStack(), "Search", { ...base, sku: "free", systemIdentity: false, semanticSearch: "free" })).toThrow(/semanticSearch = "free" is not available on the free tier/);
+    expect(() => new SearchService(newStack(), "Search", { ...base, sku: "free", systemIdentity: false, semanticSearch: "free" })).toThrow(
+      /semanticSearch = "free" is not available on the free tier/,
+    );
   });
 
   it("fails on more replicas than the tier allows", () => {
-    expect(() => new SearchService(newStack(), "Search", { ...base, replicaCount: 4 })).toThrow(/replicaCount = 4 is out of range\. Fix: use a whole number from 1 to 3 \(the basic tier's limit\)/);
+    expect(() => new SearchService(newStack(), "Search", { ...base, replicaCount: 4 })).toThrow(
+      /replicaCount = 4 is out of range\. Fix: use a whole number from 1 to 3 \(the basic tier's limit\)/,
+    );
   });
 
   it("fails on a partition count Azure does not offer", () => {
-    expect(() => new SearchService(newStack(), "Search", { ...base, sku: "standard", partitionCount: 5 })).toThrow(/partitionCount = 5 is not a partition count Azure offers\. Fix: use one of 1, 2, 3, 4, 6, 12/);
+    expect(() => new SearchService(newStack(), "Search", { ...base, sku: "standard", partitionCount: 5 })).toThrow(
+      /partitionCount = 5 is not a partition count Azure offers\. Fix: use one of 1, 2, 3, 4, 6, 12/,
+    );
   });
 
   it("fails on an unknown sku", () => {

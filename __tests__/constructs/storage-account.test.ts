@@ -31,7 +31,11 @@ describe("StorageAccount", () => {
   it("creates every named container", () => {
     const stack = newStack();
     new StorageAccount(stack, "Storage", { ...base, containers: ["documents", "uploads"] });
-    expect(resources(synthJson(stack), "azurerm_storage_container").map((c) => c.name).sort()).toEqual(["documents", "uploads"]);
+    expect(
+      resources(synthJson(stack), "azurerm_storage_container")
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(["documents", "uploads"]);
   });
 
   it("fails on duplicate container names", () => {
@@ -43,7 +47,9 @@ describe("StorageAccount", () => {
   });
 
   it("fails on a storage account name with hyphens", () => {
-    expect(() => new StorageAccount(newStack(), "Storage", { ...base, name: "my-docs" })).toThrow(/name = "my-docs" is not a valid storage account name\. Fix: use 3-24 characters: lower-case letters and digits only/);
+    expect(() => new StorageAccount(newStack(), "Storage", { ...base, name: "my-docs" })).toThrow(
+      /name = "my-docs" is not a valid storage account name\. Fix: use 3-24 characters: lower-case letters and digits only/,
+    );
   });
 
   it("fails on an unknown replication type", () => {

@@ -38,7 +38,10 @@ describe("WebApp", () => {
   it("runs a container image with a start command-less stack", () => {
     const stack = newStack();
     new WebApp(stack, "App", { ...base, runtime: { kind: "container", registry: "example.azurecr.io", image: "chat", tag: "1.2.3" } });
-    expect(onlyResource(synthJson(stack), "azurerm_linux_web_app").site_config.application_stack).toEqual({ docker_image_name: "chat:1.2.3", docker_registry_url: "https://example.azurecr.io" });
+    expect(onlyResource(synthJson(stack), "azurerm_linux_web_app").site_config.application_stack).toEqual({
+      docker_image_name: "chat:1.2.3",
+      docker_registry_url: "https://example.azurecr.io",
+    });
   });
 
   it("runs Python with a start command", () => {
@@ -65,7 +68,12 @@ describe("WebApp", () => {
     const app = new WebApp(stack, "App", base);
     app.requireSignIn({ clientId: "11111111-1111-1111-1111-111111111111", credential: { kind: "clientSecret", vault, secretName: "auth-secret", expiresOn: "2027-06-30" } });
     const site = onlyResource(synthJson(stack), "azurerm_linux_web_app");
-    expect(site.auth_settings_v2).toMatchObject({ auth_enabled: true, require_authentication: true, unauthenticated_action: "RedirectToLoginPage", active_directory_v2: { client_id: "11111111-1111-1111-1111-111111111111", client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET" } });
+    expect(site.auth_settings_v2).toMatchObject({
+      auth_enabled: true,
+      require_authentication: true,
+      unauthenticated_action: "RedirectToLoginPage",
+      active_directory_v2: { client_id: "11111111-1111-1111-1111-111111111111", client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET" },
+    });
     expect(site.app_settings.MICROSOFT_PROVIDER_AUTHENTICATION_SECRET).toBe("@Microsoft.KeyVault(VaultName=my-vault;SecretName=auth-secret)");
     expect(site.sticky_settings).toEqual({ app_setting_names: ["MICROSOFT_PROVIDER_AUTHENTICATION_SECRET"] });
   });
@@ -88,13 +96,15 @@ describe("WebApp", () => {
     const stack = newStack();
     const vault = new KeyVault(stack, "Vault", { ...base, name: "my-vault" });
     const app = new WebApp(stack, "App", base);
-    expect(() => app.requireSignIn({ clientId: "11111111-1111-1111-1111-111111111111", credential: { kind: "clientSecret", vault, secretName: "auth-secret", expiresOn: "next year" } })).toThrow(
-      /test\/App: signIn\.clientSecretExpiresOn = "next year" is not a date\. Fix: give the secret's expiry as YYYY-MM-DD/,
-    );
+    expect(() =>
+      app.requireSignIn({ clientId: "11111111-1111-1111-1111-111111111111", credential: { kind: "clientSecret", vault, secretName: "auth-secret", expiresOn: "next year" } }),
+    ).toThrow(/test\/App: signIn\.clientSecretExpiresOn = "next year" is not a date\. Fix: give the secret's expiry as YYYY-MM-DD/);
   });
 
   it("fails on a tag inside the image name", () => {
-    expect(() => new WebApp(newStack(), "App", { ...base, runtime: { kind: "container", registry: "r.io", image: "chat:1", tag: "1" } })).toThrow(/runtime\.image = "chat:1" contains a tag/);
+    expect(() => new WebApp(newStack(), "App", { ...base, runtime: { kind: "container", registry: "r.io", image: "chat:1", tag: "1" } })).toThrow(
+      /runtime\.image = "chat:1" contains a tag/,
+    );
   });
 
   it("fails on an unknown plan sku", () => {

@@ -4,7 +4,23 @@ import { Roles } from "../../catalogue/roles";
 import { audit } from "../../guardrails/audit";
 import { inferFlows } from "../../guardrails/flow-inference";
 import { StackModel } from "../../guardrails/model";
-import { DEPLOYER, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB, get, grant, keylessPlatform, rawOnYourDataWithoutIdentity, ref, remove, settings, systemIdentity } from "../../testing/guardrail-fixtures";
+import {
+  DEPLOYER,
+  OPENAI,
+  SEARCH,
+  STORAGE,
+  TfJson,
+  VAULT,
+  WEB,
+  get,
+  grant,
+  keylessPlatform,
+  rawOnYourDataWithoutIdentity,
+  ref,
+  remove,
+  settings,
+  systemIdentity,
+} from "../../testing/guardrail-fixtures";
 
 const flowFindings = (stack: unknown) => audit(stack).findings.filter((f) => f.ruleId === "AZ-FLOW-001");
 

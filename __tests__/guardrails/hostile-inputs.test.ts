@@ -38,7 +38,9 @@ function memoryFs(files: Files): InputFs {
     },
     readDir(p) {
       const prefix = `${p.replace(/\/$/, "")}/`;
-      return Object.keys(files).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split("/")[0]);
+      return Object.keys(files)
+        .filter((k) => k.startsWith(prefix))
+        .map((k) => k.slice(prefix.length).split("/")[0]);
     },
   };
 }
@@ -94,7 +96,10 @@ describe("hostile inputs: crashes", () => {
 
   it("reports 200k findings of one rule as findings, not as a crashed rule, and renders them", () => {
     // In-process at the engine: 200k generated resources through the CLI take ~10 s here.
-    const flood: Rule = { ...storagePublicAccess, evaluate: () => Array.from({ length: 200_000 }, (_, i) => finding(storagePublicAccess, { address: `azurerm_storage_account.s${i}` }, "public")) };
+    const flood: Rule = {
+      ...storagePublicAccess,
+      evaluate: () => Array.from({ length: 200_000 }, (_, i) => finding(storagePublicAccess, { address: `azurerm_storage_account.s${i}` }, "public")),
+    };
     const result = audit({ resource: {} }, { rules: [flood] });
     expect(result.errors).toBe(200_000);
     expect(result.findings.some((f) => f.ruleId === "GR-000")).toBe(false);
@@ -104,7 +109,12 @@ describe("hostile inputs: crashes", () => {
 
 describe("a rule that crashes", () => {
   it("is reported as GR-000 with a fix that blames the rule, not the user's suppressions", () => {
-    const broken: Rule = { ...storagePublicAccess, evaluate: () => { throw new TypeError("x is not iterable"); } };
+    const broken: Rule = {
+      ...storagePublicAccess,
+      evaluate: () => {
+        throw new TypeError("x is not iterable");
+      },
+    };
     const [f] = audit({ resource: {} }, { rules: [broken] }).findings;
     expect(f).toMatchObject({ ruleId: "GR-000", severity: "error" });
     expect(f.message).toBe("rule AZ-ST-002 (storage-public-access) failed, so its checks did not run: x is not iterable");
@@ -146,7 +156,11 @@ describe("hostile inputs: hangs", () => {
     const s = keylessPlatform();
     for (let i = 0; i < 20_000; i++) {
       settings(s)[`SEARCH_${i}`] = "${azurerm_search_service.search.name}";
-      put(s, `azurerm_role_assignment.r${i}`, { role_definition_name: "Search Index Data Reader", principal_id: "${azurerm_cognitive_account.openai.identity[0].principal_id}", scope: "${azurerm_search_service.search.id}" });
+      put(s, `azurerm_role_assignment.r${i}`, {
+        role_definition_name: "Search Index Data Reader",
+        principal_id: "${azurerm_cognitive_account.openai.identity[0].principal_id}",
+        scope: "${azurerm_search_service.search.id}",
+      });
     }
     const output = await expectExit(0, s);
     expect(output).toContain("0 errors");
@@ -173,12 +187,21 @@ describe("hostile inputs: no silent pass", () => {
   });
 
   it("judges a plan that holds only resource_changes", async () => {
-    const plan = { format_version: "1.2", resource_changes: [{ address: "azurerm_storage_account.s", mode: "managed", type: "azurerm_storage_account", name: "s", change: { actions: ["create"], after: PUBLIC_STORAGE } }] };
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        { address: "azurerm_storage_account.s", mode: "managed", type: "azurerm_storage_account", name: "s", change: { actions: ["create"], after: PUBLIC_STORAGE } },
+      ],
+    };
     await expectExit(1, plan);
   });
 
   it.each([
-    ["a body that is a string", { resource: { azurerm_storage_account: { s: "public" } } }, "audit: input.json: resource.azurerm_storage_account.s is a string; expected an object of arguments"],
+    [
+      "a body that is a string",
+      { resource: { azurerm_storage_account: { s: "public" } } },
+      "audit: input.json: resource.azurerm_storage_account.s is a string; expected an object of arguments",
+    ],
     ["resource as a string", { resource: "azurerm_storage_account" }, "resource is a string"],
     ["plan resources as an object", JSON.parse(planWith('{"resources":{"a":{}}}')), "planned_values.root_module.resources is an object; expected a list"],
     ["plan child_modules as an object", JSON.parse(planWith('{"child_modules":{"a":{}}}')), "planned_values.root_module.child_modules is an object; expected a list"],
@@ -213,7 +236,16 @@ describe("hostile inputs: no silent pass", () => {
   });
 
   it("exits 2 with one line on an internal error", async () => {
-    const broken: InputFs = { ...memoryFs({ "a.json": "{}" }), stat: () => ({ isFile: () => { throw new TypeError("boom"); }, isDirectory: () => false, size: 1 }) };
+    const broken: InputFs = {
+      ...memoryFs({ "a.json": "{}" }),
+      stat: () => ({
+        isFile: () => {
+          throw new TypeError("boom");
+        },
+        isDirectory: () => false,
+        size: 1,
+      }),
+    };
     const { code, output } = await run(["a.json"], {}, broken);
     expect(code).toBe(2);
     expect(output).toBe("audit: a.json: internal error: boom\n");
@@ -261,10 +293,12 @@ resource "azurerm_storage_account" "docs" {
     expect(code).toBe(1);
     const report = JSON.parse(output.slice(0, output.lastIndexOf("audit:")));
     const locations = report.inputs[0].findings.filter((f: { ruleId: string }) => f.ruleId === "AZ-ST-002").map((f: { location: unknown }) => f.location);
-    expect(locations).toEqual([
-      { file: "infra/main.tf", line: 9 },
-      { file: "infra/extra.tf.json", line: 1 },
-    ].sort((a, b) => (a.file < b.file ? 1 : -1)));
+    expect(locations).toEqual(
+      [
+        { file: "infra/main.tf", line: 9 },
+        { file: "infra/extra.tf.json", line: 1 },
+      ].sort((a, b) => (a.file < b.file ? 1 : -1)),
+    );
   });
 
   it("passes an empty .tf file (valid Terraform with nothing to judge)", async () => {

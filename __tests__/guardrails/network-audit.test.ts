@@ -53,14 +53,21 @@ describe("the network audit of a private platform", () => {
   });
 
   it("F1: the OpenAI zone not linked to the app's VNet -> 403 Public access is disabled", () => {
-    const json = broken(privateJson, (one) => delete one("azurerm_private_dns_zone_virtual_network_link", (l) => l.private_dns_zone_name.includes("openai-azure-com")).virtual_network_id);
+    const json = broken(
+      privateJson,
+      (one) => delete one("azurerm_private_dns_zone_virtual_network_link", (l) => l.private_dns_zone_name.includes("openai-azure-com")).virtual_network_id,
+    );
     const [f] = findings(json, "AZ-NET-001");
-    expect(f.message).toMatch(/^F1 \(web app calls Azure OpenAI\).*the private DNS zone privatelink\.openai\.azure\.com is not linked to azurerm_virtual_network\.\w+.*Symptom at runtime: 403 "Public access is disabled\. Please configure private endpoint\."/);
+    expect(f.message).toMatch(
+      /^F1 \(web app calls Azure OpenAI\).*the private DNS zone privatelink\.openai\.azure\.com is not linked to azurerm_virtual_network\.\w+.*Symptom at runtime: 403 "Public access is disabled\. Please configure private endpoint\."/,
+    );
   });
 
   it("F1: the OpenAI private endpoint without a zone group -> the host resolves publicly", () => {
     const json = broken(privateJson, (one) => delete one("azurerm_private_endpoint", endpointFor("account")).private_dns_zone_group);
-    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([expect.stringMatching(/^F1 .*has privatelink\.openai\.azure\.com in its private_dns_zone_group.*Public access is disabled/)]);
+    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([
+      expect.stringMatching(/^F1 .*has privatelink\.openai\.azure\.com in its private_dns_zone_group.*Public access is disabled/),
+    ]);
   });
 
   it("F1, F7, F11: a web app without VNet integration reaches none of its private targets", () => {
@@ -77,8 +84,12 @@ describe("the network audit of a private platform", () => {
   });
 
   it("F2: OpenAI's outbound restriction without the Search host -> not in the allowed FQDN list", () => {
-    const json = broken(privateJson, (one) => Object.assign(one("azurerm_cognitive_account"), { outbound_network_access_restricted: true, fqdns: ["example.blob.core.windows.net"] }));
-    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([expect.stringMatching(/^F2 .*outbound_network_access_restricted = true.*lack chat-dev-srch-.+\.search\.windows\.net.*not in the allowed FQDN list/)]);
+    const json = broken(privateJson, (one) =>
+      Object.assign(one("azurerm_cognitive_account"), { outbound_network_access_restricted: true, fqdns: ["example.blob.core.windows.net"] }),
+    );
+    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([
+      expect.stringMatching(/^F2 .*outbound_network_access_restricted = true.*lack chat-dev-srch-.+\.search\.windows\.net.*not in the allowed FQDN list/),
+    ]);
   });
 
   it("F3, F4: Storage closed without bypass or resource-instance rules -> 403 from Storage", () => {
@@ -95,12 +106,16 @@ describe("the network audit of a private platform", () => {
 
   it("F5: OpenAI closed without network_acls.bypass -> 403 from the embedding deployment", () => {
     const json = broken(privateJson, (one) => (one("azurerm_cognitive_account").network_acls.bypass = "None"));
-    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([expect.stringMatching(/^F5 .*missing network_acls \{ bypass = "AzureServices" \}.*vectorization fails with 403/)]);
+    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([
+      expect.stringMatching(/^F5 .*missing network_acls \{ bypass = "AzureServices" \}.*vectorization fails with 403/),
+    ]);
   });
 
   it("F7: Key Vault references without route-all -> the literal @Microsoft.KeyVault(...) string", () => {
     const json = broken(privateJson, (one) => (one("azurerm_linux_web_app").site_config.vnet_route_all_enabled = false));
-    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([expect.stringMatching(/^F7 .*does not set site_config\.vnet_route_all_enabled = true.*literal @Microsoft\.KeyVault\(\.\.\.\) string/)]);
+    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([
+      expect.stringMatching(/^F7 .*does not set site_config\.vnet_route_all_enabled = true.*literal @Microsoft\.KeyVault\(\.\.\.\) string/),
+    ]);
   });
 
   it("F8: no private endpoint `searchService` -> 403 Forbidden with no details", () => {
@@ -108,7 +123,9 @@ describe("the network audit of a private platform", () => {
       const [name] = Object.entries(j.resource.azurerm_private_endpoint).find(([, r]) => endpointFor("searchService")(r))!;
       delete j.resource.azurerm_private_endpoint[name];
     });
-    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([expect.stringMatching(/^F8 .*has no private endpoint with subresource_names = \["searchService"\].*403 Forbidden "with no other details"/)]);
+    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([
+      expect.stringMatching(/^F8 .*has no private endpoint with subresource_names = \["searchService"\].*403 Forbidden "with no other details"/),
+    ]);
   });
 
   it("the integration subnet not delegated, too small and shared with private endpoints -> integration fails", () => {
@@ -116,15 +133,20 @@ describe("the network audit of a private platform", () => {
       const subnet = one("azurerm_subnet", (s) => s.name === "app-integration");
       delete subnet.delegation;
       subnet.address_prefixes = ["10.20.0.0/29"];
-      one("azurerm_private_endpoint", endpointFor("account")).subnet_id = `\${azurerm_subnet.${Object.keys(privateJson.resource.azurerm_subnet).find((k) => k.includes("AppSubnet"))}.id}`;
+      one("azurerm_private_endpoint", endpointFor("account")).subnet_id =
+        `\${azurerm_subnet.${Object.keys(privateJson.resource.azurerm_subnet).find((k) => k.includes("AppSubnet"))}.id}`;
     });
     const [f] = findings(json, "AZ-NET-003");
-    expect(f.message).toMatch(/is not delegated to Microsoft\.Web\/serverFarms; has address_prefixes 10\.20\.0\.0\/29, smaller than \/28; is shared with private endpoint azurerm_private_endpoint\.[\w-]+\. Symptom: the integration fails to configure/);
+    expect(f.message).toMatch(
+      /is not delegated to Microsoft\.Web\/serverFarms; has address_prefixes 10\.20\.0\.0\/29, smaller than \/28; is shared with private endpoint azurerm_private_endpoint\.[\w-]+\. Symptom: the integration fails to configure/,
+    );
   });
 
   it("a Search shared private link -> Pending without an approval", () => {
     const json = broken(privateJson, (_one, j) => {
-      j.resource.azurerm_search_shared_private_link_service = { spl: { name: "spl", search_service_id: "${azurerm_search_service.x.id}", subresource_name: "blob", target_resource_id: "/subscriptions/x" } };
+      j.resource.azurerm_search_shared_private_link_service = {
+        spl: { name: "spl", search_service_id: "${azurerm_search_service.x.id}", subresource_name: "blob", target_resource_id: "/subscriptions/x" },
+      };
     });
     expect(findings(json, "AZ-NET-004").map((f) => [f.severity, f.message])).toEqual([["warning", expect.stringContaining('subresource_name = "blob"')]]);
   });
@@ -138,7 +160,9 @@ describe("the deployer's data plane (AZ-NET-002)", () => {
       if (vaultEndpoint) delete j.resource.azurerm_private_endpoint[vaultEndpoint[0]];
     });
     const messages = findings(json, "AZ-NET-002").map((f) => f.message);
-    expect(messages).toEqual([expect.stringMatching(/^azurerm_key_vault_secret\.\w+ .*has public network access disabled and has no private endpoint\. Symptom: 403 ForbiddenByConnection/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/^azurerm_key_vault_secret\.\w+ .*has public network access disabled and has no private endpoint\. Symptom: 403 ForbiddenByConnection/),
+    ]);
   });
 
   it("a container named by storage_account_name in a closed account -> 403 AuthorizationFailure", () => {

@@ -1,10 +1,7 @@
 import { Roles } from "../../catalogue/roles";
 import { audit } from "../../guardrails/audit";
 import { Finding } from "../../guardrails/rule";
-import {
-  CMK, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB,
-  get, grant, keylessPlatform, put, ref, remove, settings, systemIdentity,
-} from "../../testing/guardrail-fixtures";
+import { CMK, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB, get, grant, keylessPlatform, put, ref, remove, settings, systemIdentity } from "../../testing/guardrail-fixtures";
 
 /** Findings of one rule on a stack. */
 function findings(stack: TfJson, ruleId: string): Finding[] {
@@ -28,7 +25,10 @@ describe("the reference keyless platform", () => {
 
 describe("AZ-OAI-001 openai-managed-identity", () => {
   it("fails when On Your Data needs the OpenAI identity but the account has no identity block", () => {
-    const [f] = findings(platform((s) => delete get(s, OPENAI).identity), "AZ-OAI-001");
+    const [f] = findings(
+      platform((s) => delete get(s, OPENAI).identity),
+      "AZ-OAI-001",
+    );
     expect(f).toMatchObject({ severity: "error", address: OPENAI, constructPath: "dev/platform/openai/account" });
     expect(f.message).toContain("has no identity block");
     expect(f.message).toContain("ManagedIdentityIsNotEnabled");
@@ -53,7 +53,10 @@ describe("AZ-OAI-001 openai-managed-identity", () => {
 
 describe("AZ-OAI-002 openai-custom-subdomain", () => {
   it("fails when local auth is off and there is no custom subdomain", () => {
-    const [f] = findings(platform((s) => delete get(s, OPENAI).custom_subdomain_name), "AZ-OAI-002");
+    const [f] = findings(
+      platform((s) => delete get(s, OPENAI).custom_subdomain_name),
+      "AZ-OAI-002",
+    );
     expect(f.message).toBe(`${OPENAI} (dev/platform/openai/account) uses Entra ID authentication (local_auth_enabled = false) but custom_subdomain_name = (not set).`);
   });
 
@@ -64,7 +67,10 @@ describe("AZ-OAI-002 openai-custom-subdomain", () => {
 
 describe("AZ-SRCH-001 search-free-tier-identity", () => {
   it("fails when search is free tier and On Your Data ingestion needs its identity", () => {
-    const [f] = findings(platform((s) => (get(s, SEARCH).sku = "free")), "AZ-SRCH-001");
+    const [f] = findings(
+      platform((s) => (get(s, SEARCH).sku = "free")),
+      "AZ-SRCH-001",
+    );
     expect(f.address).toBe(SEARCH);
     expect(f.message).toContain('sku = "free"');
     expect(f.message).toContain("F4 (Search indexer reads Storage) needs it");
@@ -84,7 +90,10 @@ describe("AZ-SRCH-001 search-free-tier-identity", () => {
 
 describe("AZ-SRCH-002 search-rbac-disabled", () => {
   it("fails when On Your Data calls search keyless but search only accepts API keys", () => {
-    const [f] = findings(platform((s) => delete get(s, SEARCH).local_authentication_enabled), "AZ-SRCH-002");
+    const [f] = findings(
+      platform((s) => delete get(s, SEARCH).local_authentication_enabled),
+      "AZ-SRCH-002",
+    );
     expect(f.message).toContain("F2 calls it with");
     expect(f.message).toContain("accepts API keys only");
   });
@@ -100,7 +109,10 @@ describe("AZ-SRCH-002 search-rbac-disabled", () => {
 
 describe("AZ-CMK-001 cmk-vault-purge-protection", () => {
   it("fails when the customer-managed key's vault has no purge protection", () => {
-    const [f] = findings(platform((s) => (get(s, VAULT).purge_protection_enabled = false)), "AZ-CMK-001");
+    const [f] = findings(
+      platform((s) => (get(s, VAULT).purge_protection_enabled = false)),
+      "AZ-CMK-001",
+    );
     expect(f.address).toBe(VAULT);
     expect(f.message).toContain(`holds the customer-managed key of ${CMK} but purge_protection_enabled = false`);
   });
@@ -112,7 +124,10 @@ describe("AZ-CMK-001 cmk-vault-purge-protection", () => {
 
 describe("AZ-CMK-002 cmk-key-access", () => {
   it("fails when the account's identity has no Crypto Service Encryption User on the vault or key", () => {
-    const [f] = findings(platform((s) => remove(s, "azurerm_role_assignment.openai_kv_crypto")), "AZ-CMK-002");
+    const [f] = findings(
+      platform((s) => remove(s, "azurerm_role_assignment.openai_kv_crypto")),
+      "AZ-CMK-002",
+    );
     expect(f.address).toBe(CMK);
     expect(f.message).toContain(`gives ${OPENAI}'s system-assigned identity "Key Vault Crypto Service Encryption User"`);
   });
@@ -131,7 +146,10 @@ describe("AZ-CMK-002 cmk-key-access", () => {
 
 describe("AZ-CMK-003 cmk-waits-for-grant", () => {
   it("fails when the binding does not depend on the role assignment", () => {
-    const [f] = findings(platform((s) => (get(s, CMK).depends_on = [])), "AZ-CMK-003");
+    const [f] = findings(
+      platform((s) => (get(s, CMK).depends_on = [])),
+      "AZ-CMK-003",
+    );
     expect(f.message).toContain("depends_on = [], which does not include azurerm_role_assignment.openai_kv_crypto");
   });
 
@@ -143,7 +161,10 @@ describe("AZ-CMK-003 cmk-waits-for-grant", () => {
 
 describe("AZ-APP-001 keyless-app-key-settings", () => {
   it("fails on an empty AZURE_OPENAI_KEY, the worst case", () => {
-    const [f] = findings(platform((s) => (settings(s).AZURE_OPENAI_KEY = "")), "AZ-APP-001");
+    const [f] = findings(
+      platform((s) => (settings(s).AZURE_OPENAI_KEY = "")),
+      "AZ-APP-001",
+    );
     expect(f.message).toContain('app_settings.AZURE_OPENAI_KEY = "" (empty)');
   });
 
@@ -163,7 +184,10 @@ describe("AZ-APP-001 keyless-app-key-settings", () => {
 
 describe("AZ-APP-002 app-settings-literal-secret", () => {
   it("fails on a literal search key", () => {
-    const [f] = findings(platform((s) => (settings(s).AZURE_SEARCH_KEY = "abcd1234")), "AZ-APP-002");
+    const [f] = findings(
+      platform((s) => (settings(s).AZURE_SEARCH_KEY = "abcd1234")),
+      "AZ-APP-002",
+    );
     expect(f.message).toContain("app_settings.AZURE_SEARCH_KEY");
     expect(f.message).toContain("literal value for a secret-named setting");
     expect(f.message).not.toContain("abcd1234");
@@ -224,12 +248,18 @@ describe("AZ-APP-003 uami-client-id", () => {
 
 describe("AZ-APP-004 web-app-transport", () => {
   it("fails without https_only", () => {
-    const [f] = findings(platform((s) => delete get(s, WEB).https_only), "AZ-APP-004");
+    const [f] = findings(
+      platform((s) => delete get(s, WEB).https_only),
+      "AZ-APP-004",
+    );
     expect(f.message).toContain("https_only = (not set)");
   });
 
   it("fails on TLS 1.0 and warns on FtpsOnly", () => {
-    const found = findings(platform((s) => (get(s, WEB).site_config = { minimum_tls_version: "1.0", ftps_state: "FtpsOnly" })), "AZ-APP-004");
+    const found = findings(
+      platform((s) => (get(s, WEB).site_config = { minimum_tls_version: "1.0", ftps_state: "FtpsOnly" })),
+      "AZ-APP-004",
+    );
     expect(found.map((f) => [f.severity, f.message.split(": ")[1]])).toEqual([
       ["error", 'site_config.minimum_tls_version = "1.0".'],
       ["warning", 'site_config.ftps_state = "FtpsOnly"; FTPS is still a credential-based deployment path.'],
@@ -293,7 +323,10 @@ describe("AZ-RBAC-002 cognitive-contributor-inference", () => {
 
 describe("AZ-ST-001 storage-shared-key", () => {
   it("fails when shared keys are enabled but nothing uses them", () => {
-    const [f] = findings(platform((s) => delete get(s, STORAGE).shared_access_key_enabled), "AZ-ST-001");
+    const [f] = findings(
+      platform((s) => delete get(s, STORAGE).shared_access_key_enabled),
+      "AZ-ST-001",
+    );
     expect(f.message).toContain("shared_access_key_enabled = (not set) (default true), but nothing in the stack uses its keys");
   });
 
@@ -308,7 +341,10 @@ describe("AZ-ST-001 storage-shared-key", () => {
 
 describe("AZ-ST-002 storage-public-access", () => {
   it("fails when nested items may be public", () => {
-    const [f] = findings(platform((s) => delete get(s, STORAGE).allow_nested_items_to_be_public), "AZ-ST-002");
+    const [f] = findings(
+      platform((s) => delete get(s, STORAGE).allow_nested_items_to_be_public),
+      "AZ-ST-002",
+    );
     expect(f.message).toContain("allow_nested_items_to_be_public = (not set) (default true)");
   });
 
@@ -319,7 +355,10 @@ describe("AZ-ST-002 storage-public-access", () => {
 
 describe("AZ-KV-001 key-vault-rbac", () => {
   it("fails on an access-policy vault", () => {
-    const [f] = findings(platform((s) => delete get(s, VAULT).rbac_authorization_enabled), "AZ-KV-001");
+    const [f] = findings(
+      platform((s) => delete get(s, VAULT).rbac_authorization_enabled),
+      "AZ-KV-001",
+    );
     expect(f.message).toContain("rbac_authorization_enabled = (not set); the vault uses access policies");
   });
 
@@ -340,6 +379,11 @@ describe("AZ-KV-002 key-vault-purge-protection", () => {
   });
 
   it("leaves the CMK vault to AZ-CMK-001", () => {
-    expect(findings(platform((s) => (get(s, VAULT).purge_protection_enabled = false)), "AZ-KV-002")).toEqual([]);
+    expect(
+      findings(
+        platform((s) => (get(s, VAULT).purge_protection_enabled = false)),
+        "AZ-KV-002",
+      ),
+    ).toEqual([]);
   });
 });

@@ -13,9 +13,7 @@ describe("suppressions", () => {
     const result = audit(withSuppression([{ id: "AZ-APP-004", reason: "TLS terminates at Front Door, which only forwards HTTPS." }]));
     expect(result.findings).toEqual([]);
     expect(result.errors).toBe(0);
-    expect(result.suppressed).toEqual([
-      expect.objectContaining({ ruleId: "AZ-APP-004", address: WEB, reason: "TLS terminates at Front Door, which only forwards HTTPS." }),
-    ]);
+    expect(result.suppressed).toEqual([expect.objectContaining({ ruleId: "AZ-APP-004", address: WEB, reason: "TLS terminates at Front Door, which only forwards HTTPS." })]);
   });
 
   it("fails when a suppression's reason is shorter than 10 characters, naming the resource and rule", () => {

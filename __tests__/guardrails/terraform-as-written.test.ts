@@ -2,8 +2,19 @@ import { Roles } from "../../catalogue/roles";
 import { audit } from "../../guardrails/audit";
 import type { Finding } from "../../guardrails/rule";
 import {
-  OPENAI, SEARCH, type TfJson, WEB,
-  get, grant, keylessPlatform, put, rawOnYourDataWithoutIdentity, ref, remove, settings, systemIdentity,
+  OPENAI,
+  SEARCH,
+  type TfJson,
+  WEB,
+  get,
+  grant,
+  keylessPlatform,
+  put,
+  rawOnYourDataWithoutIdentity,
+  ref,
+  remove,
+  settings,
+  systemIdentity,
 } from "../../testing/guardrail-fixtures";
 
 /** Terraform as people write it (issue 15): for_each role assignments, custom setting names, privileged roles. */
@@ -123,7 +134,11 @@ describe("AZ-RBAC-003 privileged-role-scope", () => {
 
   it("recognises Owner by role definition id", () => {
     const s = keylessPlatform();
-    put(s, "azurerm_role_assignment.admin", { role_definition_id: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`, principal_id: "00000000-0000-0000-0000-000000000001", scope: SUB });
+    put(s, "azurerm_role_assignment.admin", {
+      role_definition_id: `${SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635`,
+      principal_id: "00000000-0000-0000-0000-000000000001",
+      scope: SUB,
+    });
     expect(findings(s, "AZ-RBAC-003")[0].message).toContain('"Owner" at a subscription');
   });
 });
@@ -159,8 +174,21 @@ describe("plans of role assignments", () => {
       planned_values: {
         root_module: {
           resources: [
-            resource("azurerm_cognitive_account.oai", { name: "oai-x", kind: "OpenAI", custom_subdomain_name: "oai-x", local_auth_enabled: false, identity: [{ type: "SystemAssigned" }] }),
-            resource("azurerm_linux_web_app.app", { name: "app-x", https_only: true, tags: { "app-access": "open" }, site_config: [{}], identity: [{ type: "SystemAssigned", principal_id: WEB_PRINCIPAL }], app_settings: { AZURE_OPENAI_ENDPOINT: "https://oai-x.openai.azure.com/" } }),
+            resource("azurerm_cognitive_account.oai", {
+              name: "oai-x",
+              kind: "OpenAI",
+              custom_subdomain_name: "oai-x",
+              local_auth_enabled: false,
+              identity: [{ type: "SystemAssigned" }],
+            }),
+            resource("azurerm_linux_web_app.app", {
+              name: "app-x",
+              https_only: true,
+              tags: { "app-access": "open" },
+              site_config: [{}],
+              identity: [{ type: "SystemAssigned", principal_id: WEB_PRINCIPAL }],
+              app_settings: { AZURE_OPENAI_ENDPOINT: "https://oai-x.openai.azure.com/" },
+            }),
             { ...resource('azurerm_role_assignment.app["openai"]', assignment), name: "app", type: "azurerm_role_assignment" },
           ],
         },
@@ -173,7 +201,10 @@ describe("plans of role assignments", () => {
   it("matches a principal_id the plan knows as a GUID to the identity that has it", () => {
     const p = plan(
       { role_definition_name: "Cognitive Services OpenAI User", principal_id: WEB_PRINCIPAL, scope: "" },
-      { principal_id: { references: ["each.value.principal", "each.value", "each"] }, scope: { references: ["azurerm_cognitive_account.oai.id", "azurerm_cognitive_account.oai"] } },
+      {
+        principal_id: { references: ["each.value.principal", "each.value", "each"] },
+        scope: { references: ["azurerm_cognitive_account.oai.id", "azurerm_cognitive_account.oai"] },
+      },
       { scope: true },
     );
     expect(audit(p).findings.filter((f) => f.severity === "error")).toEqual([]);
@@ -182,7 +213,10 @@ describe("plans of role assignments", () => {
   it("reports a principal known only after apply through each.value as not judged, not as a missing role", () => {
     const p = plan(
       { role_definition_name: "Cognitive Services OpenAI User", scope: "" },
-      { principal_id: { references: ["each.value.principal", "each.value", "each"] }, scope: { references: ["azurerm_cognitive_account.oai.id", "azurerm_cognitive_account.oai"] } },
+      {
+        principal_id: { references: ["each.value.principal", "each.value", "each"] },
+        scope: { references: ["azurerm_cognitive_account.oai.id", "azurerm_cognitive_account.oai"] },
+      },
       { principal_id: true, scope: true },
     );
     const result = audit(p);

@@ -10,7 +10,7 @@ describe("references", () => {
         b: "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.s.versionless_id})",
         c: ["https://${azurerm_cognitive_account.a.custom_subdomain_name}.openai.azure.com/"],
         d: "${data.azurerm_client_config.y.subscription_id}",
-        e: "${var.x} ${local.y} ${lookup(azurerm_search_service.x.identity[0], \"principal_id\")}",
+        e: '${var.x} ${local.y} ${lookup(azurerm_search_service.x.identity[0], "principal_id")}',
       }),
     ).toEqual([
       { address: "azurerm_cognitive_account.dev_platform_openai_account_ABC123", attribute: "identity[0].principal_id" },

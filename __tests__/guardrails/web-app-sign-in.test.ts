@@ -17,7 +17,9 @@ describe("AZ-APP-007 web-app-sign-in", () => {
   it("refuses an app that calls OpenAI with no auth_settings_v2 block, and says how to declare it open", () => {
     const [f] = signInFindings((s) => delete get(s, WEB).auth_settings_v2);
     expect(f).toMatchObject({ severity: "error", address: WEB, constructPath: "dev/platform/web/app" });
-    expect(f.message).toBe("azurerm_linux_web_app.web (dev/platform/web/app) calls Azure OpenAI (app_settings AZURE_OPENAI_RESOURCE, AZURE_OPENAI_ENDPOINT) and has no required sign-in (no auth_settings_v2 block): anyone with its URL can use it.");
+    expect(f.message).toBe(
+      "azurerm_linux_web_app.web (dev/platform/web/app) calls Azure OpenAI (app_settings AZURE_OPENAI_RESOURCE, AZURE_OPENAI_ENDPOINT) and has no required sign-in (no auth_settings_v2 block): anyone with its URL can use it.",
+    );
     expect(f.fix).toContain('tags = { app-access = "open" }');
   });
 
@@ -62,23 +64,35 @@ describe("AZ-APP-007 web-app-sign-in", () => {
   });
 
   it("accepts AUTH_ENABLED=false on an app declared open, and AUTH_ENABLED=true behind sign-in", () => {
-    expect(signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, tags: { "app-access": "open" }, app_settings: { ...settings(s), AUTH_ENABLED: "false" } }))).toEqual([]);
+    expect(
+      signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, tags: { "app-access": "open" }, app_settings: { ...settings(s), AUTH_ENABLED: "false" } })),
+    ).toEqual([]);
     expect(signInFindings((s) => (settings(s).AUTH_ENABLED = "true"))).toEqual([]);
   });
 
   it("counts the legacy auth_settings block when it redirects anonymous callers", () => {
-    expect(signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, auth_settings: { enabled: true, unauthenticated_client_action: "RedirectToLoginPage" } }))).toEqual([]);
-    expect(signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, auth_settings: { enabled: true, unauthenticated_client_action: "AllowAnonymous" } }))).toHaveLength(1);
+    expect(
+      signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, auth_settings: { enabled: true, unauthenticated_client_action: "RedirectToLoginPage" } })),
+    ).toEqual([]);
+    expect(
+      signInFindings((s) => Object.assign(get(s, WEB), { auth_settings_v2: undefined, auth_settings: { enabled: true, unauthenticated_client_action: "AllowAnonymous" } })),
+    ).toHaveLength(1);
   });
 
   it("refuses a sign-in whose client secret setting does not exist", () => {
-    const [f] = signInFindings((s) => Object.assign((get(s, WEB).auth_settings_v2 as { active_directory_v2: object }).active_directory_v2, { client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET" }));
+    const [f] = signInFindings((s) =>
+      Object.assign((get(s, WEB).auth_settings_v2 as { active_directory_v2: object }).active_directory_v2, {
+        client_secret_setting_name: "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET",
+      }),
+    );
     expect(f.message).toContain('client_secret_setting_name = "MICROSOFT_PROVIDER_AUTHENTICATION_SECRET", but app_settings.MICROSOFT_PROVIDER_AUTHENTICATION_SECRET is not set');
   });
 
   it("refuses a secretless sign-in whose identity is not attached to the app", () => {
     const [f] = signInFindings((s) => {
-      Object.assign((get(s, WEB).auth_settings_v2 as { active_directory_v2: object }).active_directory_v2, { client_secret_setting_name: "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID" });
+      Object.assign((get(s, WEB).auth_settings_v2 as { active_directory_v2: object }).active_directory_v2, {
+        client_secret_setting_name: "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID",
+      });
       settings(s).OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID = ref("azurerm_user_assigned_identity.signin", "client_id");
       s.resource.azurerm_user_assigned_identity = { signin: { name: "app-chat-signin" } };
     });

@@ -42,7 +42,7 @@ describe("Guardrails.apply", () => {
     expect(() => Testing.synth(stack, true)).toThrow(/\[AZ-OAI-001\] azurerm_cognitive_account\.openai \(dev\/openai\) has no identity block.*ManagedIdentityIsNotEnabled/);
   });
 
-  it("writes suppressions into the resource's \"//\" metadata, where the audit reads them", () => {
+  it('writes suppressions into the resource\'s "//" metadata, where the audit reads them', () => {
     const { stack, account, app } = rawStack(false);
     Guardrails.suppress(account, "AZ-OAI-001", "Demo account; On Your Data is disabled in this environment.");
     Guardrails.suppress(account, "AZ-FLOW-001", "Demo account; On Your Data is disabled in this environment.");
@@ -52,7 +52,12 @@ describe("Guardrails.apply", () => {
     expect(() => Testing.synth(stack, true)).not.toThrow();
     const json = stack.toTerraform() as any;
     expect(json.resource.azurerm_cognitive_account.openai["//"].guardrails.suppressions.map((s: { id: string }) => s.id)).toEqual(["AZ-OAI-001", "AZ-FLOW-001"]);
-    expect(g.result().suppressed.map((f) => f.ruleId).sort()).toEqual(["AZ-FLOW-001", "AZ-FLOW-001", "AZ-OAI-001"]);
+    expect(
+      g
+        .result()
+        .suppressed.map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(["AZ-FLOW-001", "AZ-FLOW-001", "AZ-OAI-001"]);
     expect(Guardrails.of(stack).result()).toBe(g.result());
   });
 

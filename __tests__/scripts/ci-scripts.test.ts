@@ -4,13 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const CI = join(__dirname, "..", "..", "scripts", "ci");
-const bash = (script: string, args: string[], env: Record<string, string> = {}) => spawnSync("bash", [join(CI, script), ...args], { encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: "", ...env } });
+const bash = (script: string, args: string[], env: Record<string, string> = {}) =>
+  spawnSync("bash", [join(CI, script), ...args], { encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: "", ...env } });
 
 describe("list-stacks.sh: what the deploy workflow deploys", () => {
   const dir = mkdtempSync(join(tmpdir(), "list-stacks-"));
   // Config order, not alphabetical: "zeta" first.
   writeFileSync(join(dir, "environments.json"), JSON.stringify({ environments: { zeta: {}, dev: {}, prod: {} } }));
-  for (const [stack, backend] of [["zeta", { azurerm: {} }], ["dev", { local: {} }], ["prod", { azurerm: {} }]] as const) {
+  for (const [stack, backend] of [
+    ["zeta", { azurerm: {} }],
+    ["dev", { local: {} }],
+    ["prod", { azurerm: {} }],
+  ] as const) {
     mkdirSync(join(dir, "stacks", stack), { recursive: true });
     writeFileSync(join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify({ terraform: { backend } }));
   }
@@ -39,7 +44,9 @@ describe("plan-summary.sh: what the reviewers approve", () => {
     writeFileSync(join(dir, "prod.fingerprint"), "ab12\n");
     writeFileSync(join(dir, "prod.plan.txt"), '  ~ name = "x" </pre><img src=x> & @team\u001b[31m\n');
     const run = bash("plan-summary.sh", ["prod", dir]);
-    expect(run.stdout).toBe("## Plan: prod\n\nFingerprint: `ab12` (the apply job applies only a plan with this fingerprint)\n\n<pre>\n  ~ name = \"x\" &lt;/pre&gt;&lt;img src=x&gt; &amp; @team[31m\n</pre>\n");
+    expect(run.stdout).toBe(
+      '## Plan: prod\n\nFingerprint: `ab12` (the apply job applies only a plan with this fingerprint)\n\n<pre>\n  ~ name = "x" &lt;/pre&gt;&lt;img src=x&gt; &amp; @team[31m\n</pre>\n',
+    );
   });
 
   it("says why there is no plan", () => {

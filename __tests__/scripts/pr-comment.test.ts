@@ -1,7 +1,19 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, type TerraformPlanJson, codeSpan, failures, readInputs, renderJobSummary, renderPrComment, safeForLog, sanitizeMarkdown, summarizePlan } from "../../scripts/pr-comment";
+import {
+  COMMENT_MARKER,
+  GITHUB_COMMENT_LIMIT,
+  type TerraformPlanJson,
+  codeSpan,
+  failures,
+  readInputs,
+  renderJobSummary,
+  renderPrComment,
+  safeForLog,
+  sanitizeMarkdown,
+  summarizePlan,
+} from "../../scripts/pr-comment";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "fixtures", name), "utf8");
 const planJson = JSON.parse(fixture("prod.plan.json")) as TerraformPlanJson;
@@ -51,7 +63,9 @@ describe("renderPrComment", () => {
   });
 
   it("warns about destroyed and replaced resources by address", () => {
-    expect(comment).toContain("> `prod` destroys or replaces 2 resource(s): `azurerm_search_service.Platform_Search_Service_5F4B2A1C`, `azurerm_role_assignment.Platform_Grants_legacy_reader`");
+    expect(comment).toContain(
+      "> `prod` destroys or replaces 2 resource(s): `azurerm_search_service.Platform_Search_Service_5F4B2A1C`, `azurerm_role_assignment.Platform_Grants_legacy_reader`",
+    );
   });
 
   it("folds the plan text and the audit into <details> blocks, and includes the review", () => {
@@ -90,7 +104,14 @@ describe("renderPrComment", () => {
   it("stays under GitHub's comment limit with huge plans and 5,000 destroyed resources, and points at the job summary", () => {
     const huge = `${'  - resource "azurerm_role_assignment" "x" {}\n'.repeat(5000)}Plan: 0 to add, 0 to change, 5000 to destroy.\n`;
     const destroyAll = { resource_changes: Array.from({ length: 5000 }, (_, i) => change(`azurerm_role_assignment.r["${i}"]`, "delete")) };
-    const big = renderPrComment({ review, audit, plans: [{ stack: "prod", planJson: destroyAll, planText: huge }, { stack: "prod2", planJson, planText: huge }] });
+    const big = renderPrComment({
+      review,
+      audit,
+      plans: [
+        { stack: "prod", planJson: destroyAll, planText: huge },
+        { stack: "prod2", planJson, planText: huge },
+      ],
+    });
     expect(huge.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT * 3);
     expect(big.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
     expect(big).toMatch(/… plan truncated: \d+ of \d+ characters shown; the full text is in the job summary of the workflow run\./);
@@ -129,7 +150,9 @@ describe("hostile input", () => {
   it("takes HTML, mentions, images and links out of the review, keeps its fences and closes one left open", () => {
     const hostile = `# Review\n${COMMENT_MARKER}\n<!-- hides the rest\n@everyone look ![x](https://t.example/p.png)\n\`\`\`mermaid\nflowchart LR\n  a -->|"<br>"| b\n\`\`\`\n\`\`\`\nunclosed`;
     const clean = sanitizeMarkdown(hostile);
-    expect(clean).toBe(`# Review\n&lt;!-- chat-platform-review -->\n&lt;!-- hides the rest\n@\u200beveryone look !\\[x]\\(https://t.example/p.png)\n\`\`\`mermaid\nflowchart LR\n  a -->|"<br>"| b\n\`\`\`\n\`\`\`\nunclosed\n\`\`\``);
+    expect(clean).toBe(
+      `# Review\n&lt;!-- chat-platform-review -->\n&lt;!-- hides the rest\n@\u200beveryone look !\\[x]\\(https://t.example/p.png)\n\`\`\`mermaid\nflowchart LR\n  a -->|"<br>"| b\n\`\`\`\n\`\`\`\nunclosed\n\`\`\``,
+    );
     const out = renderPrComment({ review: hostile, audit, plans: [] });
     expect(out.indexOf(COMMENT_MARKER, 1)).toBe(-1);
     expect(out.trimEnd().endsWith("</sub>")).toBe(true);
@@ -142,7 +165,9 @@ describe("hostile input", () => {
   });
 
   it("strips control characters and bidirectional overrides, and neutralises workflow commands in the log", () => {
-    expect(safeForLog("ok\u001b[31mred\u001b[0m\n::error::boom\n  ::add-mask::x\n##[set-output name=a]b\u202e\u0007\n")).toBe("okred\n:\u200b:error::boom\n  :\u200b:add-mask::x\n#\u200b#[set-output name=a]b\n");
+    expect(safeForLog("ok\u001b[31mred\u001b[0m\n::error::boom\n  ::add-mask::x\n##[set-output name=a]b\u202e\u0007\n")).toBe(
+      "okred\n:\u200b:error::boom\n  :\u200b:add-mask::x\n#\u200b#[set-output name=a]b\n",
+    );
     expect(render({ planJson: {}, planText: "a\u001b[1mb\u0000c\u2066" })).toContain("```diff\nabc\n```");
   });
 });

@@ -39,11 +39,20 @@ function samplePlan(): Record<string, unknown> {
         },
       },
       // An import: Terraform's generated configuration holds the imported value in clear.
-      { address: "azurerm_key_vault_secret.k", change: { actions: ["create"], before: null, after: { name: "openai-key", value: VAULT }, after_sensitive: { value: true }, generated_config: `value = "${VAULT}"` } },
+      {
+        address: "azurerm_key_vault_secret.k",
+        change: { actions: ["create"], before: null, after: { name: "openai-key", value: VAULT }, after_sensitive: { value: true }, generated_config: `value = "${VAULT}"` },
+      },
       { address: "azurerm_thing.unmarked", change: { actions: ["create"], before: null, after: { x: UNMARKED } } },
       {
         address: "azurerm_linux_web_app.w",
-        change: { actions: ["update"], before: { connection_string: [{ name: "db", value: "old-value" }] }, after: { connection_string: [{ name: "db", value: NESTED }] }, before_sensitive: { connection_string: [{}] }, after_sensitive: { connection_string: [{ value: true }] } },
+        change: {
+          actions: ["update"],
+          before: { connection_string: [{ name: "db", value: "old-value" }] },
+          after: { connection_string: [{ name: "db", value: NESTED }] },
+          before_sensitive: { connection_string: [{}] },
+          after_sensitive: { connection_string: [{ value: true }] },
+        },
       },
     ],
     output_changes: { key: { actions: ["create"], before: null, after: OUTPUT, before_sensitive: false, after_sensitive: true } },
@@ -127,7 +136,12 @@ esac
     writeFileSync(join(bin, "node-strip-types"), `#!/usr/bin/env bash\nscript=$1; shift\nexec "${process.execPath}" "\${script%.ts}.js" "$@"\n`);
     for (const f of ["terraform", "node-strip-types"]) chmodSync(join(bin, f), 0o755);
     const backend = { terraform: { backend: { azurerm: { key: "x" } } } };
-    for (const [stack, json] of [["prod", backend], ["broken", backend], ["stage", backend], ["dev", { terraform: {} }]] as const) {
+    for (const [stack, json] of [
+      ["prod", backend],
+      ["broken", backend],
+      ["stage", backend],
+      ["dev", { terraform: {} }],
+    ] as const) {
       mkdirSync(join(dir, "stacks", stack), { recursive: true });
       writeFileSync(join(dir, "stacks", stack, "cdk.tf.json"), JSON.stringify(json));
     }
@@ -136,10 +150,25 @@ esac
 
     const run = spawnSync("bash", [join(ROOT, "scripts", "ci", "plan-stacks.sh"), join(dir, "stacks"), join(dir, "plans")], {
       encoding: "utf8",
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TOOLS_DIR: tools, NODE: join(bin, "node-strip-types"), GITHUB_OUTPUT: join(dir, "out.txt"), PLAN_STACKS: "prod broken dev" },
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        TOOLS_DIR: tools,
+        NODE: join(bin, "node-strip-types"),
+        GITHUB_OUTPUT: join(dir, "out.txt"),
+        PLAN_STACKS: "prod broken dev",
+      },
     });
     const log = `${run.stdout}${run.stderr}`;
-    expect(readdirSync(join(dir, "plans")).sort()).toEqual(["broken.failed", "broken.plan.txt", "dev.skipped", "prod.fingerprint", "prod.plan.json", "prod.plan.txt", "stage.skipped"]);
+    expect(readdirSync(join(dir, "plans")).sort()).toEqual([
+      "broken.failed",
+      "broken.plan.txt",
+      "dev.skipped",
+      "prod.fingerprint",
+      "prod.plan.json",
+      "prod.plan.txt",
+      "stage.skipped",
+    ]);
     expect(readFileSync(join(dir, "plans", "stage.skipped"), "utf8")).toMatch(/^not planned in pull requests: not in the PR_PLAN_STACKS variable/);
     expect(run.status).toBe(1);
     expect(readFileSync(join(dir, "init-prod.ls"), "utf8")).toBe(".terraform.lock.hcl\ncdk.tf.json\n");

@@ -222,16 +222,22 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
   const first = (r: Resources, type: string) => Object.values(r[type])[0];
   /** The first role assignment of `roleId` whose principal mentions `principal` (cdk.tf.json orders keys alphabetically). */
   const flowOf = (r: Resources, roleId: string, principal = "") =>
-    Object.keys(r.azurerm_role_assignment).find((k) => r.azurerm_role_assignment[k].role_definition_id.endsWith(roleId) && String(r.azurerm_role_assignment[k].principal_id).includes(principal))!;
+    Object.keys(r.azurerm_role_assignment).find(
+      (k) => r.azurerm_role_assignment[k].role_definition_id.endsWith(roleId) && String(r.azurerm_role_assignment[k].principal_id).includes(principal),
+    )!;
 
   it("is accepted", () => expect(outcome.kind).toBe("accepted"));
 
   it("audit: an OpenAI account without its system identity is ManagedIdentityIsNotEnabled (AZ-FLOW-001)", () => {
-    expect(violationsAfter("audit", (r) => delete first(r, "azurerm_cognitive_account").identity)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[AZ-FLOW-001\] F2 .*ManagedIdentityIsNotEnabled/)]));
+    expect(violationsAfter("audit", (r) => delete first(r, "azurerm_cognitive_account").identity)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\[AZ-FLOW-001\] F2 .*ManagedIdentityIsNotEnabled/)]),
+    );
   });
 
   it("grantsPresent: a missing role assignment of an implied flow", () => {
-    expect(violationsAfter("grantsPresent", (r) => delete r.azurerm_role_assignment[flowOf(r, "1407120a-92aa-4202-b7e9-c0e197c71c8f", "azurerm_cognitive_account.")])).toEqual([expect.stringMatching(/^missing: F2 openai -> search: "Search Index Data Reader"/)]);
+    expect(violationsAfter("grantsPresent", (r) => delete r.azurerm_role_assignment[flowOf(r, "1407120a-92aa-4202-b7e9-c0e197c71c8f", "azurerm_cognitive_account.")])).toEqual([
+      expect.stringMatching(/^missing: F2 openai -> search: "Search Index Data Reader"/),
+    ]);
   });
 
   it("grantsExact: an assignment no flow implies, and a duplicate", () => {
@@ -241,14 +247,21 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
       r.azurerm_role_assignment.twice = { ...a };
     });
     expect(extra).toHaveLength(2);
-    expect(extra).toEqual(expect.arrayContaining([expect.stringMatching(/twice: the same role assignment 2 times/), expect.stringMatching(/^azurerm_role_assignment\.extra: role b24988ac-.* belongs to no implied flow$/)]));
+    expect(extra).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/twice: the same role assignment 2 times/),
+        expect.stringMatching(/^azurerm_role_assignment\.extra: role b24988ac-.* belongs to no implied flow$/),
+      ]),
+    );
   });
 
   it("authSettings: a key variable in keyless mode, local auth on, a secret", () => {
-    expect(violationsAfter("authSettings", (r) => {
-      first(r, "azurerm_linux_web_app").app_settings.AZURE_SEARCH_KEY = "";
-      first(r, "azurerm_cognitive_account").local_auth_enabled = true;
-    })).toEqual(["app setting AZURE_SEARCH_KEY is a key or secret variable in keyless mode", expect.stringMatching(/local_auth_enabled is not false/)]);
+    expect(
+      violationsAfter("authSettings", (r) => {
+        first(r, "azurerm_linux_web_app").app_settings.AZURE_SEARCH_KEY = "";
+        first(r, "azurerm_cognitive_account").local_auth_enabled = true;
+      }),
+    ).toEqual(["app setting AZURE_SEARCH_KEY is a key or secret variable in keyless mode", expect.stringMatching(/local_auth_enabled is not false/)]);
   });
 
   it("keyMaterial: a key attribute in an output or a setting, a literal key", () => {
@@ -268,11 +281,15 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
   });
 
   it("deployments: a model variable naming no deployment", () => {
-    expect(violationsAfter("deployments", (r) => (first(r, "azurerm_linux_web_app").app_settings.AZURE_OPENAI_MODEL = "gpt-5"))).toEqual([expect.stringMatching(/^AZURE_OPENAI_MODEL = "gpt-5" names no azurerm_cognitive_deployment/)]);
+    expect(violationsAfter("deployments", (r) => (first(r, "azurerm_linux_web_app").app_settings.AZURE_OPENAI_MODEL = "gpt-5"))).toEqual([
+      expect.stringMatching(/^AZURE_OPENAI_MODEL = "gpt-5" names no azurerm_cognitive_deployment/),
+    ]);
   });
 
   it("appIdentity: a user-assigned identity without AZURE_CLIENT_ID", () => {
-    expect(violationsAfter("appIdentity", (r) => delete first(r, "azurerm_linux_web_app").app_settings.AZURE_CLIENT_ID)).toEqual([expect.stringMatching(/^AZURE_CLIENT_ID = undefined, not/)]);
+    expect(violationsAfter("appIdentity", (r) => delete first(r, "azurerm_linux_web_app").app_settings.AZURE_CLIENT_ID)).toEqual([
+      expect.stringMatching(/^AZURE_CLIENT_ID = undefined, not/),
+    ]);
   });
 
   it("auditFlows: a flow the audit sees but the platform does not imply", () => {
@@ -293,7 +310,9 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
     const json = JSON.parse(JSON.stringify(priv.json));
     first(json.resource, "azurerm_search_service").public_network_access_enabled = true;
     first(json.resource, "azurerm_linux_web_app").site_config.vnet_route_all_enabled = false;
-    const blob = Object.keys(json.resource.azurerm_private_endpoint).find((k) => json.resource.azurerm_private_endpoint[k].private_service_connection.subresource_names[0] === "blob")!;
+    const blob = Object.keys(json.resource.azurerm_private_endpoint).find(
+      (k) => json.resource.azurerm_private_endpoint[k].private_service_connection.subresource_names[0] === "blob",
+    )!;
     delete json.resource.azurerm_private_endpoint[blob];
     expect(checkAccepted({ ...priv, json }).violations.network).toEqual([
       expect.stringMatching(/^azurerm_search_service\.\w+\.public_network_access_enabled is true in private mode$/),
@@ -316,7 +335,12 @@ describe("the enumerated JSON is what Testing.synth produces", () => {
 
 function withoutMetadata(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutMetadata);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, withoutMetadata(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, withoutMetadata(v)]),
+    );
   return value;
 }
 

@@ -11,7 +11,10 @@ describe("testing/resource-cover", () => {
 
   it("treats bodies that differ only in names, references and tags as one shape, and enum values as different shapes", () => {
     const a = shapesOf(stack("None"));
-    const renamed = shapesOf({ ...stack("None"), resource: { azurerm_cognitive_account: { b: { name: "oai-2", custom_subdomain_name: "${azurerm_z.w.name}", network_acls: { default_action: "Deny", bypass: "None" } } } } });
+    const renamed = shapesOf({
+      ...stack("None"),
+      resource: { azurerm_cognitive_account: { b: { name: "oai-2", custom_subdomain_name: "${azurerm_z.w.name}", network_acls: { default_action: "Deny", bypass: "None" } } } },
+    });
     expect([...renamed]).toEqual([...a]);
     expect([...shapesOf(stack("AzureServices"))]).not.toEqual([...a]);
   });

@@ -65,7 +65,10 @@ export class Grant {
   /** Combines grants, e.g. to gate one action on several of them. */
   public static combine(...grants: Grant[]): Grant {
     const assignments = [...new Set(grants.flatMap((g) => g.assignments))];
-    return new Grant(assignments, grants.flatMap((g) => g.rows));
+    return new Grant(
+      assignments,
+      grants.flatMap((g) => g.rows),
+    );
   }
 
   // Not instantiable by consumers on purpose: a Grant always holds assignments the
@@ -127,7 +130,13 @@ export class AccessMatrix extends Construct {
    * Assigns `roles` to `grantee` on `target` (idempotent) and records the rows. Grant
    * through the resource constructs' grant methods (or `Grant.onScope`), which call this.
    */
-  public record(target: IRoleScope, grantee: IGrantable, roles: readonly BuiltInRole[], flow: FlowId | undefined, reason: string): { assignments: RoleAssignment[]; rows: AccessRow[] } {
+  public record(
+    target: IRoleScope,
+    grantee: IGrantable,
+    roles: readonly BuiltInRole[],
+    flow: FlowId | undefined,
+    reason: string,
+  ): { assignments: RoleAssignment[]; rows: AccessRow[] } {
     const principal = grantee.grantPrincipal;
     const assignments = roles.map((role) => this.assign(target, principal, role));
     const rows = roles.map((role, i) => {
@@ -158,9 +167,9 @@ export class AccessMatrix extends Construct {
   public get rows(): readonly AccessRow[] {
     const order = (f?: FlowId) => (f ? Number(f.slice(1)) : 99);
     const explained = new Set(this.rowList.filter((r) => r.flow).map((r) => r.address));
-    return this.rowList.filter((r) => r.flow || !explained.has(r.address)).sort(
-      (a, b) => order(a.flow) - order(b.flow) || compareText(a.principal, b.principal) || compareText(a.role, b.role) || compareText(a.scope, b.scope),
-    );
+    return this.rowList
+      .filter((r) => r.flow || !explained.has(r.address))
+      .sort((a, b) => order(a.flow) - order(b.flow) || compareText(a.principal, b.principal) || compareText(a.role, b.role) || compareText(a.scope, b.scope));
   }
 
   private assign(target: IRoleScope, principal: IPrincipal, role: BuiltInRole): RoleAssignment {

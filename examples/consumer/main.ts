@@ -34,7 +34,8 @@ const contosoChat: SettingsProfile = {
         { name: "CHAT_SEARCH_SERVICE", value: facts.search.serviceName, description: "Search service On Your Data grounds the chat in" },
         { name: "CHAT_SEARCH_INDEX", value: facts.search.indexName, description: "index the chat is grounded in" },
       );
-      if (facts.search.keyReference) out.push({ name: "CHAT_SEARCH_KEY", value: facts.search.keyReference, description: "Search admin key from Key Vault", keyVaultReference: true });
+      if (facts.search.keyReference)
+        out.push({ name: "CHAT_SEARCH_KEY", value: facts.search.keyReference, description: "Search admin key from Key Vault", keyVaultReference: true });
     }
     return out;
   },

@@ -31,7 +31,9 @@ export function renderAuditMarkdown(result: AuditResult, options: { heading?: st
             : c.broadRoles.length > 0
               ? `⚠️ via broad scope: ${c.broadRoles.map((r) => r.name).join(", ")}`
               : "✅ authorized";
-      out.push(`| ${f.flow.id} ${cell(f.flow.title)} | ${cell(f.callerLabel)} | ${f.target ? code(f.target.address) : "(outside)"} | ${cell(f.roles.map((r) => r.name).join(", ") || "-")} | ${cell(status)} |`);
+      out.push(
+        `| ${f.flow.id} ${cell(f.flow.title)} | ${cell(f.callerLabel)} | ${f.target ? code(f.target.address) : "(outside)"} | ${cell(f.roles.map((r) => r.name).join(", ") || "-")} | ${cell(status)} |`,
+      );
     }
     out.push("");
   }
@@ -58,13 +60,5 @@ function code(text: string): string {
  * tags in a PR comment), pipes escaped, newlines folded, `${...}` kept readable.
  */
 function cell(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/\|/g, "\\|")
-    .replace(/\r?\n/g, "<br>")
-    .split("<br>")
-    .map(foldControl)
-    .join("<br>");
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>").split("<br>").map(foldControl).join("<br>");
 }

@@ -14,10 +14,7 @@ export function toSarif(results: readonly AuditResult[], toolVersion = "0.1.0"):
   const rules = new Map<string, Rule>();
   for (const r of results) for (const rule of r.rules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
   const ruleIds = [...rules.keys()];
-  const sarifResults = results.flatMap((r) => [
-    ...r.findings.map((f) => toResult(f, r.source, ruleIds)),
-    ...r.suppressed.map((f) => toResult(f, r.source, ruleIds)),
-  ]);
+  const sarifResults = results.flatMap((r) => [...r.findings.map((f) => toResult(f, r.source, ruleIds)), ...r.suppressed.map((f) => toResult(f, r.source, ruleIds))]);
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",

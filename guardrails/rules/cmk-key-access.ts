@@ -24,7 +24,11 @@ export const cmkKeyAccess: Rule = {
       if (vault && !usesRbac(vault)) continue;
       const who = userAssignedIdentity ? `${userAssignedIdentity.address} (identity_client_id)` : `${account.address}'s system-assigned identity`;
       findings.push(
-        finding(this, binding, `${describe(binding)} binds ${key?.address ?? "a key"} to ${account.address}, but no azurerm_role_assignment gives ${who} "Key Vault Crypto Service Encryption User" on ${vault?.address ?? "the vault"} or the key.`),
+        finding(
+          this,
+          binding,
+          `${describe(binding)} binds ${key?.address ?? "a key"} to ${account.address}, but no azurerm_role_assignment gives ${who} "Key Vault Crypto Service Encryption User" on ${vault?.address ?? "the vault"} or the key.`,
+        ),
       );
     }
     return findings;

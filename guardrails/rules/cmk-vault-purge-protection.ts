@@ -21,7 +21,13 @@ export const cmkVaultPurgeProtection: Rule = {
     for (const { binding, vault } of cmkBindings(model)) {
       if (!vault || seen.has(vault.address) || isTrue(vault.values.purge_protection_enabled)) continue;
       seen.add(vault.address);
-      findings.push(finding(this, vault, `${describe(vault)} holds the customer-managed key of ${binding.address} but purge_protection_enabled = ${show(vault.values.purge_protection_enabled)}.`));
+      findings.push(
+        finding(
+          this,
+          vault,
+          `${describe(vault)} holds the customer-managed key of ${binding.address} but purge_protection_enabled = ${show(vault.values.purge_protection_enabled)}.`,
+        ),
+      );
     }
     return findings;
   },

@@ -24,7 +24,11 @@ export const cmkWaitsForGrant: Rule = {
       if (grants.length === 0) continue; // AZ-CMK-002 reports the missing grant.
       if (grants.some((g) => dependsOn(model, binding, g.resource.address))) continue;
       findings.push(
-        finding(this, binding, `${describe(binding)} has depends_on = ${JSON.stringify(binding.dependsOn)}, which does not include ${grants.map((g) => g.resource.address).join(" or ")} (directly or through a time_sleep).`),
+        finding(
+          this,
+          binding,
+          `${describe(binding)} has depends_on = ${JSON.stringify(binding.dependsOn)}, which does not include ${grants.map((g) => g.resource.address).join(" or ")} (directly or through a time_sleep).`,
+        ),
       );
     }
     return findings;

@@ -18,7 +18,11 @@ export const cognitiveContributorInference: Rule = {
   helpUri: "https://learn.microsoft.com/azure/ai-services/openai/how-to/role-based-access-control",
   evaluate(model) {
     const findings: Finding[] = [];
-    const called = new Set(inferFlows(model).filter((f) => f.flow.id === "F1" && f.target).map((f) => f.target));
+    const called = new Set(
+      inferFlows(model)
+        .filter((f) => f.flow.id === "F1" && f.target)
+        .map((f) => f.target),
+    );
     for (const a of roleAssignments(model)) {
       if (a.roleId !== Roles.CognitiveServicesContributor.id) continue;
       let why: string | undefined;

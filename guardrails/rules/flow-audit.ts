@@ -13,8 +13,7 @@ export const flowAudit: Rule = {
   name: "flow-audit",
   severity: "error",
   title: "An access flow the configuration implies is not authorized",
-  why:
-    "Every runtime call between the parts needs an identity on the caller and a role at the target; a missing hop only shows up as 400 ManagedIdentityIsNotEnabled, 401 or 403 when a user sends the first message (Microsoft Learn: Azure OpenAI On Your Data, role assignments).",
+  why: "Every runtime call between the parts needs an identity on the caller and a role at the target; a missing hop only shows up as 400 ManagedIdentityIsNotEnabled, 401 or 403 when a user sends the first message (Microsoft Learn: Azure OpenAI On Your Data, role assignments).",
   fix: "Enable the caller's identity (system-assigned for service-to-service flows) and assign each listed role with the caller's principal_id at the target's id (the constructs' grant methods do both).",
   helpUri: "https://learn.microsoft.com/azure/ai-services/openai/how-to/on-your-data-configuration#role-assignments",
   evaluate(model) {
@@ -66,4 +65,3 @@ function fixFor(c: FlowCheck): string {
   }
   return steps.join("; ");
 }
-

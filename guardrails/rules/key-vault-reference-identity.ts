@@ -23,7 +23,11 @@ export const keyVaultReferenceIdentity: Rule = {
       const refs = appSettings(model, app).filter((s) => isKeyVaultReference(s.value));
       if (refs.length === 0) continue;
       findings.push(
-        finding(this, app, `${describe(app)} has only a user-assigned identity and app_settings ${refs.map((s) => s.name).join(", ")} are Key Vault references, but key_vault_reference_identity_id is not set.`),
+        finding(
+          this,
+          app,
+          `${describe(app)} has only a user-assigned identity and app_settings ${refs.map((s) => s.name).join(", ")} are Key Vault references, but key_vault_reference_identity_id is not set.`,
+        ),
       );
     }
     return findings;

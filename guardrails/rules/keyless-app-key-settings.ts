@@ -23,7 +23,13 @@ export const keylessAppKeySettings: Rule = {
       for (const s of settings) {
         if (!isKeySettingName(s.name)) continue;
         if (s.value !== undefined && s.value.trim() === "") {
-          findings.push(finding(this, app, `${describe(app)}: app_settings.${s.name} = "" (empty). An empty key is the worst case: the app takes the key path or a fallback instead of its identity.`));
+          findings.push(
+            finding(
+              this,
+              app,
+              `${describe(app)}: app_settings.${s.name} = "" (empty). An empty key is the worst case: the app takes the key path or a fallback instead of its identity.`,
+            ),
+          );
           continue;
         }
         const service = serviceOfSetting(s.name);

@@ -34,9 +34,14 @@ export const networkDeployerDataPlane: Rule = {
         if (!publicOff && ipRules.length > 0) continue;
         const code = publicOff ? "403 ForbiddenByConnection" : "403 ForbiddenByFirewall";
         findings.push(
-          finding(this, item, `${describe(item)} is written by Terraform into ${vault.address}, which ${publicOff ? "has public network access disabled" : "denies public traffic without ip_rules"} and has no private endpoint. Symptom: ${code} at apply and at every later plan.`, {
-            fix: `Give ${vault.address} a private endpoint reachable from the runner's VNet, or set public_network_access_enabled = true with network_acls { default_action = "Deny", ip_rules = [<runner egress IPs>] } (ChatPlatform: network.deployer).`,
-          }),
+          finding(
+            this,
+            item,
+            `${describe(item)} is written by Terraform into ${vault.address}, which ${publicOff ? "has public network access disabled" : "denies public traffic without ip_rules"} and has no private endpoint. Symptom: ${code} at apply and at every later plan.`,
+            {
+              fix: `Give ${vault.address} a private endpoint reachable from the runner's VNet, or set public_network_access_enabled = true with network_acls { default_action = "Deny", ip_rules = [<runner egress IPs>] } (ChatPlatform: network.deployer).`,
+            },
+          ),
         );
       }
     }
@@ -44,9 +49,14 @@ export const networkDeployerDataPlane: Rule = {
       const account = model.referenced(container, ["storage_account_name"], [TYPES.storage])[0];
       if (!account || !isRestricted(account)) continue;
       findings.push(
-        finding(this, container, `${describe(container)} names its account by storage_account_name, so azurerm creates it through the blob data plane of ${account.address}, which is closed. Symptom: 403 AuthorizationFailure "This request is not authorized to perform this operation."`, {
-          fix: `Use storage_account_id = ${account.address}.id (Resource Manager API, azurerm 4.9+).`,
-        }),
+        finding(
+          this,
+          container,
+          `${describe(container)} names its account by storage_account_name, so azurerm creates it through the blob data plane of ${account.address}, which is closed. Symptom: 403 AuthorizationFailure "This request is not authorized to perform this operation."`,
+          {
+            fix: `Use storage_account_id = ${account.address}.id (Resource Manager API, azurerm 4.9+).`,
+          },
+        ),
       );
     }
     const closedAccounts = model.ofType(TYPES.storage).filter(isRestricted);
@@ -55,10 +65,15 @@ export const networkDeployerDataPlane: Rule = {
     if (closedAccounts.length > 0 && provider && storageFeatures?.data_plane_available !== false && str(storageFeatures?.data_plane_available) !== "false") {
       for (const account of closedAccounts) {
         findings.push(
-          finding(this, account, `${describe(account)} is closed, but the azurerm provider does not set features { storage { data_plane_available = false } }: after create it polls the account's data plane and fails with "waiting for the Data Plane for Storage Account ... to become available" (exact text UNCONFIRMED).`, {
-            severity: "warning",
-            fix: "Set features { storage { data_plane_available = false } } on the azurerm provider (fine when no queue_properties or static_website is used).",
-          }),
+          finding(
+            this,
+            account,
+            `${describe(account)} is closed, but the azurerm provider does not set features { storage { data_plane_available = false } }: after create it polls the account's data plane and fails with "waiting for the Data Plane for Storage Account ... to become available" (exact text UNCONFIRMED).`,
+            {
+              severity: "warning",
+              fix: "Set features { storage { data_plane_available = false } } on the azurerm provider (fine when no queue_properties or static_website is used).",
+            },
+          ),
         );
       }
     }

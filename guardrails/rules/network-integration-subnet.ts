@@ -37,7 +37,13 @@ export const networkIntegrationSubnet: Rule = {
       const shared = model.ofType(NETWORK_TYPES.privateEndpoint).filter((pe) => model.referenced(pe, ["subnet_id"]).includes(subnet));
       if (shared.length > 0) problems.push(`is shared with private endpoint ${shared.map((pe) => pe.address).join(", ")}`);
       if (problems.length === 0) continue;
-      findings.push(finding(this, subnet, `${describe(subnet)}, the VNet integration subnet of ${app.address}, ${problems.join("; ")}. Symptom: the integration fails to configure, and the app reaches no private endpoint.`));
+      findings.push(
+        finding(
+          this,
+          subnet,
+          `${describe(subnet)}, the VNet integration subnet of ${app.address}, ${problems.join("; ")}. Symptom: the integration fails to configure, and the app reaches no private endpoint.`,
+        ),
+      );
     }
     return findings;
   },

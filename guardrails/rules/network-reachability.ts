@@ -73,7 +73,8 @@ function appProblems(model: StackModel, call: Call): string[] {
   const integration = appIntegration(model, caller);
   const problems: string[] = [];
   if (!integration.vnet) problems.push(`${caller.address} has no regional VNet integration (virtual_network_subnet_id or a swift connection), so it only reaches public endpoints`);
-  if (flowId === "F7" && !integration.routeAll) problems.push(`${caller.address} does not set site_config.vnet_route_all_enabled = true: Linux apps resolve Key Vault references over private endpoints only with route-all`);
+  if (flowId === "F7" && !integration.routeAll)
+    problems.push(`${caller.address} does not set site_config.vnet_route_all_enabled = true: Linux apps resolve Key Vault references over private endpoints only with route-all`);
   const endpoints = endpointsTo(model, target).filter((e) => e.subresources.includes(link.subresource));
   const zone = link.zones[0];
   if (endpoints.length === 0) {
@@ -92,14 +93,21 @@ export const networkReachability: Rule = {
   severity: "error",
   title: "An implied flow cannot reach its target through the network",
   why: "With public network access off, each call needs its documented path (private endpoint + linked DNS zone from the caller's VNet, or the target's trusted-service rule); otherwise the first call fails with 403 although every role is in place (Microsoft Learn: Azure OpenAI On Your Data, network configuration).",
-  fix: "Give the caller the path catalogue/network-paths.ts lists for the flow (ChatPlatform's network.mode \"private\" builds them all).",
+  fix: 'Give the caller the path catalogue/network-paths.ts lists for the flow (ChatPlatform\'s network.mode "private" builds them all).',
   helpUri: "https://learn.microsoft.com/azure/ai-foundry/openai/how-to/on-your-data-configuration",
   evaluate(model) {
     const findings: Finding[] = [];
     for (const call of callsOf(model)) {
       const outbound = outboundProblem(call);
       if (outbound) {
-        findings.push(finding(this, call.caller, `${call.flowId} (${FLOWS[call.flowId].title}) from ${describe(call.caller)} to ${call.target.address}: ${outbound}. Symptom at runtime: "Outbound network access is restricted. The hostname '<name>.search.windows.net' for parameter 'endpoint' is not in the allowed FQDN list for this resource."`, { fix: "Add the Search host (<name>.search.windows.net) to fqdns, or set outbound_network_access_restricted = false." }));
+        findings.push(
+          finding(
+            this,
+            call.caller,
+            `${call.flowId} (${FLOWS[call.flowId].title}) from ${describe(call.caller)} to ${call.target.address}: ${outbound}. Symptom at runtime: "Outbound network access is restricted. The hostname '<name>.search.windows.net' for parameter 'endpoint' is not in the allowed FQDN list for this resource."`,
+            { fix: "Add the Search host (<name>.search.windows.net) to fqdns, or set outbound_network_access_restricted = false." },
+          ),
+        );
       }
       const problems = isRestricted(call.target) ? problemsOf(model, call) : [];
       if (problems.length === 0) continue;

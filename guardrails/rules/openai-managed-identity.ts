@@ -14,8 +14,7 @@ export const openAiManagedIdentity: Rule = {
   name: "openai-managed-identity",
   severity: "error",
   title: "Azure OpenAI needs its system-assigned identity but it is not enabled",
-  why:
-    "On Your Data with keyless search, ingestion and customer-managed keys make the OpenAI resource itself call Search, Storage or Key Vault with its system-assigned identity; without it the first grounded chat returns 400 ManagedIdentityIsNotEnabled.",
+  why: "On Your Data with keyless search, ingestion and customer-managed keys make the OpenAI resource itself call Search, Storage or Key Vault with its system-assigned identity; without it the first grounded chat returns 400 ManagedIdentityIsNotEnabled.",
   fix: 'Add identity { type = "SystemAssigned" } to the account (keep "SystemAssigned, UserAssigned" if you also need a user-assigned one).',
   helpUri: "https://learn.microsoft.com/azure/ai-services/openai/how-to/on-your-data-configuration#enable-managed-identity",
   evaluate(model) {
@@ -31,7 +30,11 @@ export const openAiManagedIdentity: Rule = {
       if (reasons.length === 0) continue;
       const actual = identity.declared ? `identity.type = ${JSON.stringify(identity.type ?? "")}` : "no identity block";
       findings.push(
-        finding(this, account, `${describe(account)} has ${actual}, but its system-assigned identity is needed: ${[...new Set(reasons)].join("; ")}. Azure OpenAI will answer 400 ManagedIdentityIsNotEnabled.`),
+        finding(
+          this,
+          account,
+          `${describe(account)} has ${actual}, but its system-assigned identity is needed: ${[...new Set(reasons)].join("; ")}. Azure OpenAI will answer 400 ManagedIdentityIsNotEnabled.`,
+        ),
       );
     }
     return findings;

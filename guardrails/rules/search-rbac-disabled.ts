@@ -29,7 +29,11 @@ export const searchRbacDisabled: Rule = {
       const reason = flow ? `${flow.flow.id} calls it with ${flow.callerLabel}'s identity` : grant ? `${grant.resource.address} grants "${grant.roleLabel}" on it` : undefined;
       if (!reason) continue;
       findings.push(
-        finding(this, search, `${describe(search)} is called keyless (${reason}) but local_authentication_enabled = ${show(search.values.local_authentication_enabled)} and authentication_failure_mode is not set, so it accepts API keys only.`),
+        finding(
+          this,
+          search,
+          `${describe(search)} is called keyless (${reason}) but local_authentication_enabled = ${show(search.values.local_authentication_enabled)} and authentication_failure_mode is not set, so it accepts API keys only.`,
+        ),
       );
     }
     return findings;

@@ -21,7 +21,11 @@ export const searchSharedPrivateLinkApproval: Rule = {
     const findings: Finding[] = [];
     for (const spl of model.ofType(NETWORK_TYPES.sharedPrivateLink)) {
       findings.push(
-        finding(this, spl, `${describe(spl)} (subresource_name = ${show(spl.values.subresource_name)}) creates a connection on its target that nothing in this configuration approves. Symptom: status Pending; indexers fail with "Data source credentials are invalid" or transient failures.`),
+        finding(
+          this,
+          spl,
+          `${describe(spl)} (subresource_name = ${show(spl.values.subresource_name)}) creates a connection on its target that nothing in this configuration approves. Symptom: status Pending; indexers fail with "Data source credentials are invalid" or transient failures.`,
+        ),
       );
     }
     return findings;

@@ -25,7 +25,11 @@ export const storageSharedKey: Rule = {
       if (isFalse(storage.values.shared_access_key_enabled)) continue;
       if (model.incoming(storage.address).some(({ ref }) => KEY_ATTRIBUTE.test(ref.attribute))) continue;
       findings.push(
-        finding(this, storage, `${describe(storage)}: shared_access_key_enabled = ${show(storage.values.shared_access_key_enabled)} (default true), but nothing in the stack uses its keys or connection strings.`),
+        finding(
+          this,
+          storage,
+          `${describe(storage)}: shared_access_key_enabled = ${show(storage.values.shared_access_key_enabled)} (default true), but nothing in the stack uses its keys or connection strings.`,
+        ),
       );
     }
     return findings;

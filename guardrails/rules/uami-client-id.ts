@@ -29,7 +29,13 @@ export const uamiClientId: Rule = {
       if (identity.systemAssigned && identity.userAssignedRefs.length > 0 && runtime.length === 0) continue;
       const clientId = setting(model, app, "AZURE_CLIENT_ID");
       if (!clientId || (clientId.value !== undefined && clientId.value.trim() === "")) {
-        findings.push(finding(this, app, `${describe(app)} has identity.identity_ids set (${identity.type ?? "UserAssigned"}) but app_settings.AZURE_CLIENT_ID is ${clientId ? "empty" : "not set"}.`));
+        findings.push(
+          finding(
+            this,
+            app,
+            `${describe(app)} has identity.identity_ids set (${identity.type ?? "UserAssigned"}) but app_settings.AZURE_CLIENT_ID is ${clientId ? "empty" : "not set"}.`,
+          ),
+        );
         continue;
       }
       const named = clientId.refs.map((r) => model.get(r.address)).find((r) => r?.type === TYPES.userAssignedIdentity);

@@ -45,9 +45,14 @@ export const webAppSignIn: Rule = {
       const authEnabled = setting(model, app, "AUTH_ENABLED");
       if (authEnabled && truthy(authEnabled.value) && !auth.enabled) {
         findings.push(
-          finding(this, app, `${describe(app)}: app_settings.AUTH_ENABLED = ${show(authEnabled.value)} but App Service Authentication is off (${auth.why}); the sample app would reject every user ("Authentication not configured").`, {
-            fix: 'Turn App Service Authentication on (auth_settings_v2 { auth_enabled = true, ... }), or set AUTH_ENABLED = "false" for an app declared open.',
-          }),
+          finding(
+            this,
+            app,
+            `${describe(app)}: app_settings.AUTH_ENABLED = ${show(authEnabled.value)} but App Service Authentication is off (${auth.why}); the sample app would reject every user ("Authentication not configured").`,
+            {
+              fix: 'Turn App Service Authentication on (auth_settings_v2 { auth_enabled = true, ... }), or set AUTH_ENABLED = "false" for an app declared open.',
+            },
+          ),
         );
       }
     }
@@ -100,7 +105,10 @@ function credentialProblem(model: StackModel, app: TfResource): { message: strin
   if (!s) {
     return {
       message: `auth_settings_v2.active_directory_v2.client_secret_setting_name = ${show(name)}, but app_settings.${name} is not set: sign-in cannot authenticate the registration.`,
-      fix: name === MI_FIC_SETTING ? `Set app_settings.${MI_FIC_SETTING} = <user-assigned identity>.client_id, for an identity in identity.identity_ids.` : `Set app_settings.${name} = @Microsoft.KeyVault(SecretUri=...) holding the registration's client secret.`,
+      fix:
+        name === MI_FIC_SETTING
+          ? `Set app_settings.${MI_FIC_SETTING} = <user-assigned identity>.client_id, for an identity in identity.identity_ids.`
+          : `Set app_settings.${name} = @Microsoft.KeyVault(SecretUri=...) holding the registration's client secret.`,
     };
   }
   if (name.toUpperCase() !== MI_FIC_SETTING) return undefined;

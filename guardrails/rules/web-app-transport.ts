@@ -33,7 +33,10 @@ export const webAppTransport: Rule = {
         findings.push(finding(this, app, `${name}: site_config.ftps_state = "AllAllowed" allows unencrypted FTP.`, { fix: 'Set site_config.ftps_state = "Disabled".' }));
       } else if (ftps === "FtpsOnly") {
         findings.push(
-          finding(this, app, `${name}: site_config.ftps_state = "FtpsOnly"; FTPS is still a credential-based deployment path.`, { severity: "warning", fix: 'Set site_config.ftps_state = "Disabled" unless you deploy over FTPS.' }),
+          finding(this, app, `${name}: site_config.ftps_state = "FtpsOnly"; FTPS is still a credential-based deployment path.`, {
+            severity: "warning",
+            fix: 'Set site_config.ftps_state = "Disabled" unless you deploy over FTPS.',
+          }),
         );
       }
     }

@@ -172,7 +172,9 @@ export function scrubText(text: string, secrets: readonly string[]): string {
 /** sha256 of the redacted changes in a canonical form: equal plans, equal fingerprints. */
 export function planFingerprint(plan: RedactedPlan): string {
   const material = { resource_changes: plan.resource_changes, output_changes: plan.output_changes, errored: plan.errored ?? false };
-  return createHash("sha256").update(canonicalJson(material as unknown as Json)).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson(material as unknown as Json))
+    .digest("hex");
 }
 
 /** JSON with object keys sorted at every level. */
@@ -252,7 +254,8 @@ export function runCli(argv: readonly string[]): { code: number; stdout: string;
   }
   const planFile = args.get("--plan");
   const out = args.get("--out");
-  if (!planFile || !out || args.has("--text") !== args.has("--text-out")) return { code: 64, stdout: "", stderr: `redact-plan: --plan and --out are required; --text and --text-out go together\n\n${USAGE}` };
+  if (!planFile || !out || args.has("--text") !== args.has("--text-out"))
+    return { code: 64, stdout: "", stderr: `redact-plan: --plan and --out are required; --text and --text-out go together\n\n${USAGE}` };
   try {
     const { plan, secrets } = redactPlan(parsePlan(fs.existsSync(planFile) ? fs.readFileSync(planFile, "utf8") : ""));
     fs.writeFileSync(out, `${JSON.stringify(plan, null, 1)}\n`);

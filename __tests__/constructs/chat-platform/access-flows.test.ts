@@ -47,7 +47,9 @@ describe("the default platform holds the Microsoft Learn On Your Data matrix exa
 
   it("assigns roles by id in the subscription-scoped form Azure returns", () => {
     for (const a of resources(json, "azurerm_role_assignment")) {
-      expect(a.role_definition_id).toMatch(/^\/subscriptions\/\$\{data\.azurerm_client_config\.ClientConfig\.subscription_id\}\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/);
+      expect(a.role_definition_id).toMatch(
+        /^\/subscriptions\/\$\{data\.azurerm_client_config\.ClientConfig\.subscription_id\}\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-f-]{36}$/,
+      );
       expect(a.role_definition_name).toBeUndefined();
     }
   });
@@ -67,7 +69,13 @@ describe("the default platform holds the Microsoft Learn On Your Data matrix exa
 
   it("records an access-matrix row per assignment with flow, principal, role, scope and reason", () => {
     expect(platform.accessMatrix).toHaveLength(6);
-    expect(platform.accessMatrix[0]).toMatchObject({ flow: "F1", principal: "web app chat-dev-app-${local.name_suffix_chat_dev} (system-assigned)", role: "Cognitive Services OpenAI User", scope: expect.stringMatching(/^Azure OpenAI /), reason: expect.any(String) });
+    expect(platform.accessMatrix[0]).toMatchObject({
+      flow: "F1",
+      principal: "web app chat-dev-app-${local.name_suffix_chat_dev} (system-assigned)",
+      role: "Cognitive Services OpenAI User",
+      scope: expect.stringMatching(/^Azure OpenAI /),
+      reason: expect.any(String),
+    });
   });
 });
 
@@ -121,7 +129,12 @@ describe("flow details", () => {
     const uami = `${addressNamed(json, "azurerm_user_assigned_identity", "AppIdentity")}.principal_id`;
     const signIn = `${addressNamed(json, "azurerm_user_assigned_identity", "SignInIdentity")}.principal_id`;
     const web = parties(json).webApp;
-    expect(assignments(json).filter((a) => a.principal === uami).map((a) => a.role).sort()).toEqual([Roles.CognitiveServicesOpenAIUser.id, Roles.SearchIndexDataReader.id, Roles.StorageBlobDataReader.id].sort());
+    expect(
+      assignments(json)
+        .filter((a) => a.principal === uami)
+        .map((a) => a.role)
+        .sort(),
+    ).toEqual([Roles.CognitiveServicesOpenAIUser.id, Roles.SearchIndexDataReader.id, Roles.StorageBlobDataReader.id].sort());
     expect(assignments(json).some((a) => a.principal === web || a.principal === signIn)).toBe(false);
   });
 
@@ -135,7 +148,17 @@ describe("flow details", () => {
   });
 
   it("impliedFlows is least privilege: a keyless platform without features implies only F1", () => {
-    const none = impliedFlows({ authMode: "keyless", onYourData: false, ingestion: false, integratedVectorization: false, customerManagedKey: false, appQueriesSearch: false, appReadsBlobs: false, developers: false, signIn: false });
+    const none = impliedFlows({
+      authMode: "keyless",
+      onYourData: false,
+      ingestion: false,
+      integratedVectorization: false,
+      customerManagedKey: false,
+      appQueriesSearch: false,
+      appReadsBlobs: false,
+      developers: false,
+      signIn: false,
+    });
     expect(none.map((f) => f.flow)).toEqual(["F1"]);
   });
 });
@@ -154,8 +177,15 @@ describe("customer-managed key (F6)", () => {
 
   it("grants the deployer Crypto Officer and the OpenAI identity Crypto Service Encryption User on the vault", () => {
     const where = scopes(json);
-    expect(assignments(json)).toContainEqual(expect.objectContaining({ principal: parties(json).deployer, role: Roles.KeyVaultCryptoOfficer.id, scope: where.keyVault, principalType: undefined }));
-    expect(assignments(json)).toContainEqual({ principal: parties(json).openai, role: Roles.KeyVaultCryptoServiceEncryptionUser.id, scope: where.keyVault, principalType: "ServicePrincipal" });
+    expect(assignments(json)).toContainEqual(
+      expect.objectContaining({ principal: parties(json).deployer, role: Roles.KeyVaultCryptoOfficer.id, scope: where.keyVault, principalType: undefined }),
+    );
+    expect(assignments(json)).toContainEqual({
+      principal: parties(json).openai,
+      role: Roles.KeyVaultCryptoServiceEncryptionUser.id,
+      scope: where.keyVault,
+      principalType: "ServicePrincipal",
+    });
   });
 
   it("waits for both grants to propagate before creating the key and binding it", () => {

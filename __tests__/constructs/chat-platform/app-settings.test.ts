@@ -36,12 +36,15 @@ describe.each([
       for (const [, value] of keys) expect(value).toMatch(/^@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.[\w-]+\.versionless_id\}\)$/);
     });
     it("writes the keys into Key Vault from the resources' attributes, never as literals", () => {
-      for (const s of resources(json, "azurerm_key_vault_secret")) expect(s.value).toMatch(/^\$\{azurerm_(cognitive_account|search_service)\.[\w-]+\.(primary_access_key|primary_key)\}$/);
+      for (const s of resources(json, "azurerm_key_vault_secret"))
+        expect(s.value).toMatch(/^\$\{azurerm_(cognitive_account|search_service)\.[\w-]+\.(primary_access_key|primary_key)\}$/);
     });
     it("turns local auth on, Search in 'Both' mode, and grants the app Key Vault Secrets User (F7)", () => {
       expect(onlyResource(json, "azurerm_cognitive_account").local_auth_enabled).toBe(true);
       expect(onlyResource(json, "azurerm_search_service")).toMatchObject({ local_authentication_enabled: true, authentication_failure_mode: "http401WithBearerChallenge" });
-      expect(assignments(json)).toContainEqual(expect.objectContaining({ principal: `${addressOf(json, "azurerm_linux_web_app")}.identity[0].principal_id`, role: Roles.KeyVaultSecretsUser.id }));
+      expect(assignments(json)).toContainEqual(
+        expect.objectContaining({ principal: `${addressOf(json, "azurerm_linux_web_app")}.identity[0].principal_id`, role: Roles.KeyVaultSecretsUser.id }),
+      );
     });
   }
 
@@ -81,11 +84,16 @@ describe("the sampleApp profile follows the sample's backend/settings.py", () =>
   });
 
   it("runs the sample's own container image", () => {
-    expect(onlyResource(json, "azurerm_linux_web_app").site_config.application_stack).toEqual({ docker_image_name: "sample-app-aoai-chatgpt:latest", docker_registry_url: "https://sampleappaoaichatgpt.azurecr.io" });
+    expect(onlyResource(json, "azurerm_linux_web_app").site_config.application_stack).toEqual({
+      docker_image_name: "sample-app-aoai-chatgpt:latest",
+      docker_registry_url: "https://sampleappaoaichatgpt.azurecr.io",
+    });
   });
 
   it("sets AUTH_ENABLED=true and App Service Authentication with a brought registration and its secret", () => {
-    const { json: withSignIn } = synthPlatform({ webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } } });
+    const { json: withSignIn } = synthPlatform({
+      webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } },
+    });
     const site = onlyResource(withSignIn, "azurerm_linux_web_app");
     expect(site.app_settings.AUTH_ENABLED).toBe("true");
     expect(site.auth_settings_v2.require_authentication).toBe(true);
@@ -93,7 +101,12 @@ describe("the sampleApp profile follows the sample's backend/settings.py", () =>
 
   it("adds the embedding deployment and vector columns for vector query types", () => {
     const { json: vec } = synthPlatform({ search: { queryType: "vector_semantic_hybrid", vectorColumns: ["contentVector"] } });
-    expect(settingsOf(vec)).toMatchObject({ AZURE_SEARCH_QUERY_TYPE: "vector_semantic_hybrid", AZURE_OPENAI_EMBEDDING_NAME: "text-embedding-3-small", AZURE_SEARCH_VECTOR_COLUMNS: "contentVector", AZURE_SEARCH_SEMANTIC_SEARCH_CONFIG: "default" });
+    expect(settingsOf(vec)).toMatchObject({
+      AZURE_SEARCH_QUERY_TYPE: "vector_semantic_hybrid",
+      AZURE_OPENAI_EMBEDDING_NAME: "text-embedding-3-small",
+      AZURE_SEARCH_VECTOR_COLUMNS: "contentVector",
+      AZURE_SEARCH_SEMANTIC_SEARCH_CONFIG: "default",
+    });
   });
 
   it("drops every search variable when On Your Data is off", () => {
@@ -102,7 +115,9 @@ describe("the sampleApp profile follows the sample's backend/settings.py", () =>
   });
 
   it("fails on a preview API version below the sample's minimum", () => {
-    expect(() => sampleAppProfile({ previewApiVersion: "2024-02-15-preview" })).toThrow(/profile sampleApp: previewApiVersion = "2024-02-15-preview" is not an API version the sample app accepts \(minimum 2024-05-01-preview\)/);
+    expect(() => sampleAppProfile({ previewApiVersion: "2024-02-15-preview" })).toThrow(
+      /profile sampleApp: previewApiVersion = "2024-02-15-preview" is not an API version the sample app accepts \(minimum 2024-05-01-preview\)/,
+    );
   });
 });
 
@@ -123,7 +138,10 @@ describe("features the app uses directly", () => {
 
   it("gives an app that reads blobs the blob endpoint and container", () => {
     const { json } = synthPlatform({ features: { appReadsBlobs: true } });
-    expect(settingsOf(json)).toMatchObject({ AZURE_STORAGE_BLOB_ENDPOINT: `\${${addressOf(json, "azurerm_storage_account")}.primary_blob_endpoint}`, AZURE_STORAGE_CONTAINER: "documents" });
+    expect(settingsOf(json)).toMatchObject({
+      AZURE_STORAGE_BLOB_ENDPOINT: `\${${addressOf(json, "azurerm_storage_account")}.primary_blob_endpoint}`,
+      AZURE_STORAGE_CONTAINER: "documents",
+    });
   });
 });
 
@@ -137,7 +155,10 @@ describe("custom profiles", () => {
 });
 
 describe("extra settings", () => {
-  const build = (extra: Record<string, string>, authMode: "keyless" | "keys" = "keyless") => () => new ChatPlatform(newStack(), "Platform", { environment: "dev", authMode, webApp: { extraSettings: extra } });
+  const build =
+    (extra: Record<string, string>, authMode: "keyless" | "keys" = "keyless") =>
+    () =>
+      new ChatPlatform(newStack(), "Platform", { environment: "dev", authMode, webApp: { extraSettings: extra } });
 
   it("merge in with origin 'user'", () => {
     const { platform, json } = synthPlatform({ webApp: { extraSettings: { UI_TITLE: "Contoso" } } });
@@ -146,11 +167,15 @@ describe("extra settings", () => {
   });
 
   it("fails on a key variable in keyless mode, even an empty one", () => {
-    expect(build({ AZURE_SEARCH_KEY: "" })).toThrow(/test\/Platform: webApp\.extraSettings\.AZURE_SEARCH_KEY = "" is a key or secret variable in keyless mode .* Fix: remove AZURE_SEARCH_KEY/);
+    expect(build({ AZURE_SEARCH_KEY: "" })).toThrow(
+      /test\/Platform: webApp\.extraSettings\.AZURE_SEARCH_KEY = "" is a key or secret variable in keyless mode .* Fix: remove AZURE_SEARCH_KEY/,
+    );
   });
 
   it("fails on a literal key in key mode", () => {
-    expect(build({ MY_API_KEY: "0123456789abcdef0123456789abcdef" }, "keys")).toThrow(/webApp\.extraSettings\.MY_API_KEY = "\(redacted\)" is a literal secret in app settings .* Fix: store it in Key Vault/);
+    expect(build({ MY_API_KEY: "0123456789abcdef0123456789abcdef" }, "keys")).toThrow(
+      /webApp\.extraSettings\.MY_API_KEY = "\(redacted\)" is a literal secret in app settings .* Fix: store it in Key Vault/,
+    );
   });
 
   it("fails on a literal that looks like an account key under an innocent name", () => {
@@ -178,7 +203,9 @@ describe("auth mode conflicts", () => {
     );
   });
   it("fails when keyless mode is combined with Search keys forced on", () => {
-    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { localAuthEnabled: true } })).toThrow(/search\.localAuthEnabled = true contradicts authMode "keyless"/);
+    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { localAuthEnabled: true } })).toThrow(
+      /search\.localAuthEnabled = true contradicts authMode "keyless"/,
+    );
   });
 });
 

@@ -64,7 +64,8 @@ describe("determinism", () => {
   it("the feature sets really differ (the comparison is not vacuous)", () => {
     expect(new Set(runs.map((r) => r.first)).size).toBe(runs.length);
     const full = runs.find((r) => r.name === "full")!.first;
-    for (const type of ["azurerm_cognitive_account_customer_managed_key", "azurerm_user_assigned_identity", "azurerm_key_vault_secret", "time_sleep"]) expect(full).toContain(`"${type}"`);
+    for (const type of ["azurerm_cognitive_account_customer_managed_key", "azurerm_user_assigned_identity", "azurerm_key_vault_secret", "time_sleep"])
+      expect(full).toContain(`"${type}"`);
   });
 
   it("app.synth() writes byte-identical files in two fresh apps (manifest included)", () => {
@@ -118,7 +119,9 @@ describe("stateful resources keep their address and name when optional features 
 
 // --- stateful protection -------------------------------------------------------------------
 const lifecycleOf = (json: TfJson) =>
-  Object.entries(json.resource).flatMap(([type, byId]) => Object.entries(byId).map(([id, r]) => ({ address: `${type}.${id}`, type, preventDestroy: r.lifecycle?.prevent_destroy })));
+  Object.entries(json.resource).flatMap(([type, byId]) =>
+    Object.entries(byId).map(([id, r]) => ({ address: `${type}.${id}`, type, preventDestroy: r.lifecycle?.prevent_destroy })),
+  );
 
 describe("protectStatefulResources: true", () => {
   const protectedSets = [variant("prevent_destroy on"), variant("all of them together")].map(lifecycleOf);
@@ -149,7 +152,11 @@ describe("protectStatefulResources default", () => {
 });
 
 describe("Key Vault purge protection is always on", () => {
-  const all: [string, TfJson][] = [["default platform", baseline], ...variants.map((v) => [v.label, v.json] as [string, TfJson]), ...runs.map((r) => [`stack ${r.name}`, JSON.parse(r.first)] as [string, TfJson])];
+  const all: [string, TfJson][] = [
+    ["default platform", baseline],
+    ...variants.map((v) => [v.label, v.json] as [string, TfJson]),
+    ...runs.map((r) => [`stack ${r.name}`, JSON.parse(r.first)] as [string, TfJson]),
+  ];
 
   it.each(all)("%s", (_label, json) => {
     const vault = onlyResource(json, "azurerm_key_vault");
@@ -192,7 +199,9 @@ describe("no key material leaves Key Vault (every file of cdktf.out)", () => {
         const secretLike = Object.entries(site.app_settings as Record<string, string>).filter(([n]) => isSecretSettingName(n));
         expect(secretLike.length).toBeGreaterThan(0);
         for (const [name, value] of secretLike) {
-          const ok = value.startsWith("@Microsoft.KeyVault(") || (name === "APPLICATIONINSIGHTS_CONNECTION_STRING" && /^\$\{azurerm_application_insights\.[\w-]+\.connection_string\}$/.test(value));
+          const ok =
+            value.startsWith("@Microsoft.KeyVault(") ||
+            (name === "APPLICATIONINSIGHTS_CONNECTION_STRING" && /^\$\{azurerm_application_insights\.[\w-]+\.connection_string\}$/.test(value));
           expect({ file, name, ok }).toEqual({ file, name, ok: true });
         }
       }
@@ -226,7 +235,11 @@ describe("no key material leaves Key Vault (every file of cdktf.out)", () => {
       },
       output: { conn: { value: "${azurerm_storage_account.st.primary_connection_string}" } },
     };
-    expect(scanForSecrets("planted", planted).map((f) => `${f.path} (${f.why})`).sort()).toEqual(
+    expect(
+      scanForSecrets("planted", planted)
+        .map((f) => `${f.path} (${f.why})`)
+        .sort(),
+    ).toEqual(
       [
         "output.conn.value (key attribute)",
         "resource.azurerm_linux_web_app.w.app_settings.LEAK (key attribute)",
@@ -240,10 +253,15 @@ describe("no key material leaves Key Vault (every file of cdktf.out)", () => {
 
 // --- role-assignment names ------------------------------------------------------------------
 /** uuidv5(<v5 GUID seeded at synth>, <subscription>): unique per subscription, stable across plans. */
-const V5_GUID_PER_SUBSCRIPTION = /^\$\{uuidv5\("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", data\.azurerm_client_config\.ClientConfig\.subscription_id\)\}$/;
+const V5_GUID_PER_SUBSCRIPTION =
+  /^\$\{uuidv5\("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", data\.azurerm_client_config\.ClientConfig\.subscription_id\)\}$/;
 type Assignment = { address: string; name: string; key: string };
 const assignmentsOf = (json: TfJson): Assignment[] =>
-  Object.entries(json.resource.azurerm_role_assignment ?? {}).map(([id, r]) => ({ address: `azurerm_role_assignment.${id}`, name: r.name, key: `${r.scope}|${r.principal_id}|${r.role_definition_id}` }));
+  Object.entries(json.resource.azurerm_role_assignment ?? {}).map(([id, r]) => ({
+    address: `azurerm_role_assignment.${id}`,
+    name: r.name,
+    key: `${r.scope}|${r.principal_id}|${r.role_definition_id}`,
+  }));
 
 describe("role-assignment names", () => {
   const full = runs.find((r) => r.name === "full")!;

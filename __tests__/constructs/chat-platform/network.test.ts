@@ -17,7 +17,9 @@ function privatePlatform(props: Partial<ChatPlatformProps> = {}): TfJson {
 
 /** Subresource names of the private endpoints, e.g. ["account"]. */
 function endpointSubresources(json: TfJson): string[] {
-  return resources(json, "azurerm_private_endpoint").flatMap((pe) => pe.private_service_connection.subresource_names).sort();
+  return resources(json, "azurerm_private_endpoint")
+    .flatMap((pe) => pe.private_service_connection.subresource_names)
+    .sort();
 }
 
 const ref = (json: TfJson, type: string, attr = "id") => `\${${type}.${Object.keys(json.resource[type])[0]}.${attr}}`;
@@ -64,7 +66,9 @@ describe("network mode private: the paths of the default On Your Data platform (
 
   it("F1: a private endpoint `account` with the OpenAI zones linked to the VNet, and no other endpoint", () => {
     expect(endpointSubresources(json)).toEqual(["account"]);
-    const zones = resources(json, "azurerm_private_dns_zone").map((z) => z.name).sort();
+    const zones = resources(json, "azurerm_private_dns_zone")
+      .map((z) => z.name)
+      .sort();
     expect(zones).toEqual(["privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com"]);
     const links = resources(json, "azurerm_private_dns_zone_virtual_network_link");
     expect(links).toHaveLength(2);
@@ -112,7 +116,9 @@ describe("network mode private: the app's optional calls", () => {
   });
 
   it("F7: a private endpoint `vault` when the app resolves Key Vault references (sign-in secret)", () => {
-    const json = privatePlatform({ webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } } });
+    const json = privatePlatform({
+      webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } },
+    });
     expect(endpointSubresources(json)).toEqual(["account", "vault"]);
     expect(resources(json, "azurerm_private_dns_zone").map((z) => z.name)).toContain("privatelink.vaultcore.azure.net");
   });
@@ -151,11 +157,15 @@ describe("network mode private: the deployer's path (F9)", () => {
 
 describe("network mode private: combinations refused with the reason", () => {
   it("fails with a customer-managed key (UNCONFIRMED whether OpenAI passes a private vault's firewall)", () => {
-    expect(() => privatePlatform({ features: { customerManagedKey: true } })).toThrow(/features\.customerManagedKey = true cannot be combined with network mode "private".*Fix: set customerManagedKey: false/);
+    expect(() => privatePlatform({ features: { customerManagedKey: true } })).toThrow(
+      /features\.customerManagedKey = true cannot be combined with network mode "private".*Fix: set customerManagedKey: false/,
+    );
   });
 
   it("fails with keys and On Your Data (Search's trusted-service exception needs OpenAI's identity)", () => {
-    expect(() => privatePlatform({ authMode: "keys", network: { mode: "private", deployer: { ipRanges: ["203.0.113.10"] } } })).toThrow(/authMode = "keys" with On Your Data cannot use network mode "private".*Fix: use authMode "keyless"/);
+    expect(() => privatePlatform({ authMode: "keys", network: { mode: "private", deployer: { ipRanges: ["203.0.113.10"] } } })).toThrow(
+      /authMode = "keys" with On Your Data cannot use network mode "private".*Fix: use authMode "keyless"/,
+    );
   });
 
   it("fails when openai.publicNetworkAccessEnabled asks for the public endpoint", () => {

@@ -19,7 +19,9 @@ describe("resolving webApp.access and webApp.signIn (pure)", () => {
 
   it("brings a registration secretless, or with a client secret and its expiry", () => {
     expect(resolve({ signIn: { clientId: CLIENT_ID } }).signIn).toEqual({ kind: "brought", clientId: CLIENT_ID, tenantId: undefined });
-    expect(resolve({ signIn: { clientId: CLIENT_ID, clientSecretName: "s", clientSecretExpiresOn: "2027-06-30" } }).signIn).toMatchObject({ clientSecret: { name: "s", expiresOn: "2027-06-30" } });
+    expect(resolve({ signIn: { clientId: CLIENT_ID, clientSecretName: "s", clientSecretExpiresOn: "2027-06-30" } }).signIn).toMatchObject({
+      clientSecret: { name: "s", expiresOn: "2027-06-30" },
+    });
   });
 
   it("leaves an app declared open without sign-in", () => {
@@ -128,6 +130,8 @@ describe("the shipped environments", () => {
   it("fails synth when an app without sign-in is not declared open (the tag removed by hand)", () => {
     const stack = new ChatStack(Testing.app(), "dev", { ...envs.dev, observability: false });
     stack.platform.webApp.resource.addOverride("tags.app-access", undefined);
-    expect(() => Testing.synth(stack, true)).toThrow(/\[AZ-APP-007\] azurerm_linux_web_app\.\w+ \(dev\/Platform\/WebApp\/Site\) calls Azure OpenAI .* has no required sign-in \(no auth_settings_v2 block\)/);
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /\[AZ-APP-007\] azurerm_linux_web_app\.\w+ \(dev\/Platform\/WebApp\/Site\) calls Azure OpenAI .* has no required sign-in \(no auth_settings_v2 block\)/,
+    );
   });
 });

@@ -19,7 +19,10 @@ export const FEATURE_SETS: Record<string, Omit<ChatPlatformProps, "environment">
     authMode: "keys",
     features: { customerManagedKey: true, appQueriesSearch: true, appReadsBlobs: true },
     userAssignedIdentity: true,
-    developers: [{ objectId: DEV_A, name: "ada" }, { objectId: DEV_B, type: "Group", name: "ml-team" }],
+    developers: [
+      { objectId: DEV_A, name: "ada" },
+      { objectId: DEV_B, type: "Group", name: "ml-team" },
+    ],
     webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } },
   },
   keylessCmkDevs: {
@@ -80,7 +83,8 @@ export const ISO_TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?/;
 export const UUID_V4 = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/gi;
 
 /** Key attributes of OpenAI, Search and Storage (and any connection string). */
-export const KEY_ATTRIBUTE = /\.(primary_access_key|secondary_access_key|primary_key|secondary_key|primary_connection_string|secondary_connection_string|[a-z_]*connection_string)\b/;
+export const KEY_ATTRIBUTE =
+  /\.(primary_access_key|secondary_access_key|primary_key|secondary_key|primary_connection_string|secondary_connection_string|[a-z_]*connection_string)\b/;
 const APP_INSIGHTS_CONNECTION_STRING = /^\$\{azurerm_application_insights\.[\w-]+\.connection_string\}$/;
 
 /** Literal key material: 32+ hex, 40+ base64 with mixed classes, or an embedded account key. */

@@ -20,19 +20,39 @@ describe("role-named grants on the resource constructs", () => {
     const storage = new StorageAccount(stack, "Storage", { ...base, name: "sttest" });
     const vault = new KeyVault(stack, "Vault", { ...base, name: "kv-test" });
     const grants = [
-      openai.grantOpenAIUser(dev), openai.grantOpenAIContributor(dev),
-      search.grantIndexDataReader(dev), search.grantIndexDataContributor(dev), search.grantServiceContributor(dev),
-      storage.grantBlobDataReader(dev), storage.grantBlobDataContributor(dev),
-      vault.grantSecretsUser(dev), vault.grantSecretsOfficer(dev), vault.grantCryptoServiceEncryptionUser(dev), vault.grantCryptoOfficer(dev, { flow: "F10", reason: "rotates keys by hand" }),
+      openai.grantOpenAIUser(dev),
+      openai.grantOpenAIContributor(dev),
+      search.grantIndexDataReader(dev),
+      search.grantIndexDataContributor(dev),
+      search.grantServiceContributor(dev),
+      storage.grantBlobDataReader(dev),
+      storage.grantBlobDataContributor(dev),
+      vault.grantSecretsUser(dev),
+      vault.grantSecretsOfficer(dev),
+      vault.grantCryptoServiceEncryptionUser(dev),
+      vault.grantCryptoOfficer(dev, { flow: "F10", reason: "rotates keys by hand" }),
     ];
-    expect(grants.map((g) => g.rows[0].role)).toEqual([
-      Roles.CognitiveServicesOpenAIUser, Roles.CognitiveServicesOpenAIContributor,
-      Roles.SearchIndexDataReader, Roles.SearchIndexDataContributor, Roles.SearchServiceContributor,
-      Roles.StorageBlobDataReader, Roles.StorageBlobDataContributor,
-      Roles.KeyVaultSecretsUser, Roles.KeyVaultSecretsOfficer, Roles.KeyVaultCryptoServiceEncryptionUser, Roles.KeyVaultCryptoOfficer,
-    ].map((r) => r.name));
+    expect(grants.map((g) => g.rows[0].role)).toEqual(
+      [
+        Roles.CognitiveServicesOpenAIUser,
+        Roles.CognitiveServicesOpenAIContributor,
+        Roles.SearchIndexDataReader,
+        Roles.SearchIndexDataContributor,
+        Roles.SearchServiceContributor,
+        Roles.StorageBlobDataReader,
+        Roles.StorageBlobDataContributor,
+        Roles.KeyVaultSecretsUser,
+        Roles.KeyVaultSecretsOfficer,
+        Roles.KeyVaultCryptoServiceEncryptionUser,
+        Roles.KeyVaultCryptoOfficer,
+      ].map((r) => r.name),
+    );
     expect(assignments(synthJson(stack)).filter((a) => a.principal === DEV)).toHaveLength(11);
-    expect(AccessMatrix.of(stack).rows.filter((r) => r.flow).map((r) => [r.flow, r.reason])).toEqual([["F10", "rotates keys by hand"]]);
+    expect(
+      AccessMatrix.of(stack)
+        .rows.filter((r) => r.flow)
+        .map((r) => [r.flow, r.reason]),
+    ).toEqual([["F10", "rotates keys by hand"]]);
   });
 
   it("are made only by factories: Grant's constructor is private (tsc checks the line below)", () => {
@@ -53,7 +73,10 @@ describe("references to existing resources", () => {
     expect(json.resource.azurerm_key_vault).toBeUndefined();
     expect(onlyResource(json, "azurerm_key_vault_key").key_vault_id).toBe(VAULT_ID);
     expect(assignments(json).map((a) => [a.role, a.scope])).toEqual(
-      expect.arrayContaining([[Roles.KeyVaultCryptoOfficer.id, VAULT_ID], [Roles.KeyVaultCryptoServiceEncryptionUser.id, VAULT_ID]]),
+      expect.arrayContaining([
+        [Roles.KeyVaultCryptoOfficer.id, VAULT_ID],
+        [Roles.KeyVaultCryptoServiceEncryptionUser.id, VAULT_ID],
+      ]),
     );
     expect(AccessMatrix.of(stack).rows.map((r) => r.scope)).toEqual(["Key Vault kv-shared", "Key Vault kv-shared"]);
   });
@@ -74,6 +97,8 @@ describe("references to existing resources", () => {
     const stack = newStack();
     const openai = OpenAIAccount.fromOpenAIAccountAttributes(stack, "Existing", { resourceId: "${var.openai_id}", name: "oai-shared" });
     const storage = new StorageAccount(stack, "Storage", { ...base, name: "sttest" });
-    expect(() => storage.grantBlobDataContributor(openai)).toThrow(/test\/Existing: principalId = \(not set\) is not given, so this reference cannot be granted roles\. Fix: pass the object id/);
+    expect(() => storage.grantBlobDataContributor(openai)).toThrow(
+      /test\/Existing: principalId = \(not set\) is not given, so this reference cannot be granted roles\. Fix: pass the object id/,
+    );
   });
 });

@@ -48,7 +48,12 @@ writeFileSync(badFile, JSON.stringify(bad, null, 2));
 /** Every file under `dir`, relative path -> contents. */
 function readTree(dir: string): Map<string, string> {
   const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return new Map(files.map((e) => join(e.parentPath, e.name)).sort().map((f) => [relative(dir, f), readFileSync(f, "utf8")]));
+  return new Map(
+    files
+      .map((e) => join(e.parentPath, e.name))
+      .sort()
+      .map((f) => [relative(dir, f), readFileSync(f, "utf8")]),
+  );
 }
 
 const planOf = (outdir: string, stack: string): string[] => {

@@ -19,7 +19,13 @@ export interface OpenAIProfileOptions {
 export function openAIProfile(options: OpenAIProfileOptions = {}): SettingsProfile {
   const apiVersion = options.apiVersion ?? OPENAI_DEFAULT_API_VERSION;
   if (!/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(-preview)?$/.test(apiVersion)) {
-    throw new ValidationError("profile openai", "apiVersion", apiVersion, "is not an Azure OpenAI API version", `use a YYYY-MM-DD or YYYY-MM-DD-preview version, e.g. "${OPENAI_DEFAULT_API_VERSION}"`);
+    throw new ValidationError(
+      "profile openai",
+      "apiVersion",
+      apiVersion,
+      "is not an Azure OpenAI API version",
+      `use a YYYY-MM-DD or YYYY-MM-DD-preview version, e.g. "${OPENAI_DEFAULT_API_VERSION}"`,
+    );
   }
   return {
     name: "openai",

@@ -45,7 +45,13 @@ export function apiVersionAtLeast(version: string, minimum: string): boolean {
 export function sampleAppProfile(options: SampleAppProfileOptions = {}): SettingsProfile {
   const previewApiVersion = options.previewApiVersion ?? SAMPLE_APP_MIN_PREVIEW_API_VERSION;
   if (!API_VERSION.test(previewApiVersion) || !apiVersionAtLeast(previewApiVersion, SAMPLE_APP_MIN_PREVIEW_API_VERSION)) {
-    throw new ValidationError("profile sampleApp", "previewApiVersion", previewApiVersion, `is not an API version the sample app accepts (minimum ${SAMPLE_APP_MIN_PREVIEW_API_VERSION})`, `use "${SAMPLE_APP_MIN_PREVIEW_API_VERSION}" or a later YYYY-MM-DD-preview version`);
+    throw new ValidationError(
+      "profile sampleApp",
+      "previewApiVersion",
+      previewApiVersion,
+      `is not an API version the sample app accepts (minimum ${SAMPLE_APP_MIN_PREVIEW_API_VERSION})`,
+      `use "${SAMPLE_APP_MIN_PREVIEW_API_VERSION}" or a later YYYY-MM-DD-preview version`,
+    );
   }
   return {
     name: "sampleApp",
@@ -54,9 +60,19 @@ export function sampleAppProfile(options: SampleAppProfileOptions = {}): Setting
       const out: ProfileSetting[] = [
         { name: "AZURE_OPENAI_RESOURCE", value: facts.openai.resourceName, description: "account name = custom subdomain" },
         { name: "AZURE_OPENAI_ENDPOINT", value: facts.openai.endpoint, description: "custom-subdomain endpoint (wins over the resource name)" },
-        { name: "AZURE_OPENAI_MODEL", value: facts.openai.chatDeployment.name, description: `chat deployment (${facts.openai.chatDeployment.modelName} ${facts.openai.chatDeployment.modelVersion})` },
+        {
+          name: "AZURE_OPENAI_MODEL",
+          value: facts.openai.chatDeployment.name,
+          description: `chat deployment (${facts.openai.chatDeployment.modelName} ${facts.openai.chatDeployment.modelVersion})`,
+        },
         { name: "AZURE_OPENAI_PREVIEW_API_VERSION", value: previewApiVersion, description: `On Your Data API version (minimum ${SAMPLE_APP_MIN_PREVIEW_API_VERSION})` },
-        { name: "AUTH_ENABLED", value: facts.signInEnabled ? "true" : "false", description: facts.signInEnabled ? "App Service Authentication guards the app" : "declared open (webApp.access \"open\"): no sign-in, the app is open to anyone with the URL" },
+        {
+          name: "AUTH_ENABLED",
+          value: facts.signInEnabled ? "true" : "false",
+          description: facts.signInEnabled
+            ? "App Service Authentication guards the app"
+            : 'declared open (webApp.access "open"): no sign-in, the app is open to anyone with the URL',
+        },
       ];
       if (options.systemMessage !== undefined) {
         out.push({ name: "AZURE_OPENAI_SYSTEM_MESSAGE", value: options.systemMessage, description: "system prompt" });
@@ -80,7 +96,11 @@ export function sampleAppProfile(options: SampleAppProfileOptions = {}): Setting
           out.push({ name: "AZURE_SEARCH_VECTOR_COLUMNS", value: search.vectorColumns.join("|"), description: "vector fields of the index" });
         }
         if (facts.openai.embeddingDeployment && search.queryType.startsWith("vector")) {
-          out.push({ name: "AZURE_OPENAI_EMBEDDING_NAME", value: facts.openai.embeddingDeployment.name, description: `embedding deployment for vector queries (${facts.openai.embeddingDeployment.modelName})` });
+          out.push({
+            name: "AZURE_OPENAI_EMBEDDING_NAME",
+            value: facts.openai.embeddingDeployment.name,
+            description: `embedding deployment for vector queries (${facts.openai.embeddingDeployment.modelName})`,
+          });
         }
         if (search.keyReference) {
           out.push({ name: "AZURE_SEARCH_KEY", value: search.keyReference, description: "Search admin key from Key Vault", keyVaultReference: true });
