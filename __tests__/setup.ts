@@ -1,6 +1,28 @@
+import { readFileSync } from "fs";
 import { Testing } from "cdktf";
 // Brings the typings of the matchers below (toHaveResourceWithProperties, ...).
 import "cdktf/lib/testing/adapters/jest";
 
 // Adds toHaveResource, toHaveResourceWithProperties, toBeValidTerraform... to expect().
 Testing.setupJest();
+
+// cdktf records where every token was created by reading `.stack` of a plain object
+// (`{ stack: "" }` after Error.captureStackTrace), thousands of times per synth. Jest's
+// formatter source-maps every frame of each, which makes a synth several times slower
+// under Jest than in Node. Those records only show up in cdktf's own error messages, so
+// they get V8's plain format; every real error still goes to Jest's formatter.
+// Error.prepareStackTrace is V8's documented hook (https://v8.dev/docs/stack-trace-api);
+// Jest installs its formatter on the worker's own Error, which Node consults when this
+// realm has none, and which owns the errors Node itself throws.
+const jestFormatter = (() => {
+  try {
+    readFileSync("");
+  } catch (e) {
+    return ((e as object).constructor as ErrorConstructor).prepareStackTrace;
+  }
+  return undefined;
+})();
+if (jestFormatter) {
+  Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) =>
+    Object.getPrototypeOf(error) === Object.prototype ? [`${error}`, ...frames.map((frame) => `    at ${frame}`)].join("\n") : jestFormatter(error, frames);
+}

@@ -35,11 +35,10 @@ import { newStack } from "../../testing/helpers";
  * synthesized once (as a ChatStack, validations included) and is either rejected with
  * a ValidationError that says how to fix it, or passes every check of CHECKS.
  *
- * A synthesis through cdktf's public API costs ~50 ms in node and several times that
- * under jest (cdktf records a stack trace for every token it creates, and jest
- * source-maps each one), so `npm test` runs a pairwise subset: every pair of options
- * among the supported combinations, and among the unsupported ones, plus the fullest
- * supported combination of each auth mode. scripts/check.sh
+ * A synthesis through cdktf's public API costs ~50-100 ms (see __tests__/setup.ts for
+ * why it is not more under Jest), so `npm test` runs a pairwise subset: every pair of
+ * options among the supported combinations, and among the unsupported ones, plus the
+ * fullest supported combination of each auth mode and network mode. scripts/check.sh
  * runs all of them (COMBINATIONS=all), against the summary snapshot of the full sweep.
  *
  * Known platform bugs are listed in KNOWN_BUGS: their violations are asserted in a
