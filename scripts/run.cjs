@@ -135,7 +135,9 @@ const common = {
   sourcemap: "linked",
   sourcesContent: false,
   legalComments: "none",
-  charset: "utf8",
+  // ASCII output (esbuild escapes the rest): Node then reads the bundles as one-byte
+  // strings, which it decodes and V8 scans faster than two-byte ones.
+  charset: "ascii",
   logLevel: "error",
   metafile: true,
   write: false,
