@@ -58,12 +58,18 @@ function substituteString(text: string, scope: Scope, indirections: number): unk
   return out + text.slice(last);
 }
 
+/** The roots `evaluate` resolves, as a whole first name (parsePath's `[A-Za-z0-9_-]+`). */
+const STATIC_ROOT = /^(local|var|each|count)(?![A-Za-z0-9_-])/;
+
 /** Evaluates one interpolation body, or UNRESOLVED. */
 function evaluate(body: string, scope: Scope): unknown {
   let expr = body.trim();
   for (const wrapper of ["toset(", "tomap(", "tolist("]) {
     if (expr.startsWith(wrapper) && expr.endsWith(")")) expr = expr.slice(wrapper.length, -1).trim();
   }
+  // Nearly every interpolation in a stack is a resource reference (`${azurerm_x.y.id}`),
+  // which can never resolve here: skip parsing it.
+  if (!STATIC_ROOT.test(expr)) return UNRESOLVED;
   const path = parsePath(expr);
   if (!path || path.length === 0) return UNRESOLVED;
   const [root, ...rest] = path;
