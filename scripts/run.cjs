@@ -224,13 +224,6 @@ async function main() {
   // Public since Node 22.1; Node 20 has no compile cache to offer (feature-detected).
   if (typeof module_.enableCompileCache === "function") module_.enableCompileCache(join(outDir, ".compile-cache"));
 
-  // cdktf records where each token was created by formatting a full stack trace,
-  // thousands of times per synth, only to quote it in its own error messages. Node's
-  // default formatter (which also looks for source maps) makes that ~20% of a synth;
-  // V8's plain format is the same text, faster. Errors are mapped to the TypeScript
-  // sources later, by the error boundary (scripts/terminal/stack.ts).
-  // Error.prepareStackTrace is V8's documented hook: https://v8.dev/docs/stack-trace-api
-  Error.prepareStackTrace ??= (error, frames) => [String(error), ...frames.map((frame) => `    at ${frame}`)].join("\n");
   await require(join(outDir, `${name}.js`)).main(args);
 }
 
