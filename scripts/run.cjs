@@ -28,6 +28,8 @@
  *   its tokens is mapped too, ~150 ms per synth (see scripts/terminal/stack.ts).
  * - Node's compile cache (module_.enableCompileCache, Node >= 22.1) is used when the
  *   running Node has it.
+ * - cdktf's records of where each token was created keep only frames of the project's
+ *   own bundles (scripts/terminal/creation-records.cjs).
  *
  * Plain CommonJS on purpose: it must run before anything is built, and an ES module
  * entry would start Node's ES module loader for nothing.
@@ -35,7 +37,8 @@
 "use strict";
 const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const module_ = require("node:module");
-const { join, relative, resolve } = require("node:path");
+const { join, relative, resolve, sep } = require("node:path");
+const { keepOwnFramesInCreationRecords } = require("./terminal/creation-records.cjs");
 
 const root = resolve(__dirname, "..");
 const outDir = join(root, "dist", "run");
@@ -48,7 +51,7 @@ const ENTRIES = {
 };
 
 /** Bumped when the build options below change in a way the inputs cannot show. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What every layer depends on besides the files esbuild reports reading. */
 const LAUNCHER_INPUTS = ["scripts/run.cjs", "package.json"];
@@ -79,7 +82,9 @@ if (!name || !Object.hasOwn(ENTRIES, name)) {
 
 /** size:mtime of a project-relative file, or undefined when it is gone. */
 function fingerprint(file) {
-  const s = statSync(join(root, file), { throwIfNoEntry: false });
+  // Concatenation, not path.join: recorded paths are already normalized, and this runs
+  // for every input on every run.
+  const s = statSync(`${root}/${file}`, { throwIfNoEntry: false });
   return s ? `${s.size}:${s.mtimeMs}` : undefined;
 }
 
@@ -179,7 +184,12 @@ async function rebuild(vendor) {
     // Keeps what an earlier build needed too, so a concurrent run's bundle still finds its packages.
     const all = [...new Set([...(vendor?.packages ?? []), ...wanted])].sort();
     // Getters: a package is evaluated when first used, as it would be without the split.
-    const entry = `${all.map((p) => `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`).join("\n")}\n`;
+    // Each hands out a view of the package: an object with no own properties whose
+    // prototype is the package's exports. esbuild's import interop (__toESM) copies the
+    // own properties of a CommonJS module for every file that imports it (cdktf's ~600
+    // exports into each of ten files: a third of the sources' start-up); a view has none
+    // to copy, and every name still reads through to the package.
+    const entry = `${all.map((p) => `let v${all.indexOf(p)}; Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => (v${all.indexOf(p)} ??= Object.create(require(${JSON.stringify(p)}))) });`).join("\n")}\n`;
     const result = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: "vendor-entry.js", loader: "js" }, outfile: join(outDir, VENDOR) });
     files.push(...result.outputFiles);
     const inputs = new Set(VENDOR_INPUTS);
@@ -224,6 +234,9 @@ async function main() {
   // Public since Node 22.1; Node 20 has no compile cache to offer (feature-detected).
   if (typeof module_.enableCompileCache === "function") module_.enableCompileCache(join(outDir, ".compile-cache"));
 
+  // The entry bundles are the project's own code; vendor.js is the packages'.
+  const vendorBundle = join(outDir, VENDOR);
+  keepOwnFramesInCreationRecords((file) => file.startsWith(`${outDir}${sep}`) && file !== vendorBundle);
   await require(join(outDir, `${name}.js`)).main(args);
 }
 
