@@ -7,8 +7,14 @@
  *   2. a bad config fails with exit 1, our one block verbatim in the CLI's output, and
  *      the previous output folder untouched;
  *   3. `cdktf synth --hcl` after a JSON synth leaves cdk.tf alone in each stack folder
- *      (no stale cdk.tf.json defining everything twice for `terraform init`).
+ *      (no stale cdk.tf.json defining everything twice for `terraform init`);
+ *   4. each ejected cdk.tf parses as HCL (with @cdktf/hcl2json, the converter the audit
+ *      uses for .tf files) and declares exactly the blocks the JSON synth of the same
+ *      config declared. With EJECTED_JSON_DIR set, the parsed-back stacks are written
+ *      there as <stack>.tf.json, for scripts/check.sh to run the real provider's
+ *      validation on them (`terraform init` itself needs the registry, which CI may lack).
  */
+import { parse as parseHcl } from "@cdktf/hcl2json";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -80,6 +86,30 @@ const files = stacks.map((s) =>
     .join("+"),
 );
 check(hcl.status === 0 && files.every((f) => f === "cdk.tf"), `cdktf synth --hcl after a JSON synth: ${stacks.map((s, i) => `${s}: ${files[i]}`).join(", ")}`);
+
+/** `resource.azurerm_x.y`, `data.azurerm_z.w`, `output.o`, `provider.azurerm`, `locals.l`: what a configuration declares. */
+const declared = (tf) => {
+  const list = (v) => (Array.isArray(v) ? v : v ? [v] : []);
+  const out = [];
+  for (const kind of ["resource", "data"]) for (const [type, byName] of Object.entries(tf[kind] ?? {})) for (const name of Object.keys(byName)) out.push(`${kind}.${type}.${name}`);
+  for (const kind of ["output", "provider", "variable"]) for (const name of Object.keys(tf[kind] ?? {})) out.push(`${kind}.${name}`);
+  for (const locals of list(tf.locals)) for (const name of Object.keys(locals)) out.push(`locals.${name}`);
+  return out.sort();
+};
+for (const stack of stacks) {
+  const fromJson = declared(JSON.parse(before.get(join("stacks", stack, "cdk.tf.json")) ?? "{}"));
+  let fromHcl = [];
+  let problem = "";
+  try {
+    const parsed = await parseHcl("cdk.tf", readFileSync(join(out, "stacks", stack, "cdk.tf"), "utf8"));
+    fromHcl = declared(parsed);
+    if (process.env.EJECTED_JSON_DIR) writeFileSync(join(process.env.EJECTED_JSON_DIR, `${stack}.tf.json`), JSON.stringify(parsed, null, 1));
+  } catch (e) {
+    problem = `: ${e instanceof Error ? e.message : e}`;
+  }
+  const same = fromJson.length > 0 && fromJson.join() === fromHcl.join();
+  check(same, `ejected stacks/${stack}/cdk.tf parses as HCL and declares the JSON synth's ${fromJson.length} blocks${same ? "" : ` (got ${fromHcl.length}${problem})`}`);
+}
 
 if (failures) {
   console.error(`check-cli: ${failures} failed`);

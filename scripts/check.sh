@@ -22,16 +22,19 @@ COMBINATIONS=all npx jest __tests__/testing
 COVER="$(mktemp -d)"
 trap 'rm -rf "$COVER"' EXIT
 npm run --silent combinations -- --out "$COVER" --cover | tail -n 7 && echo "check: every combination accepted-and-safe or rejected on purpose (npm run combinations)"
-# The real azurerm 4.55 provider's validation of the shipped stacks and of every resource
-# shape of the accepted combinations, when terraform and the tool are here.
+
+# The terminal path through the cdktf CLI (edited config, bad config, --hcl after JSON);
+# the ejected HCL, parsed back, goes to tfvalidate below.
+mkdir "$COVER/ejected"
+EJECTED_JSON_DIR="$COVER/ejected" node scripts/check-cli.mjs
+
+# The real azurerm 4.55 provider's validation of the shipped stacks, of every resource
+# shape of the accepted combinations and of the ejected HCL, when terraform and the tool are here.
 TFVALIDATE=../shared/tools/tfvalidate/run.sh
 if command -v terraform > /dev/null && [ -f "$TFVALIDATE" ]; then
-  npm start > /dev/null && TFVALIDATE_JOBS=2 bash "$TFVALIDATE" cdktf.out/stacks/*/cdk.tf.json "$COVER"/*/cdk.tf.json
+  npm start > /dev/null && TFVALIDATE_JOBS=2 bash "$TFVALIDATE" cdktf.out/stacks/*/cdk.tf.json "$COVER"/*/cdk.tf.json "$COVER"/ejected/*.tf.json
 else
-  echo "check: SKIPPED tfvalidate of the shipped stacks and combinations ($(command -v terraform > /dev/null || echo 'terraform not on PATH')$([ -f "$TFVALIDATE" ] || echo " $TFVALIDATE missing"))"
+  echo "check: SKIPPED tfvalidate of the shipped stacks, combinations and ejected HCL ($(command -v terraform > /dev/null || echo 'terraform not on PATH')$([ -f "$TFVALIDATE" ] || echo " $TFVALIDATE missing"))"
 fi
-
-# The terminal path through the cdktf CLI (edited config, bad config, --hcl after JSON).
-node scripts/check-cli.mjs
 
 echo "check: all passed"
