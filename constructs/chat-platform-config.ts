@@ -317,7 +317,8 @@ function resolveSearchQuery(
     );
   }
   const indexName = s.indexName ?? "documents-index";
-  checkName(scope, "search.indexName", "storageContainer", indexName);
+  checkName(scope, "search.indexName", "searchIndex", indexName);
+  for (const [i, column] of (s.vectorColumns ?? []).entries()) checkName(scope, `search.vectorColumns[${i}]`, "searchField", column);
   const topK = s.topK ?? 5;
   if (features.onYourData) checkIntRange(scope, "search.topK", topK, 1, 20, "On Your Data's top_n_documents");
   return {
@@ -338,8 +339,16 @@ function checkExtraSettings(scope: IConstruct, extra: Readonly<Record<string, st
     const field = `webApp.extraSettings.${name}`;
     // Never echo a secret: errors land in terminals and CI logs. An empty value shows nothing.
     const shown = value !== "" && isSecretSetting(name, value) ? REDACTED : value;
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
-      throw new ValidationError(scope, field, shown, "has a name App Service cannot pass as an environment variable", "use letters, digits and underscores");
+    // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings:
+    // "App setting names can contain only letters, numbers (0-9), periods (.), and underscores (_)".
+    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) {
+      throw new ValidationError(
+        scope,
+        field,
+        shown,
+        "has a name App Service cannot pass as an environment variable",
+        "use letters, digits, periods and underscores, starting with a letter or underscore",
+      );
     }
     if (isSecretSettingName(name) && authMode === "keyless") {
       throw new ValidationError(

@@ -86,6 +86,27 @@ export const NAME_RULES = Object.freeze({
   deployment: rule("model deployment name", 2, 64, /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/, "letters, digits, '.', '_' and '-'; start with a letter or digit", "", true),
   logAnalytics: rule("Log Analytics workspace name", 4, 63, /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, ALNUM_HYPHEN, "log", true),
   appInsights: rule("Application Insights name", 1, 255, /^[^%&\\?/]+$/, "any characters except % & \\ ? /", "appi", true),
+  // Objects inside a Search service, named in the app's settings; the index and its
+  // fields are made later, so a name Search refuses would only fail the first chat.
+  // https://learn.microsoft.com/rest/api/searchservice/naming-rules
+  searchIndex: rule(
+    "Search index name",
+    2,
+    128,
+    /^[a-z0-9](?:[a-z0-9]|-(?!-)|_(?!_))*$/,
+    "lower-case letters, digits, '-' and '_'; start with a letter or digit; no '--' or '__'",
+    "",
+    true,
+  ),
+  searchField: rule(
+    "Search field name",
+    1,
+    128,
+    /^(?!azureSearch)[A-Za-z][A-Za-z0-9_]*$/,
+    "letters, digits and '_'; start with a letter; not starting with \"azureSearch\"",
+    "",
+    false,
+  ),
 });
 
 export type NamedKind = keyof typeof NAME_RULES;

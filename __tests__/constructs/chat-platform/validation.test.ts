@@ -120,7 +120,25 @@ const platformRows: Row[] = [
   row("on topK 0", platform({ search: { topK: 0 } }), P, "search.topK", "0", /whole number from 1 to 20 \(On Your Data's top_n_documents\)/),
   row("on topK above 20", platform({ search: { topK: 50 } }), P, "search.topK", "50", /from 1 to 20/),
   row("on a fractional topK", platform({ search: { topK: 2.5 } }), P, "search.topK", "2.5", /whole number/),
-  row("on an index name with a space and upper case", platform({ search: { indexName: "Docs Index" } }), P, "search.indexName", '"Docs Index"', /3-63 characters: lower-case/),
+  row("on an index name with a space and upper case", platform({ search: { indexName: "Docs Index" } }), P, "search.indexName", '"Docs Index"', /2-128 characters: lower-case/),
+  row("on an index name with a dot", platform({ search: { indexName: "docs.v2" } }), P, "search.indexName", '"docs.v2"', /lower-case letters, digits, '-' and '_'/),
+  row("on an index name with '__'", platform({ search: { indexName: "docs__v2" } }), P, "search.indexName", '"docs__v2"', /no '--' or '__'/),
+  row(
+    "on a vector column name with a space",
+    platform({ search: { queryType: "vector", vectorColumns: ["contentVector", "title vector"] } }),
+    P,
+    "search.vectorColumns[1]",
+    '"title vector"',
+    /letters, digits and '_'; start with a letter/,
+  ),
+  row(
+    "on a vector column name Search reserves",
+    platform({ search: { queryType: "vector", vectorColumns: ["azureSearchVector"] } }),
+    P,
+    "search.vectorColumns[0]",
+    '"azureSearchVector"',
+    /not starting with "azureSearch"/,
+  ),
   row(
     "on duplicate developer object ids differing only in case",
     platform({ developers: [{ objectId: "aaaaaaaa-bbbb-cccc-9ddd-eeeeeeeeeeee" }, { objectId: "AAAAAAAA-BBBB-CCCC-9DDD-EEEEEEEEEEEE" }] }),
@@ -169,8 +187,9 @@ const platformRows: Row[] = [
 // --- extra settings conflicts -------------------------------------------------------------
 const extra = (extraSettings: Record<string, string>, more: Partial<ChatPlatformProps> = {}) => platform({ ...more, webApp: { ...more.webApp, extraSettings } });
 const settingsRows: Row[] = [
-  row("on an extra setting name starting with a digit", extra({ "1BAD": "x" }), P, "webApp.extraSettings.1BAD", '"x"', /letters, digits and underscores/),
-  row("on an extra setting name with a space", extra({ "MY VAR": "x" }), P, "webApp.extraSettings.MY VAR", '"x"', /letters, digits and underscores/),
+  row("on an extra setting name starting with a digit", extra({ "1BAD": "x" }), P, "webApp.extraSettings.1BAD", '"x"', /letters, digits, periods and underscores/),
+  row("on an extra setting name with a space", extra({ "MY VAR": "x" }), P, "webApp.extraSettings.MY VAR", '"x"', /letters, digits, periods and underscores/),
+  row("on an extra setting name with a hyphen", extra({ "MY-VAR": "x" }), P, "webApp.extraSettings.MY-VAR", '"x"', /letters, digits, periods and underscores/),
   row(
     "on overriding AZURE_CLIENT_ID of the user-assigned identity",
     extra({ AZURE_CLIENT_ID: "someone-else" }, { userAssignedIdentity: true }),
@@ -564,5 +583,22 @@ describe("a user-assigned identity always reaches the code as AZURE_CLIENT_ID", 
     expect(site.app_settings.OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID).toBe(`\${${signIn}.client_id}`);
     expect(site.identity.identity_ids).toEqual([`\${${uami}.id}`, `\${${signIn}.id}`]);
     expect(site.key_vault_reference_identity_id).toBe(`\${${uami}.id}`);
+  });
+});
+
+describe("names Azure accepts are accepted (no check refuses more than the service)", () => {
+  it("an index name with '_' and '-' (Search allows both; storage containers do not)", () => {
+    const p = new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { indexName: "docs_v2-2026" } });
+    expect(p.appSettings.find((s) => s.name === "AZURE_SEARCH_INDEX")?.value).toBe("docs_v2-2026");
+  });
+
+  it("vector field names with upper case and '_'", () => {
+    const p = new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { queryType: "vector", vectorColumns: ["contentVector", "title_vector"] } });
+    expect(p.appSettings.find((s) => s.name === "AZURE_SEARCH_VECTOR_COLUMNS")?.value).toBe("contentVector|title_vector");
+  });
+
+  it("an extra setting name with a period", () => {
+    const p = new ChatPlatform(newStack(), "Platform", { environment: "dev", webApp: { extraSettings: { "Logging.LogLevel": "Information" } } });
+    expect(p.appSettings.find((s) => s.name === "Logging.LogLevel")?.value).toBe("Information");
   });
 });
