@@ -17,6 +17,12 @@ export const PLAN_SKUS = ["F1", "B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v
 export type PlanSku = (typeof PLAN_SKUS)[number];
 
 const REGISTRY_HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i;
+/** Path components of an image name, joined by "/" (distribution/reference's path grammar). */
+const IMAGE_PATH = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+/** A tag (distribution/reference: `[\w][\w.-]{0,127}`). */
+const IMAGE_TAG = /^\w[\w.-]{0,127}$/;
+/** Registry host, "/" and image path together (distribution/reference's NameTotalLengthMax). */
+const MAX_IMAGE_NAME = 255;
 
 export const PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"] as const;
 export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
@@ -335,6 +341,26 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     checkNonEmpty(this, "runtime.tag", rt.tag, 'give a tag, preferably a pinned version or digest rather than "latest"');
     if (/[:@]/.test(rt.image)) {
       throw new ValidationError(this, "runtime.image", rt.image, "contains a tag", "put the tag in runtime.tag and the bare image name in runtime.image");
+    }
+    // A reference the registry cannot resolve is accepted by Azure and fails only when
+    // the app first pulls it. Grammar: https://github.com/distribution/reference (reference.go).
+    if (!IMAGE_PATH.test(rt.image) || rt.registry.length + 1 + rt.image.length > MAX_IMAGE_NAME) {
+      throw new ValidationError(
+        this,
+        "runtime.image",
+        rt.image,
+        "is not an image name a registry accepts",
+        `use lower-case letters and digits, separated by '.', '_', '__' or '-' and grouped by '/', at most ${MAX_IMAGE_NAME} characters with the registry, e.g. "sample-app-aoai-chatgpt"`,
+      );
+    }
+    if (!IMAGE_TAG.test(rt.tag)) {
+      throw new ValidationError(
+        this,
+        "runtime.tag",
+        rt.tag,
+        /^sha256:/i.test(rt.tag) ? "is a digest, which App Service would join to the image as a tag (image:sha256:...)" : "is not an image tag",
+        'use 1-128 letters, digits, "_", "." and "-", starting with a letter, digit or "_", e.g. "1.4.2"',
+      );
     }
     return { dockerImageName: `${rt.image}:${rt.tag}`, dockerRegistryUrl: `https://${rt.registry}` };
   }

@@ -107,6 +107,46 @@ describe("WebApp", () => {
     );
   });
 
+  const container =
+    (image: string, tag: string, registry = "example.azurecr.io") =>
+    () =>
+      new WebApp(newStack(), "App", { ...base, runtime: { kind: "container", registry, image, tag } });
+
+  it.each([
+    ["upper case", "My-App"],
+    ["a space", "my app"],
+    ["a separator at the end", "team/app-"],
+    ["an empty path component", "team//app"],
+  ])("fails on an image name with %s, which no registry resolves", (_what, image) => {
+    expect(container(image, "1.0")).toThrow(
+      new RegExp(`runtime\\.image = "${image}" is not an image name a registry accepts\\. Fix: use lower-case letters and digits, separated by '\\.', '_', '__' or '-'`),
+    );
+  });
+
+  it("fails on an image name longer than the registry allows", () => {
+    expect(container(`team/${"a".repeat(240)}`, "1.0")).toThrow(/at most 255 characters with the registry/);
+  });
+
+  it.each([
+    ["a space", "v 1"],
+    ["a leading '-'", "-rc1"],
+    ["129 characters", "t".repeat(129)],
+  ])("fails on a tag with %s", (_what, tag) => {
+    expect(container("chat", tag)).toThrow(/runtime\.tag = .* is not an image tag\. Fix: use 1-128 letters, digits, "_", "\." and "-"/);
+  });
+
+  it("fails on a digest given as the tag, which would become image:sha256:...", () => {
+    expect(container("chat", `sha256:${"0".repeat(64)}`)).toThrow(
+      /runtime\.tag = "sha256:0+" is a digest, which App Service would join to the image as a tag \(image:sha256:\.\.\.\)/,
+    );
+  });
+
+  it("accepts the names registries accept: paths, '.', '_', '__' and runs of '-'", () => {
+    const stack = newStack();
+    new WebApp(stack, "App", { ...base, runtime: { kind: "container", registry: "example.azurecr.io", image: "team.a/my__app--x_y", tag: "_V1.2-rc.3" } });
+    expect(onlyResource(synthJson(stack), "azurerm_linux_web_app").site_config.application_stack.docker_image_name).toBe("team.a/my__app--x_y:_V1.2-rc.3");
+  });
+
   it("fails on an unknown plan sku", () => {
     expect(() => new WebApp(newStack(), "App", { ...base, planSku: "X9" as never })).toThrow(/planSku = "X9" is not supported/);
   });
