@@ -1,6 +1,6 @@
 import { tagProblems } from "../constructs/tags";
 import type { ConfigIssue } from "./environments";
-import type { EnvironmentConfig, EnvironmentsFile, RemoteStateConfig } from "./schema";
+import type { EnvironmentConfig, EnvironmentsFile, ObservabilityConfig, RemoteStateConfig } from "./schema";
 
 /**
  * What Azure or the state backend would refuse at deploy time, refused when the
@@ -51,6 +51,34 @@ export function checkEnvironments(file: EnvironmentsFile): ConfigIssue[] {
   }
   if (file.defaults) issues.push(...checkEnvironment("defaults", file.defaults));
   for (const [name, env] of Object.entries(file.environments)) issues.push(...checkEnvironment(`environments.${name}`, env));
+  if (file.defaults?.observability) issues.push(...checkObservability("defaults.observability", file.defaults.observability, file.defaults.observability));
+  for (const [name, env] of Object.entries(file.environments)) {
+    if (env.observability) issues.push(...checkObservability(`environments.${name}.observability`, env.observability, file.defaults?.observability));
+  }
+  return issues;
+}
+
+/**
+ * Settings that observability or alerts being off would silently drop: refused where
+ * they are written. An environment may switch off what the defaults configure (the
+ * defaults' settings are then not its own), but not configure what is switched off.
+ *
+ * @param own the observability object at `path`
+ * @param defaults the defaults' object, which decides `enabled` when `own` does not
+ */
+export function checkObservability(path: string, own: ObservabilityConfig, defaults: ObservabilityConfig | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const enabled = own.enabled ?? defaults?.enabled ?? true;
+  const alertsEnabled = own.alerts?.enabled ?? defaults?.alerts?.enabled ?? true;
+  const ignored = (field: string, value: unknown, off: string) =>
+    issues.push({ path: `${path}.${field}`, value, message: `is set, but ${off} is false, so it would be ignored`, fix: `remove it, or set ${off} to true` });
+  for (const [field, value] of Object.entries(own)) {
+    if (field !== "enabled" && field !== "alerts" && !enabled) ignored(field, value, "observability.enabled");
+  }
+  for (const [field, value] of Object.entries(own.alerts ?? {})) {
+    if (!enabled) ignored(`alerts.${field}`, value, "observability.enabled");
+    else if (field !== "enabled" && !alertsEnabled) ignored(`alerts.${field}`, value, "observability.alerts.enabled");
+  }
   return issues;
 }
 

@@ -98,6 +98,44 @@ describe("config rules: what Azure or the state backend refuses is refused when 
   });
 });
 
+describe("config rules: nothing observability or alerts being off would drop is accepted silently", () => {
+  it.each<[string, unknown, RegExp[]]>([
+    [
+      "alerts switched on where observability is off",
+      env({ observability: { enabled: false, alerts: { enabled: true } } }),
+      [
+        /^environments\.dev\.observability\.alerts\.enabled = true: is set, but observability\.enabled is false, so it would be ignored \| remove it, or set observability\.enabled to true$/,
+      ],
+    ],
+    [
+      "a retention where observability is off",
+      env({ observability: { enabled: false, retentionInDays: 60 } }),
+      [/^environments\.dev\.observability\.retentionInDays = 60: is set, but observability\.enabled is false/],
+    ],
+    [
+      "an environment's own retention where the defaults switch observability off",
+      { defaults: { observability: { enabled: false } }, environments: { dev: { observability: { retentionInDays: 60 } } } },
+      [/^environments\.dev\.observability\.retentionInDays = 60: is set, but observability\.enabled is false/],
+    ],
+    [
+      "alert settings where alerts are off, in the defaults",
+      { defaults: { observability: { alerts: { enabled: false, severity: 2, healthCheck: true } } }, environments: { dev: {} } },
+      [
+        /^defaults\.observability\.alerts\.severity = 2: is set, but observability\.alerts\.enabled is false, so it would be ignored \| remove it, or set observability\.alerts\.enabled to true$/,
+        /^defaults\.observability\.alerts\.healthCheck = true: /,
+      ],
+    ],
+  ])("refuses %s", (_, file, expected) => {
+    expect(issuesOf(file)).toEqual(expected.map((e) => expect.stringMatching(e)));
+  });
+
+  it("lets an environment switch off what the defaults configure", () => {
+    const defaults = { observability: { retentionInDays: 30, alerts: { severity: 2, emailReceivers: [{ name: "oncall", email: "oncall@contoso.com" }] } } };
+    expect(issuesOf({ defaults, environments: { dev: { observability: { enabled: false } }, test: { observability: { alerts: { enabled: false } } } } })).toEqual([]);
+    expect(loadEnvironments({ defaults, environments: { dev: { observability: { enabled: false } } } }).dev.observability).toBe(false);
+  });
+});
+
 describe("reading the configuration file", () => {
   const dir = mkdtempSync(join(tmpdir(), "chat-config-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
