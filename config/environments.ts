@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { ChatStackProps, StackObservabilityProps } from "../app/chat-stack";
 import { type EnvironmentConfig, EnvironmentsFileSchema, type ObservabilityConfig } from "./schema";
+import { findDuplicateKeys } from "./duplicate-keys";
 import { checkEnvironments } from "./rules";
 
 /** The configuration file, relative to the project root (the directory commands run in). */
@@ -151,6 +152,17 @@ export function readEnvironments(file = configFile()): Record<string, ChatStackP
     throw new ConfigError(`${shown}:${line}:${column}`, [
       { path: "", message: `is not valid JSON: ${reason}`, fix: "correct the JSON at that line and column (no trailing commas, no comments, double-quoted names)" },
     ]);
+  }
+  const duplicates = findDuplicateKeys(text);
+  if (duplicates.length > 0) {
+    throw new ConfigError(
+      shown,
+      duplicates.map((d) => ({
+        path: formatPath(d.path),
+        message: `is written twice in one object (lines ${d.firstLine} and ${d.line}); JSON keeps only the last, so the first would be dropped without a word`,
+        fix: `rename or remove one of them (line ${d.line}, column ${d.column})`,
+      })),
+    );
   }
   return loadEnvironments(json, shown);
 }

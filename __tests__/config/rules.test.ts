@@ -162,6 +162,16 @@ describe("reading the configuration file", () => {
     expect(Object.keys(readEnvironments(file))).toEqual(["uat"]);
   });
 
+  it("refuses an environment written twice (a copied block not renamed), which JSON.parse would drop", () => {
+    const f = failure(write("twice.json", '{\n  "environments": {\n    "dev": { "prefix": "a" },\n    "prod": {},\n    "dev": { "prefix": "b" }\n  }\n}\n'));
+    expect(f).toEqual({
+      source: join(dir, "twice.json"),
+      path: "environments.dev",
+      message: "is written twice in one object (lines 3 and 5); JSON keeps only the last, so the first would be dropped without a word",
+      fix: "rename or remove one of them (line 5, column 5)",
+    });
+  });
+
   it("reports a JSON syntax error with the file, line and column", () => {
     const f = failure(write("comma.json", '{\n  "environments": {\n    "dev": {},\n  }\n}\n'));
     expect(f.source).toBe(`${join(dir, "comma.json")}:4:3`);
