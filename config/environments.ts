@@ -144,6 +144,9 @@ export function readEnvironments(file = configFile()): Record<string, ChatStackP
     const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `cannot be read (${(e as Error).message})`;
     throw new ConfigError(shown, [{ path: "", message: reason, fix: `create it (copy ${ENVIRONMENTS_FILE}) or point --config / ${CONFIG_ENV} at an existing file` }]);
   }
+  // A byte order mark is what Windows PowerShell 5.1 (Set-Content -Encoding UTF8) and
+  // some editors write first; JSON parsers may ignore it (RFC 8259, section 8.1).
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -174,7 +177,8 @@ export function readEnvironments(file = configFile()): Record<string, ChatStackP
  * character.
  */
 export function jsonSyntaxError(text: string, message: string): { line: number; column: number; reason: string } {
-  const reason = message.replace(/ in JSON at position \d+.*$/s, "").replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, "");
+  // V8 quotes the text around the error, cut with "..." at either end; the line and column say where.
+  const reason = message.replace(/ in JSON at position \d+.*$/s, "").replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "");
   let position = Number(/at position (\d+)/.exec(message)?.[1] ?? Number.NaN);
   if (Number.isNaN(position)) {
     const failsEarly = (n: number) => {

@@ -172,6 +172,16 @@ describe("reading the configuration file", () => {
     });
   });
 
+  it("accepts a UTF-8 byte order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8 writes one)", () => {
+    expect(Object.keys(readEnvironments(write("bom.json", `\uFEFF${JSON.stringify({ environments: { dev: {} } })}`)))).toEqual(["dev"]);
+  });
+
+  it("leaves V8's quote of the surrounding text, cut with '...', out of the reason", () => {
+    const f = failure(write("cut.json", `{\n  "environments": { "dev": { "prefix": tru, "${"b".repeat(60)}": 1 } }\n}`));
+    expect(f.source).toBe(`${join(dir, "cut.json")}:2:43`);
+    expect(f.message).toBe("is not valid JSON: Unexpected token ','");
+  });
+
   it("reports a JSON syntax error with the file, line and column", () => {
     const f = failure(write("comma.json", '{\n  "environments": {\n    "dev": {},\n  }\n}\n'));
     expect(f.source).toBe(`${join(dir, "comma.json")}:4:3`);
