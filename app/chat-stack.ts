@@ -1,8 +1,9 @@
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ChatPlatform, ChatPlatformProps } from "../constructs/chat-platform";
+import { ValidationError } from "../constructs/errors";
 import { Observability, ObservabilityProps } from "../constructs/observability";
 import { Guardrails, GuardrailsOptions } from "../guardrails/guardrails";
 
@@ -54,6 +55,30 @@ export interface ChatStackProps {
   readonly guardrails?: GuardrailsOptions;
 }
 
+/** State blobs (account/container/key) per app, and the stack that keeps its state there. */
+const STATE_BLOBS = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Two stacks with one state blob would each plan to destroy what the other deployed
+ * (a key set once in the configuration's defaults does that to every environment).
+ * Storage account names are global, so account/container/key names one blob.
+ */
+function claimStateBlob(stack: TerraformStack, blob: string, key: string): void {
+  const claimed = STATE_BLOBS.get(stack.node.root) ?? new Map<string, string>();
+  STATE_BLOBS.set(stack.node.root, claimed);
+  const other = claimed.get(blob);
+  if (other !== undefined) {
+    throw new ValidationError(
+      stack,
+      "remoteState.key",
+      key,
+      `is the state of stack "${other}" too (${blob}): deploying either stack would plan to destroy what the other deployed`,
+      'give each stack its own key, or leave key out (it defaults to "<stack>.tfstate")',
+    );
+  }
+  claimed.set(blob, stack.node.id);
+}
+
 /**
  * One environment: the azurerm provider, a state backend and one ChatPlatform.
  */
@@ -82,11 +107,14 @@ export class ChatStack extends TerraformStack {
 
     if (props.remoteState) {
       const r = props.remoteState;
+      const containerName = r.containerName ?? "tfstate";
+      const key = r.key ?? `${id}.tfstate`;
+      claimStateBlob(this, `${r.storageAccountName.toLowerCase()}/${containerName}/${key}`, key);
       new AzurermBackend(this, {
         resourceGroupName: r.resourceGroupName,
         storageAccountName: r.storageAccountName,
-        containerName: r.containerName ?? "tfstate",
-        key: r.key ?? `${id}.tfstate`,
+        containerName,
+        key,
         subscriptionId: r.subscriptionId,
         // Data-plane auth (Storage Blob Data Contributor on the container): no account
         // keys, which the state account should not even allow. OIDC is not set here: the

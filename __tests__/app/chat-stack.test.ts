@@ -57,6 +57,28 @@ describe("shipped stacks", () => {
       expect(synth("weu1", envs).terraform.backend.azurerm).toMatchObject({ key: "weu1.tfstate", container_name: "tfstate" });
       expect(synth("neu1", envs).terraform.backend.azurerm).toMatchObject({ key: "neu1.tfstate" });
     });
+
+    it("fails when two stacks of one app would share a state blob (a key set once in the defaults)", () => {
+      const remoteState = { resourceGroupName: "tfstate-rg", storageAccountName: "sttfstate01", key: "terraform.tfstate" };
+      const envs = loadEnvironments({ defaults: { remoteState }, environments: { dev: {}, prod: {} } });
+      const app = Testing.app();
+      new ChatStack(app, "dev", envs.dev);
+      expect(() => new ChatStack(app, "prod", envs.prod)).toThrow(
+        'prod: remoteState.key = "terraform.tfstate" is the state of stack "dev" too (sttfstate01/tfstate/terraform.tfstate): deploying either stack would plan to destroy what the other deployed. Fix: give each stack its own key, or leave key out (it defaults to "<stack>.tfstate")',
+      );
+    });
+
+    it("lets stacks share a key in different containers or accounts, and apps share anything", () => {
+      const app = Testing.app();
+      const props = (environment: string, containerName: string, storageAccountName = "sttfstate01") => ({
+        platform: { environment },
+        remoteState: { resourceGroupName: "rg", storageAccountName, containerName, key: "state" },
+      });
+      new ChatStack(app, "a", props("a", "team-a"));
+      new ChatStack(app, "b", props("b", "team-b"));
+      new ChatStack(app, "c", props("c", "team-a", "sttfstate02"));
+      expect(() => new ChatStack(Testing.app(), "a", props("a", "team-a"))).not.toThrow();
+    });
   });
 
   describe("observability", () => {
