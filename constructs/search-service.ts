@@ -13,6 +13,8 @@ export type SemanticSearch = "disabled" | "free" | "standard";
 
 /** Partition counts Azure accepts; replicas and partitions per SKU as the provider enforces them. */
 const PARTITION_COUNTS = [1, 2, 3, 4, 6, 12];
+/** Replicas × partitions (https://learn.microsoft.com/azure/search/search-capacity-planning). */
+const MAX_SEARCH_UNITS = 36;
 const LIMITS: Record<SearchSku, { replicas: number; partitions: number }> = {
   free: { replicas: 1, partitions: 1 },
   basic: { replicas: 3, partitions: 3 },
@@ -136,6 +138,15 @@ export class SearchService extends SearchServiceBase implements IGrantable {
     const partitionCount = checkIntRange(this, "partitionCount", props.partitionCount ?? 1, 1, limits.partitions, `the ${this.sku} tier's limit`);
     if (!PARTITION_COUNTS.includes(partitionCount)) {
       throw new ValidationError(this, "partitionCount", partitionCount, "is not a partition count Azure offers", `use one of ${PARTITION_COUNTS.join(", ")}`);
+    }
+    if (replicaCount * partitionCount > MAX_SEARCH_UNITS) {
+      throw new ValidationError(
+        this,
+        "replicaCount",
+        replicaCount,
+        `with partitionCount ${partitionCount} makes ${replicaCount * partitionCount} search units, over the ${MAX_SEARCH_UNITS} a service can have`,
+        `keep replicaCount × partitionCount at ${MAX_SEARCH_UNITS} or less, e.g. 12 × 3, 6 × 6 or 3 × 12`,
+      );
     }
     this.hasSystemIdentity = props.systemIdentity ?? true;
     if (this.sku === "free" && this.hasSystemIdentity) {

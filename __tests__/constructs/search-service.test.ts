@@ -59,6 +59,16 @@ describe("SearchService", () => {
     );
   });
 
+  it("fails on more than 36 search units (replicas × partitions), each within its own limit", () => {
+    expect(() => new SearchService(newStack(), "Search", { ...base, sku: "standard3", replicaCount: 12, partitionCount: 6 })).toThrow(
+      "test/Search: replicaCount = 12 with partitionCount 6 makes 72 search units, over the 36 a service can have. Fix: keep replicaCount × partitionCount at 36 or less, e.g. 12 × 3, 6 × 6 or 3 × 12",
+    );
+  });
+
+  it("accepts exactly 36 search units", () => {
+    expect(() => new SearchService(newStack(), "Search", { ...base, sku: "standard", replicaCount: 3, partitionCount: 12 })).not.toThrow();
+  });
+
   it("fails on an unknown sku", () => {
     expect(() => new SearchService(newStack(), "Search", { ...base, sku: "premium" as never })).toThrow(/sku = "premium" is not supported\. Fix: use one of "free", "basic"/);
   });
