@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { KeyVault as KeyVaultResource } from "@cdktf/provider-azurerm/lib/key-vault";
 import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
-import { checkName, namingOf } from "./naming";
+import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { ValidationError } from "./errors";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
@@ -163,7 +163,7 @@ export class KeyVault extends KeyVaultBase {
   constructor(scope: Construct, id: string, props: KeyVaultProps) {
     super(scope, id);
     checkRegion(this, "location", props.location);
-    this.name = checkName(this, "name", "keyVault", props.name ?? namingOf(this).name("keyVault"));
+    this.name = claimGlobalName(this, "name", "keyVault", checkName(this, "name", "keyVault", props.name ?? namingOf(this).name("keyVault")));
     const skuName = checkOneOf(this, "skuName", props.skuName ?? "standard", ["standard", "premium"] as const);
     const softDeleteRetentionDays = checkIntRange(this, "softDeleteRetentionDays", props.softDeleteRetentionDays ?? 90, 7, 90);
 

@@ -124,6 +124,40 @@ export function stableHash(input: string, length = 6): string {
     .slice(0, length);
 }
 
+/** Globally unique names claimed per app: `<kind>:<name>` -> the construct that creates it. */
+const GLOBAL_NAMES = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Claims a name Azure turns into a DNS name (`<name>.blob.core.windows.net`,
+ * `.vault.azure.net`, `.search.windows.net`, `.openai.azure.com`, `.azurewebsites.net`)
+ * for the construct that creates the resource. Such names are unique across all of
+ * Azure, so of two resources of one app with the same one, only the first can ever be
+ * created, whatever the subscriptions: the second fails at synth instead (a name set
+ * once in the configuration's defaults does this to every environment). Call it only
+ * where a resource is created, never for a reference to an existing one.
+ */
+export function claimGlobalName(scope: IConstruct, field: string, kind: NamedKind, name: string): string {
+  // A plan-time suffix reads the same in every stack but evaluates per stamp: those
+  // names are kept apart by uniqueNaming's claim of the naming inputs.
+  if (isUnresolved(name) || name.search(PLAN_TIME_SUFFIX) >= 0) return name;
+  const claimed = GLOBAL_NAMES.get(scope.node.root) ?? new Map<string, string>();
+  GLOBAL_NAMES.set(scope.node.root, claimed);
+  const key = `${kind}:${name.toLowerCase()}`;
+  const other = claimed.get(key);
+  if (other !== undefined) {
+    const { label } = NAME_RULES[kind];
+    throw new ValidationError(
+      scope,
+      field,
+      name,
+      `is also the ${label} of ${other}; Azure makes it a global DNS name, so only one of the two can ever be created`,
+      "give each its own name, or leave the name out to derive a unique one per stamp",
+    );
+  }
+  claimed.set(key, scope.node.path);
+  return name;
+}
+
 /** Throws unless `value` is a valid name for `kind`. Unresolved tokens pass. */
 export function checkName(scope: IConstruct, field: string, kind: NamedKind, value: string): string {
   if (isUnresolved(value)) return value;

@@ -3,7 +3,7 @@ import { CognitiveAccount } from "@cdktf/provider-azurerm/lib/cognitive-account"
 import { CognitiveDeployment } from "@cdktf/provider-azurerm/lib/cognitive-deployment";
 import { CognitiveAccountCustomerManagedKeyA as CognitiveAccountCustomerManagedKey } from "@cdktf/provider-azurerm/lib/cognitive-account-customer-managed-key";
 import { ValidationError } from "./errors";
-import { checkName, namingOf } from "./naming";
+import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
@@ -164,7 +164,12 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
     super(scope, id);
     checkRegion(this, "location", props.location);
     this.name = checkName(this, "name", "openai", props.name ?? namingOf(this).name("openai"));
-    this.customSubdomainName = checkName(this, "customSubdomainName", "customSubdomain", props.customSubdomainName ?? this.name.toLowerCase());
+    this.customSubdomainName = claimGlobalName(
+      this,
+      props.customSubdomainName ? "customSubdomainName" : "name",
+      "customSubdomain",
+      checkName(this, "customSubdomainName", "customSubdomain", props.customSubdomainName ?? this.name.toLowerCase()),
+    );
     this.localAuthEnabled = props.localAuthEnabled ?? false;
 
     this.resource = new CognitiveAccount(this, "Account", {

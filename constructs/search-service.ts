@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { SearchService as SearchServiceResource } from "@cdktf/provider-azurerm/lib/search-service";
 import { ValidationError } from "./errors";
-import { checkName, namingOf } from "./naming";
+import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
@@ -131,7 +131,7 @@ export class SearchService extends SearchServiceBase implements IGrantable {
   constructor(scope: Construct, id: string, props: SearchServiceProps) {
     super(scope, id);
     checkRegion(this, "location", props.location);
-    this.name = checkName(this, "name", "search", props.name ?? namingOf(this).name("search"));
+    this.name = claimGlobalName(this, "name", "search", checkName(this, "name", "search", props.name ?? namingOf(this).name("search")));
     this.sku = checkOneOf(this, "sku", props.sku ?? "basic", SEARCH_SKUS);
     const limits = LIMITS[this.sku];
     const replicaCount = checkIntRange(this, "replicaCount", props.replicaCount ?? 1, 1, limits.replicas, `the ${this.sku} tier's limit`);

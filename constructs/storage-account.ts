@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { StorageAccount as StorageAccountResource } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { ValidationError } from "./errors";
-import { checkName, namingOf } from "./naming";
+import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkOneOf, checkRegion, checkUnique } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
@@ -96,7 +96,7 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
   constructor(scope: Construct, id: string, props: StorageAccountProps) {
     super(scope, id);
     checkRegion(this, "location", props.location);
-    this.name = checkName(this, "name", "storage", props.name ?? namingOf(this).name("storage"));
+    this.name = claimGlobalName(this, "name", "storage", checkName(this, "name", "storage", props.name ?? namingOf(this).name("storage")));
     const replicationType = checkOneOf(this, "replicationType", props.replicationType ?? "LRS", REPLICATION_TYPES);
     const containerNames = props.containers ?? ["documents"];
     if (containerNames.length === 0) {

@@ -3,7 +3,7 @@ import { Lazy } from "cdktf";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { LinuxWebApp, LinuxWebAppSiteConfigApplicationStack } from "@cdktf/provider-azurerm/lib/linux-web-app";
 import { ValidationError } from "./errors";
-import { checkName, namingOf } from "./naming";
+import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkGuid, checkNonEmpty, checkOneOf, checkRegion } from "./validate";
 import { IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
@@ -171,7 +171,7 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     super(scope, id);
     checkRegion(this, "location", props.location);
     const naming = namingOf(this);
-    this.name = checkName(this, "name", "webApp", props.name ?? naming.name("webApp"));
+    this.name = claimGlobalName(this, "name", "webApp", checkName(this, "name", "webApp", props.name ?? naming.name("webApp")));
     const planName = checkName(this, "planName", "servicePlan", props.planName ?? naming.name("servicePlan"));
     const planSku = checkOneOf(this, "planSku", props.planSku ?? "B1", PLAN_SKUS);
     this.planSku = planSku;

@@ -2,6 +2,7 @@ import { Testing } from "cdktf";
 import { ChatStack } from "../../app/chat-stack";
 import { ValidationError } from "../../constructs/errors";
 import { checkName, nameForChecks } from "../../constructs/naming";
+import { KeyVault } from "../../constructs/key-vault";
 import { newStack, synthPlatform } from "../../testing/helpers";
 
 describe("unique names: a suffix Terraform computes at plan time from the subscription", () => {
@@ -67,5 +68,43 @@ describe("unique names: a suffix Terraform computes at plan time from the subscr
     );
     // A different seed is enough to tell them apart.
     expect(() => new ChatStack(app, "c", { platform: { environment: "dev", nameSeed: "c" } })).not.toThrow();
+  });
+});
+
+describe("globally unique names are claimed once per app", () => {
+  const explicit = (environment: string, name: string) => ({
+    platform: { environment, search: { name }, storage: { name: name.replace(/-/g, "") }, keyVault: { name }, openai: { name }, webApp: { name } },
+  });
+
+  it("fails a second stack that sets a name Azure makes global, naming the first (a name set once in the defaults)", () => {
+    const app = Testing.app();
+    new ChatStack(app, "dev", explicit("dev", "chat-shared-1"));
+    expect(() => new ChatStack(app, "prod", explicit("prod", "chat-shared-1"))).toThrow(
+      'prod/Platform/OpenAI: name = "chat-shared-1" is also the custom subdomain of dev/Platform/OpenAI; Azure makes it a global DNS name, so only one of the two can ever be created. Fix: give each its own name, or leave the name out to derive a unique one per stamp',
+    );
+  });
+
+  it.each([
+    ["search", { search: { name: "chat-srch-1" } }, "prod/Platform/Search: name"],
+    ["storage", { storage: { name: "chatstorage1" } }, "prod/Platform/Storage: name"],
+    ["keyVault", { keyVault: { name: "chat-kv-1" } }, "prod/Platform/KeyVault: name"],
+    ["webApp", { webApp: { name: "chat-app-1" } }, "prod/Platform/WebApp: name"],
+  ])("compares %s names without case, as DNS does", (kind, props, where) => {
+    // Web app names may be written in upper case; the others are lower case only.
+    const upper = JSON.parse(JSON.stringify(props).replace(/"name":"([^"]+)"/, (_m, n: string) => `"name":"${kind === "webApp" ? n.toUpperCase() : n}"`));
+    const app = Testing.app();
+    new ChatStack(app, "dev", { platform: { environment: "dev", ...props } });
+    expect(() => new ChatStack(app, "prod", { platform: { environment: "prod", ...upper } })).toThrow(new RegExp(`^${where} = .* is also the .* of dev/`));
+  });
+
+  it("lets separate apps, and references to one existing vault, use the same name", () => {
+    new ChatStack(Testing.app(), "dev", explicit("dev", "chat-shared-1"));
+    expect(() => new ChatStack(Testing.app(), "dev", explicit("dev", "chat-shared-1"))).not.toThrow();
+    const app = Testing.app();
+    for (const id of ["a", "b"]) {
+      const stack = new ChatStack(app, id, { platform: { environment: id } });
+      const resourceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/shared/providers/Microsoft.KeyVault/vaults/shared-kv";
+      expect(() => KeyVault.fromKeyVaultAttributes(stack, "Shared", { resourceId, name: "shared-kv" })).not.toThrow();
+    }
   });
 });
