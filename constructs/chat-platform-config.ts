@@ -335,10 +335,16 @@ function resolveSearchQuery(
  * when the settings are derived (ChatPlatform), everything else here.
  */
 function checkExtraSettings(scope: IConstruct, extra: Readonly<Record<string, string>>, authMode: AuthMode, userAssignedIdentity: boolean): Readonly<Record<string, string>> {
+  const seen = new Map<string, string>();
   for (const [name, value] of Object.entries(extra)) {
     const field = `webApp.extraSettings.${name}`;
     // Never echo a secret: errors land in terminals and CI logs. An empty value shows nothing.
     const shown = value !== "" && isSecretSetting(name, value) ? REDACTED : value;
+    const same = seen.get(name.toUpperCase());
+    if (same !== undefined) {
+      throw new ValidationError(scope, field, shown, `is the same App Service setting as ${same} (setting names are case-insensitive)`, `keep one of ${same} and ${name}`);
+    }
+    seen.set(name.toUpperCase(), name);
     // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings:
     // "App setting names can contain only letters, numbers (0-9), periods (.), and underscores (_)".
     if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) {

@@ -506,7 +506,7 @@ export class ChatPlatform extends Construct {
           this,
           `webApp.extraSettings.${name}`,
           shown,
-          `overrides ${name}, which the platform derives (${derived.description})`,
+          `overrides ${derived.name}, which the platform derives (${derived.description})${derived.name === name ? "" : "; setting names are case-insensitive"}`,
           "change the platform's configuration instead (e.g. openai.chatModel, search.indexName)",
         );
       }

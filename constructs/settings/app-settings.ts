@@ -22,6 +22,10 @@ export interface WebAppSetting {
  * and conflicts are caught before anything is synthesized.
  */
 export class AppSettings {
+  /**
+   * By upper-cased name: App Service setting names are case-insensitive ("key" and
+   * "KEY" are one setting; the API answers Conflict), so lookups ignore case too.
+   */
   private readonly map = new Map<string, WebAppSetting>();
 
   constructor(private readonly owner: IConstruct) {}
@@ -39,7 +43,16 @@ export class AppSettings {
         "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead",
       );
     }
-    const existing = this.map.get(setting.name);
+    const existing = this.map.get(setting.name.toUpperCase());
+    if (existing && existing.name !== setting.name) {
+      throw new ValidationError(
+        this.owner,
+        `appSettings.${setting.name}`,
+        shown(setting),
+        `is the same App Service setting as ${existing.name}, set by ${existing.origin} (setting names are case-insensitive)`,
+        `use one name, ${existing.name}, once`,
+      );
+    }
     if (existing && existing.value !== setting.value) {
       throw new ValidationError(
         this.owner,
@@ -49,15 +62,16 @@ export class AppSettings {
         `remove ${setting.name} from ${setting.origin}; the platform derives it from its configuration`,
       );
     }
-    this.map.set(setting.name, setting);
+    this.map.set(setting.name.toUpperCase(), setting);
   }
 
+  /** The setting App Service would take for `name`, whatever its case. */
   public get(name: string): WebAppSetting | undefined {
-    return this.map.get(name);
+    return this.map.get(name.toUpperCase());
   }
 
   public has(name: string): boolean {
-    return this.map.has(name);
+    return this.map.has(name.toUpperCase());
   }
 
   /** All settings, sorted by name (stable output). */

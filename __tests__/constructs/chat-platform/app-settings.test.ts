@@ -1,5 +1,6 @@
 import { ChatPlatform } from "../../../constructs/chat-platform";
 import { SettingsProfile } from "../../../constructs/settings/profile";
+import { AppSettings } from "../../../constructs/settings/app-settings";
 import { sampleAppProfile } from "../../../constructs/settings/profiles";
 import { Roles } from "../../../catalogue/roles";
 import { addressNamed, addressOf, assignments, newStack, onlyResource, resources, synthPlatform } from "../../../testing/helpers";
@@ -214,5 +215,24 @@ describe("secrets never appear in the synthesized JSON", () => {
     const { json } = synthPlatform({ authMode: "keys" });
     const withoutSecrets = JSON.stringify({ ...json, resource: { ...json.resource, azurerm_key_vault_secret: undefined } });
     expect(withoutSecrets).not.toMatch(/primary_access_key|secondary_access_key|primary_key|secondary_key|connection_string/);
+  });
+});
+
+describe("AppSettings: names are case-insensitive, as App Service's are", () => {
+  const setting = (name: string, value: string, origin = "profile custom") => ({ name, value, origin, description: "test", keyVaultReference: false });
+
+  it("finds a setting whatever the case of the name asked for", () => {
+    const settings = new AppSettings(newStack());
+    settings.set(setting("AZURE_OPENAI_MODEL", "gpt-4o"));
+    expect(settings.get("azure_openai_model")?.value).toBe("gpt-4o");
+    expect(settings.has("Azure_OpenAI_Model")).toBe(true);
+  });
+
+  it("fails a second setting whose name differs only in case, even with the same value (the API answers Conflict)", () => {
+    const settings = new AppSettings(newStack());
+    settings.set(setting("AZURE_OPENAI_MODEL", "gpt-4o", "platform"));
+    expect(() => settings.set(setting("azure_openai_model", "gpt-4o"))).toThrow(
+      'test: appSettings.azure_openai_model = "gpt-4o" is the same App Service setting as AZURE_OPENAI_MODEL, set by platform (setting names are case-insensitive). Fix: use one name, AZURE_OPENAI_MODEL, once',
+    );
   });
 });

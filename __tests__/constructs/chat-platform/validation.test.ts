@@ -191,6 +191,22 @@ const settingsRows: Row[] = [
   row("on an extra setting name with a space", extra({ "MY VAR": "x" }), P, "webApp.extraSettings.MY VAR", '"x"', /letters, digits, periods and underscores/),
   row("on an extra setting name with a hyphen", extra({ "MY-VAR": "x" }), P, "webApp.extraSettings.MY-VAR", '"x"', /letters, digits, periods and underscores/),
   row(
+    "on two extra settings whose names differ only in case",
+    extra({ LOG_LEVEL: "info", log_level: "debug" }),
+    P,
+    "webApp.extraSettings.log_level",
+    '"debug"',
+    /keep one of LOG_LEVEL and log_level/,
+  ),
+  row(
+    "on an extra setting that overrides a derived one in another case",
+    extra({ azure_openai_endpoint: "https://other.openai.azure.com/" }),
+    P,
+    "webApp.extraSettings.azure_openai_endpoint",
+    '"https://other.openai.azure.com/"',
+    /change the platform's configuration instead/,
+  ),
+  row(
     "on overriding AZURE_CLIENT_ID of the user-assigned identity",
     extra({ AZURE_CLIENT_ID: "someone-else" }, { userAssignedIdentity: true }),
     P,
