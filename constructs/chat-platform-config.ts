@@ -28,6 +28,9 @@ import { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, lo
 /** The sample app's image, as its "Deploy to Azure" template runs it (microsoft/sample-app-aoai-chatGPT, infrastructure/deployment.json). */
 export const SAMPLE_APP_IMAGE: WebAppRuntime = { kind: "container", registry: "sampleappaoaichatgpt.azurecr.io", image: "sample-app-aoai-chatgpt", tag: "latest" };
 
+/** The longest rolePropagationDelay accepted (see resolveChatPlatform). */
+const MAX_ROLE_PROPAGATION_SECONDS = 30 * 60;
+
 /** A developer (F10), validated. */
 export interface ResolvedDeveloper {
   readonly objectId: string;
@@ -128,8 +131,21 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
   const profile = resolveProfile(scope, props.profile);
   const features = resolveFeatures(scope, props, profile);
   const rolePropagationDelay = props.rolePropagationDelay ?? "120s";
-  if (parseDuration(rolePropagationDelay) === undefined) {
+  const delaySeconds = parseDuration(rolePropagationDelay);
+  if (delaySeconds === undefined) {
     throw new ValidationError(scope, "rolePropagationDelay", props.rolePropagationDelay, "is not a duration", 'use a number with s, m or h, e.g. "120s"');
+  }
+  // Every deploy waits this long. Azure documents role assignments taking effect within
+  // 10 minutes, 30 at most (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting):
+  // longer is a typo ("600m" for "600s") that stalls each deploy past CI's job limits.
+  if (delaySeconds > MAX_ROLE_PROPAGATION_SECONDS) {
+    throw new ValidationError(
+      scope,
+      "rolePropagationDelay",
+      rolePropagationDelay,
+      "is longer than the 30 minutes Azure documents for role assignments to take effect, so every deploy would wait for nothing",
+      'use at most "30m" (the default "120s" covers most changes)',
+    );
   }
   checkLocalAuth(scope, authMode, "openai.localAuthEnabled", props.openai?.localAuthEnabled);
   checkLocalAuth(scope, authMode, "search.localAuthEnabled", props.search?.localAuthEnabled);

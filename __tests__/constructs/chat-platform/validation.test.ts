@@ -165,6 +165,7 @@ const platformRows: Row[] = [
   ),
   row("on a rolePropagationDelay in words", platform({ rolePropagationDelay: "2 minutes" }), P, "rolePropagationDelay", '"2 minutes"', /a number with s, m or h, e\.g\. "120s"/),
   row("on a rolePropagationDelay without a unit", platform({ rolePropagationDelay: "120" }), P, "rolePropagationDelay", '"120"', /s, m or h/),
+  row('on a rolePropagationDelay of hours ("600m" for "600s")', platform({ rolePropagationDelay: "600m" }), P, "rolePropagationDelay", '"600m"', /use at most "30m"/),
   row(
     "on keyless mode with OpenAI local auth forced on",
     platform({ openai: { localAuthEnabled: true } }),
@@ -616,5 +617,12 @@ describe("names Azure accepts are accepted (no check refuses more than the servi
   it("an extra setting name with a period", () => {
     const p = new ChatPlatform(newStack(), "Platform", { environment: "dev", webApp: { extraSettings: { "Logging.LogLevel": "Information" } } });
     expect(p.appSettings.find((s) => s.name === "Logging.LogLevel")?.value).toBe("Information");
+  });
+});
+
+describe("limits are inclusive", () => {
+  it("accepts a rolePropagationDelay of exactly 30 minutes", () => {
+    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", rolePropagationDelay: "30m" })).not.toThrow();
+    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", rolePropagationDelay: "1801s" })).toThrow(/rolePropagationDelay = "1801s" is longer than/);
   });
 });
