@@ -1,8 +1,10 @@
 // zod/mini: the same validation as classic zod with a functional API; classic zod's
 // method-chaining classes cost ~70 ms to load, a third of the whole synth (npm run bench).
 import * as z from "zod/mini";
-// One locale by path: "zod/locales" would bring all of them into the bundle.
-import en from "zod/v4/locales/en.cjs";
+// Named from the ES module index: zod marks its locales free of side effects, so the
+// bundle keeps English alone (a path to the CommonJS file brought a second copy of
+// zod's core utilities with it).
+import { en } from "zod/v4/locales";
 import { AUTH_MODES, SEARCH_QUERY_TYPES } from "../constructs/settings/profile";
 import { BUILT_IN_PROFILE_NAMES } from "../constructs/settings/profiles";
 import { PRINCIPAL_TYPES } from "../constructs/rbac/principal";
