@@ -1,8 +1,9 @@
-import { Construct, IConstruct } from "constructs";
+import { Construct } from "constructs";
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ChatPlatform, ChatPlatformProps } from "../constructs/chat-platform";
+import { AppClaims } from "../constructs/app-claims";
 import { ValidationError } from "../constructs/errors";
 import { Observability, ObservabilityProps } from "../constructs/observability";
 import { Guardrails, GuardrailsOptions } from "../guardrails/guardrails";
@@ -55,8 +56,8 @@ export interface ChatStackProps {
   readonly guardrails?: GuardrailsOptions;
 }
 
-/** State blobs (account/container/key) per app, and the stack that keeps its state there. */
-const STATE_BLOBS = new WeakMap<IConstruct, Map<string, string>>();
+/** State blobs (account/container/key), and the stack that keeps its state there. */
+const STATE_BLOBS = new AppClaims();
 
 /**
  * Two stacks with one state blob would each plan to destroy what the other deployed
@@ -64,9 +65,7 @@ const STATE_BLOBS = new WeakMap<IConstruct, Map<string, string>>();
  * Storage account names are global, so account/container/key names one blob.
  */
 function claimStateBlob(stack: TerraformStack, blob: string, key: string): void {
-  const claimed = STATE_BLOBS.get(stack.node.root) ?? new Map<string, string>();
-  STATE_BLOBS.set(stack.node.root, claimed);
-  const other = claimed.get(blob);
+  const other = STATE_BLOBS.claim(stack, blob, stack.node.id);
   if (other !== undefined) {
     throw new ValidationError(
       stack,
@@ -76,7 +75,6 @@ function claimStateBlob(stack: TerraformStack, blob: string, key: string): void 
       'give each stack its own key, or leave key out (it defaults to "<stack>.tfstate")',
     );
   }
-  claimed.set(blob, stack.node.id);
 }
 
 /**

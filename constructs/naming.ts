@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { IConstruct } from "constructs";
 import { Fn, TerraformLocal, TerraformStack } from "cdktf";
 import { clientConfigOf } from "./rbac/client-config";
+import { AppClaims } from "./app-claims";
 import { ValidationError } from "./errors";
 import { isUnresolved } from "./validate";
 
@@ -125,7 +126,7 @@ export function stableHash(input: string, length = 6): string {
 }
 
 /** Globally unique names claimed per app: `<kind>:<name>` -> the construct that creates it. */
-const GLOBAL_NAMES = new WeakMap<IConstruct, Map<string, string>>();
+const GLOBAL_NAMES = new AppClaims();
 
 /**
  * Claims a name Azure turns into a DNS name (`<name>.blob.core.windows.net`,
@@ -140,10 +141,7 @@ export function claimGlobalName(scope: IConstruct, field: string, kind: NamedKin
   // A plan-time suffix reads the same in every stack but evaluates per stamp: those
   // names are kept apart by uniqueNaming's claim of the naming inputs.
   if (isUnresolved(name) || name.search(PLAN_TIME_SUFFIX) >= 0) return name;
-  const claimed = GLOBAL_NAMES.get(scope.node.root) ?? new Map<string, string>();
-  GLOBAL_NAMES.set(scope.node.root, claimed);
-  const key = `${kind}:${name.toLowerCase()}`;
-  const other = claimed.get(key);
+  const other = GLOBAL_NAMES.claim(scope, `${kind}:${name.toLowerCase()}`);
   if (other !== undefined) {
     const { label } = NAME_RULES[kind];
     throw new ValidationError(
@@ -154,7 +152,6 @@ export function claimGlobalName(scope: IConstruct, field: string, kind: NamedKin
       "give each its own name, or leave the name out to derive a unique one per stamp",
     );
   }
-  claimed.set(key, scope.node.path);
   return name;
 }
 
@@ -248,7 +245,7 @@ export function namingOf(scope: IConstruct): Naming {
   });
 }
 
-const CLAIMED = new WeakMap<IConstruct, Map<string, string>>();
+const CLAIMED = new AppClaims();
 
 /**
  * The naming of a platform stamp whose names are unique per subscription: the suffix is
@@ -262,9 +259,7 @@ const CLAIMED = new WeakMap<IConstruct, Map<string, string>>();
  */
 export function uniqueNaming(scope: IConstruct, props: Omit<NamingProps, "suffix">): Naming {
   const key = new Naming(props).key;
-  const claimed = CLAIMED.get(scope.node.root) ?? new Map<string, string>();
-  CLAIMED.set(scope.node.root, claimed);
-  const other = claimed.get(key);
+  const other = CLAIMED.claim(scope, key);
   if (other !== undefined) {
     throw new ValidationError(
       scope,
@@ -274,7 +269,6 @@ export function uniqueNaming(scope: IConstruct, props: Omit<NamingProps, "suffix
       "give each stamp its own environment name, or a different prefix, location or nameSeed",
     );
   }
-  claimed.set(key, scope.node.path);
 
   const stack = TerraformStack.of(scope);
   const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
