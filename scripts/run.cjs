@@ -189,7 +189,7 @@ async function rebuild(vendor) {
     // own properties of a CommonJS module for every file that imports it (cdktf's ~600
     // exports into each of ten files: a third of the sources' start-up); a view has none
     // to copy, and every name still reads through to the package.
-    const entry = `${all.map((p) => `let v${all.indexOf(p)}; Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => (v${all.indexOf(p)} ??= Object.create(require(${JSON.stringify(p)}))) });`).join("\n")}\n`;
+    const entry = `${all.map((p, i) => `let v${i}; Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => (v${i} ??= Object.create(require(${JSON.stringify(p)}))) });`).join("\n")}\n`;
     const result = await build({ ...common, stdin: { contents: entry, resolveDir: root, sourcefile: "vendor-entry.js", loader: "js" }, outfile: join(outDir, VENDOR) });
     files.push(...result.outputFiles);
     const inputs = new Set(VENDOR_INPUTS);

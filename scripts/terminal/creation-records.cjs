@@ -34,7 +34,7 @@ function keepOwnFramesInCreationRecords(ownCode, keep = CREATION_FRAMES) {
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = (error, frames) => {
     if (Object.getPrototypeOf(error) !== Object.prototype) {
-      // Node >= 21 leaves the hook unset and formats as V8 does.
+      // Node 20 and 22 install a formatter of their own; without one, V8's format.
       return typeof previous === "function" ? previous(error, frames) : [String(error), ...frames].join("\n    at ");
     }
     let record = "";
