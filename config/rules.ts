@@ -76,7 +76,8 @@ export function checkObservability(path: string, own: ObservabilityConfig, defau
     if (field !== "enabled" && field !== "alerts" && !enabled) ignored(field, value, "observability.enabled");
   }
   for (const [field, value] of Object.entries(own.alerts ?? {})) {
-    if (!enabled) ignored(`alerts.${field}`, value, "observability.enabled");
+    // alerts.enabled = false beside observability.enabled = false says the same thing twice.
+    if (!enabled && !(field === "enabled" && value === false)) ignored(`alerts.${field}`, value, "observability.enabled");
     else if (field !== "enabled" && !alertsEnabled) ignored(`alerts.${field}`, value, "observability.alerts.enabled");
   }
   return issues;

@@ -133,6 +133,8 @@ describe("config rules: nothing observability or alerts being off would drop is 
     const defaults = { observability: { retentionInDays: 30, alerts: { severity: 2, emailReceivers: [{ name: "oncall", email: "oncall@contoso.com" }] } } };
     expect(issuesOf({ defaults, environments: { dev: { observability: { enabled: false } }, test: { observability: { alerts: { enabled: false } } } } })).toEqual([]);
     expect(loadEnvironments({ defaults, environments: { dev: { observability: { enabled: false } } } }).dev.observability).toBe(false);
+    // Both switched off says the same thing twice, which is not a contradiction.
+    expect(issuesOf(env({ observability: { enabled: false, alerts: { enabled: false } } }))).toEqual([]);
   });
 });
 
