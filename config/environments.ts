@@ -141,7 +141,8 @@ export function readEnvironments(file = configFile()): Record<string, ChatStackP
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : `cannot be read (${(e as Error).message})`;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a folder, not a file" : `cannot be read (${(e as Error).message})`;
     throw new ConfigError(shown, [{ path: "", message: reason, fix: `create it (copy ${ENVIRONMENTS_FILE}) or point --config / ${CONFIG_ENV} at an existing file` }]);
   }
   // A byte order mark is what Windows PowerShell 5.1 (Set-Content -Encoding UTF8) and

@@ -205,6 +205,10 @@ describe("reading the configuration file", () => {
     expect(jsonSyntaxError(text, message)).toMatchObject({ line: 2, column: 43 }); // the space after "tru";
   });
 
+  it("says a folder given as the configuration is a folder", () => {
+    expect(failure(dir)).toMatchObject({ source: dir, message: "is a folder, not a file", fix: expect.stringMatching(/point --config \/ CHAT_CONFIG at an existing file/) });
+  });
+
   it("says a missing file does not exist and how to point at another", () => {
     expect(failure(join(dir, "nope.json"))).toMatchObject({ message: "does not exist", fix: expect.stringMatching(/--config .*CHAT_CONFIG/) });
   });
