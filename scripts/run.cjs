@@ -220,6 +220,15 @@ async function main() {
   const built = readManifest(sourcesManifest);
   const vendor = readManifest(vendorManifest);
   if (!(unchanged(built) && unchanged(vendor) && built.packages.every((p) => vendor.packages.includes(p)))) {
+    // npm writes this record of what it installed; without it there is nothing to bundle
+    // (a fresh clone before `npm ci`), which deserves better than esbuild's module stack.
+    if (fingerprint("node_modules/.package-lock.json") === undefined) {
+      process.stderr.write(
+        `✗ ${join(root, "node_modules")}\n  is missing: the packages this command runs are not installed\n  fix: run npm ci in ${root}, then run the command again\n`,
+      );
+      process.exitCode = 1;
+      return;
+    }
     try {
       await rebuild(vendor);
     } catch (e) {
