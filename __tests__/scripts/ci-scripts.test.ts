@@ -56,3 +56,41 @@ describe("plan-summary.sh: what the reviewers approve", () => {
     expect(bash("plan-summary.sh", ["qa", dir]).stdout).toContain("❌ no plan result");
   });
 });
+
+describe("stack-lock.sh: the trusted lock file, narrowed to one stack's providers", () => {
+  const dir = mkdtempSync(join(tmpdir(), "stack-lock-"));
+  const entry = (address: string, version: string) =>
+    `provider "${address}" {\n  version     = "${version}"\n  constraints = "${version}"\n  hashes = [\n    "h1:${address.length}=",\n  ]\n}\n`;
+  const header = '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n\n';
+  const azurerm = entry("registry.terraform.io/hashicorp/azurerm", "4.55.0");
+  const azuread = entry("registry.terraform.io/hashicorp/azuread", "3.7.0");
+  const time = entry("registry.terraform.io/hashicorp/time", "0.13.1");
+  writeFileSync(join(dir, "lock.hcl"), `${header}${azurerm}\n${azuread}\n${time}`);
+  const narrowed = (requiredProviders: unknown) => {
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { required_providers: requiredProviders } }));
+    return bash("stack-lock.sh", [join(dir, "lock.hcl"), join(dir, "cdk.tf.json")]);
+  };
+
+  it("keeps only the entries of the providers the stack requires, as cdktf names them", () => {
+    // cdktf writes azurerm's source without a namespace.
+    const run = narrowed({ azurerm: { source: "azurerm", version: "4.55.0" } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${header}${azurerm}\n`);
+  });
+
+  it("keeps every entry a stack with sign-in and a propagation wait requires", () => {
+    const run = narrowed({ azurerm: { source: "azurerm" }, azuread: { source: "hashicorp/azuread" }, time: { source: "registry.terraform.io/hashicorp/time" } });
+    expect(run.stdout).toBe(`${header}${azurerm}\n${azuread}\n${time}`);
+  });
+
+  it("adds nothing for a provider the trusted lock file does not list (init then fails, as it must)", () => {
+    const run = narrowed({ azurerm: { source: "azurerm" }, external: { source: "hashicorp/external" } });
+    expect(run.stdout).toBe(`${header}${azurerm}\n`);
+    expect(run.stdout).not.toContain("external");
+  });
+
+  it("fails on a configuration that is not JSON", () => {
+    writeFileSync(join(dir, "cdk.tf.json"), "{ not json");
+    expect(bash("stack-lock.sh", [join(dir, "lock.hcl"), join(dir, "cdk.tf.json")]).status).not.toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transformSync } from "esbuild";
@@ -133,6 +133,7 @@ esac
     writeFileSync(join(tools, "package.json"), '{ "type": "module" }\n');
     const source = readFileSync(join(ROOT, "scripts", "ci", "redact-plan.ts"), "utf8");
     writeFileSync(join(tools, "scripts", "ci", "redact-plan.js"), transformSync(source, { loader: "ts", format: "esm" }).code);
+    copyFileSync(join(ROOT, "scripts", "ci", "stack-lock.sh"), join(tools, "scripts", "ci", "stack-lock.sh"));
     writeFileSync(join(bin, "node-strip-types"), `#!/usr/bin/env bash\nscript=$1; shift\nexec "${process.execPath}" "\${script%.ts}.js" "$@"\n`);
     for (const f of ["terraform", "node-strip-types"]) chmodSync(join(bin, f), 0o755);
     const backend = { terraform: { backend: { azurerm: { key: "x" } } } };

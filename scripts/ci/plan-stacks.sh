@@ -99,9 +99,13 @@ for dir in "$stacks_dir"/*/; do
   run="${KEEP_PLAN_DIR:-$work}/$stack"
   rm -rf "$run" && mkdir -p "$run"
   cp "$dir/cdk.tf.json" "$run/cdk.tf.json"
-  cp "$tools/.terraform.lock.hcl" "$run/.terraform.lock.hcl"
   tfplan="$run/tfplan"
   log="$work/$stack.log"
+  # The trusted lock file lists every stack's providers; init wants exactly this stack's.
+  if ! bash "$tools/scripts/ci/stack-lock.sh" "$tools/.terraform.lock.hcl" "$run/cdk.tf.json" > "$run/.terraform.lock.hcl" 2> "$log"; then
+    fail "$stack" init "could not narrow the lock file to this stack's providers (is cdk.tf.json valid JSON?)" "$log"
+    continue
+  fi
 
   echo "::group::terraform plan $stack"
   if ! terraform -chdir="$run" init -input=false -no-color -lockfile=readonly > "$log" 2>&1; then
