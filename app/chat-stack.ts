@@ -99,10 +99,6 @@ export class ChatStack extends TerraformStack {
       // plan time, which keeps the synthesized JSON free of machine-specific values.
     });
 
-    // Entra ID (the sign-in app registration). Same credentials as azurerm: `az login`
-    // locally, ARM_USE_OIDC / ARM_CLIENT_ID / ARM_TENANT_ID in CI, read at plan time.
-    new AzureadProvider(this, "azuread", {});
-
     if (props.remoteState) {
       const r = props.remoteState;
       const containerName = r.containerName ?? "tfstate";
@@ -128,6 +124,10 @@ export class ChatStack extends TerraformStack {
 
     this.platform = new ChatPlatform(this, "Platform", props.platform);
     const p = this.platform;
+    // Entra ID, only in a stack whose platform manages the sign-in app registration: the
+    // others need no azuread provider to init, plan or apply. Same credentials as
+    // azurerm: `az login` locally, ARM_USE_OIDC / ARM_CLIENT_ID / ARM_TENANT_ID in CI.
+    if (p.signIn?.registration) new AzureadProvider(this, "azuread", {});
     new TerraformOutput(this, "web_app_url", { value: p.webApp.url, description: "The chat app" });
     new TerraformOutput(this, "openai_endpoint", { value: p.openai.endpoint });
     new TerraformOutput(this, "search_endpoint", { value: p.search.endpoint });

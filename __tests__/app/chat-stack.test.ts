@@ -40,6 +40,27 @@ describe("shipped stacks", () => {
   const dev = synthOnce("dev");
   const prod = synthOnce("prod");
 
+  describe("providers", () => {
+    it("declares azuread only where the platform manages the sign-in app registration", () => {
+      expect(Object.keys(dev.provider)).toEqual(["azurerm"]);
+      expect(Object.keys(dev.terraform.required_providers)).not.toContain("azuread");
+      expect(Object.keys(prod.provider).sort()).toEqual(["azuread", "azurerm"]);
+      expect(Object.keys(prod.terraform.required_providers)).toContain("azuread");
+    });
+
+    it("needs no azuread provider for a brought registration", () => {
+      const stack = new ChatStack(Testing.app(), "byo", {
+        platform: {
+          environment: "byo",
+          webApp: { signIn: { clientId: "22222222-3333-5444-8555-666666666666", clientSecretName: "auth-secret", clientSecretExpiresOn: "2027-06-30" } },
+        },
+      });
+      const json = synthJson(stack) as Json;
+      expect(json.provider.azuread).toBeUndefined();
+      expect(Object.keys(json.resource).filter((t) => t.startsWith("azuread_"))).toEqual([]);
+    });
+  });
+
   describe("state backend", () => {
     it("keeps dev's state locally, one file per stack at the project root, outside the build directory", () => {
       expect(dev.terraform.backend).toEqual({ local: { path: "../../../terraform.dev.tfstate" } });
