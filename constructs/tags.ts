@@ -63,3 +63,17 @@ export function tagProblems(tags: Record<string, string>): TagProblem[] {
   }
   return problems;
 }
+
+/**
+ * The platform's own tags with `tags` over them. Azure compares tag names without case, so
+ * a user's `Environment` replaces the platform's `environment` instead of standing beside
+ * it as a second spelling of one tag.
+ */
+export function withPlatformTags(platform: Readonly<Record<string, string>>, tags: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const merged: Record<string, string> = { ...platform };
+  for (const [name, value] of Object.entries(tags)) {
+    for (const existing of Object.keys(merged)) if (existing !== name && existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
+    merged[name] = value;
+  }
+  return merged;
+}

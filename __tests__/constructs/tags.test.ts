@@ -1,4 +1,4 @@
-import { TAG_RULES, tagProblems } from "../../constructs/tags";
+import { TAG_RULES, tagProblems, withPlatformTags } from "../../constructs/tags";
 import { synthPlatform } from "../../testing/helpers";
 
 describe("tags on a ChatPlatform: what Azure refuses fails at synth", () => {
@@ -13,5 +13,24 @@ describe("tags on a ChatPlatform: what Azure refuses fails at synth", () => {
     expect(() => synthPlatform({ tags: { "cost/center": "x" } })).toThrow(
       'test/Platform: tags.cost/center = "cost/center" is a tag name with a character Azure refuses. Fix: remove < > % & \\ ? and / from the name',
     );
+  });
+});
+
+describe("withPlatformTags: the user's tags over the platform's, one spelling per tag", () => {
+  const platform = { environment: "dev", "managed-by": "cdktf" };
+
+  it("lets a user tag replace a platform tag written in another case, keeping the user's spelling", () => {
+    expect(withPlatformTags(platform, { Environment: "production", owner: "team-a" })).toEqual({ Environment: "production", "managed-by": "cdktf", owner: "team-a" });
+  });
+
+  it("keeps the platform's tags when the user sets none of them", () => {
+    expect(withPlatformTags(platform, { owner: "team-a" })).toEqual({ ...platform, owner: "team-a" });
+    expect(withPlatformTags(platform)).toEqual(platform);
+  });
+
+  it("reaches every resource of a platform as one tag", () => {
+    const { json } = synthPlatform({ tags: { "Managed-By": "platform-team" } });
+    const tags = Object.values((json as any).resource.azurerm_resource_group as Record<string, { tags: Record<string, string> }>)[0].tags;
+    expect(Object.keys(tags).filter((t) => t.toLowerCase() === "managed-by")).toEqual(["Managed-By"]);
   });
 });
