@@ -8,7 +8,7 @@ import type { WebAppProps, WebAppRuntime } from "./web-app";
 import { type ResolvedSignIn, WEB_APP_ACCESS, type WebAppAccess, resolveSignIn } from "./sign-in";
 import { ValidationError } from "./errors";
 import { checkName } from "./naming";
-import { tagProblems, withPlatformTags } from "./tags";
+import { tagProblems, mergeTags } from "./tags";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique, parseDuration } from "./validate";
 import { PRINCIPAL_TYPES, type PrincipalType } from "./rbac/principal";
 import { AUTH_MODES, type AuthMode, SEARCH_QUERY_TYPES, type SearchQueryType, type SettingsProfile } from "./settings/profile";
@@ -200,7 +200,7 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
     developers,
     userAssignedIdentity: props.userAssignedIdentity ?? false,
     rolePropagationDelay,
-    tags: withPlatformTags({ environment: props.environment, "managed-by": "cdktf" }, props.tags),
+    tags: mergeTags({ environment: props.environment, "managed-by": "cdktf" }, props.tags),
     openai: { name: props.openai?.name, publicNetworkAccessEnabled: props.openai?.publicNetworkAccessEnabled, chatModel, embeddingModel },
     search: {
       name: props.search?.name,

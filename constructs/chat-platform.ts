@@ -20,6 +20,7 @@ import { Party } from "../catalogue/flows";
 import { PlatformFlow, impliedFlows } from "./rbac/implied-flows";
 import { RolePropagation } from "./rbac/propagation";
 import { ChatPlatformConfig, resolveChatPlatform } from "./chat-platform-config";
+import { mergeTags } from "./tags";
 import { AuthMode, PlatformFacts, SearchQueryType, SettingsProfile } from "./settings/profile";
 import { BuiltInProfileName } from "./settings/profiles";
 import { WebAppSetting } from "./settings/app-settings";
@@ -314,7 +315,7 @@ export class ChatPlatform extends Construct {
       runtime: config.webApp.runtime,
       healthCheckPath: config.webApp.healthCheckPath,
       userAssignedIdentity: this.identity,
-      tags: config.webApp.access === "open" ? { ...tags, [OPEN_ACCESS_TAG.name]: OPEN_ACCESS_TAG.value } : tags,
+      tags: config.webApp.access === "open" ? mergeTags(tags, { [OPEN_ACCESS_TAG.name]: OPEN_ACCESS_TAG.value }) : tags,
     });
     if (config.webApp.signIn) this.signIn = new AppSignIn(this, "SignIn", { signIn: config.webApp.signIn, webApp: this.webApp, keyVault: this.keyVault });
 

@@ -65,13 +65,14 @@ export function tagProblems(tags: Record<string, string>): TagProblem[] {
 }
 
 /**
- * The platform's own tags with `tags` over them. Azure compares tag names without case, so
- * a user's `Environment` replaces the platform's `environment` instead of standing beside
- * it as a second spelling of one tag.
+ * `base` with `over` on top. Azure compares tag names without case, so a tag of `over`
+ * replaces the tag of `base` with the same name in any case (a user's `Environment`
+ * replaces the platform's `environment`) instead of standing beside it as a second
+ * spelling of one tag; the spelling of `over` is kept.
  */
-export function withPlatformTags(platform: Readonly<Record<string, string>>, tags: Readonly<Record<string, string>> = {}): Record<string, string> {
-  const merged: Record<string, string> = { ...platform };
-  for (const [name, value] of Object.entries(tags)) {
+export function mergeTags(base: Readonly<Record<string, string>>, over: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const merged: Record<string, string> = { ...base };
+  for (const [name, value] of Object.entries(over)) {
     for (const existing of Object.keys(merged)) if (existing !== name && existing.toLowerCase() === name.toLowerCase()) delete merged[existing];
     merged[name] = value;
   }

@@ -1,4 +1,4 @@
-import { TAG_RULES, tagProblems, withPlatformTags } from "../../constructs/tags";
+import { TAG_RULES, tagProblems, mergeTags } from "../../constructs/tags";
 import { synthPlatform } from "../../testing/helpers";
 
 describe("tags on a ChatPlatform: what Azure refuses fails at synth", () => {
@@ -16,16 +16,16 @@ describe("tags on a ChatPlatform: what Azure refuses fails at synth", () => {
   });
 });
 
-describe("withPlatformTags: the user's tags over the platform's, one spelling per tag", () => {
+describe("mergeTags: one spelling per tag, the later one", () => {
   const platform = { environment: "dev", "managed-by": "cdktf" };
 
   it("lets a user tag replace a platform tag written in another case, keeping the user's spelling", () => {
-    expect(withPlatformTags(platform, { Environment: "production", owner: "team-a" })).toEqual({ Environment: "production", "managed-by": "cdktf", owner: "team-a" });
+    expect(mergeTags(platform, { Environment: "production", owner: "team-a" })).toEqual({ Environment: "production", "managed-by": "cdktf", owner: "team-a" });
   });
 
   it("keeps the platform's tags when the user sets none of them", () => {
-    expect(withPlatformTags(platform, { owner: "team-a" })).toEqual({ ...platform, owner: "team-a" });
-    expect(withPlatformTags(platform)).toEqual(platform);
+    expect(mergeTags(platform, { owner: "team-a" })).toEqual({ ...platform, owner: "team-a" });
+    expect(mergeTags(platform)).toEqual(platform);
   });
 
   it("reaches every resource of a platform as one tag", () => {
