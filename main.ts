@@ -1,5 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { ChatStack, type ChatStackProps } from "./app/chat-stack";
+import { StandaloneChatStack, isTokenFree } from "./app/standalone-stack";
 import { configFile, readEnvironments } from "./config/environments";
 import { writeOutputFolder } from "./scripts/terminal/output-folder";
 import { runCommand } from "./scripts/terminal/report";
@@ -17,9 +18,13 @@ export interface CreateAppOptions {
 /** The ready app: one stack per environment, named after it (`cdktf deploy dev`). */
 export function createApp(options: CreateAppOptions | string = {}): App {
   const { outdir, environments = readEnvironments() } = typeof options === "string" ? { outdir: options } : options;
+  return buildApp(outdir, environments, ChatStack);
+}
+
+function buildApp(outdir: string | undefined, environments: Record<string, ChatStackProps>, Stack: typeof ChatStack): App {
   const app = new App({ outdir, skipValidation: false });
   for (const [name, props] of Object.entries(environments)) {
-    new ChatStack(app, name, props);
+    new Stack(app, name, props);
   }
   return app;
 }
@@ -43,7 +48,10 @@ export function synthesize(args: readonly string[] = [], beforeMove?: (result: S
   const environments = readEnvironments(configFile(args));
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
   return writeOutputFolder(outdir, (staging) => {
-    const app = createApp({ outdir: staging, environments });
+    // Built from configuration data and synthesized at once: nothing can add a
+    // cross-stack reference in between, so cdktf's preparing pass is skipped
+    // (app/standalone-stack.ts).
+    const app = buildApp(staging, environments, isTokenFree(environments) ? StandaloneChatStack : ChatStack);
     app.synth();
     const result = { app, outdir, stacks: app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack) };
     beforeMove?.(result, staging);
