@@ -6,6 +6,7 @@ import { Construct } from "constructs";
 import { ChatPlatform, ChatPlatformFeatures, ChatPlatformProps, DeveloperPrincipal } from "../constructs/chat-platform";
 import { resolveChatPlatform } from "../constructs/chat-platform-config";
 import { ChatStack } from "../app/chat-stack";
+import { StandaloneChatStack } from "../app/standalone-stack";
 import { ValidationError } from "../constructs/errors";
 import { AuditResult, audit } from "../guardrails/audit";
 import { partyOf } from "../guardrails/azure";
@@ -255,7 +256,7 @@ export function rejectionReason(e: ValidationError): string {
  * (the guardrails among them) and writes cdk.tf.json, which is read back with its
  * `"//"` metadata. The output directory is temporary and removed.
  */
-export function synthesizeCombination(combination: Combination): Outcome {
+export function synthesizeCombination(combination: Combination, Stack: typeof ChatStack = ChatStack): Outcome {
   const started = performance.now();
   const ms = () => Math.round((performance.now() - started) * 10) / 10;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "combination-"));
@@ -264,7 +265,7 @@ export function synthesizeCombination(combination: Combination): Outcome {
     // Every refusal is resolve's: a combination it refuses is never built.
     resolveChatPlatform(new Construct(app, `${combination.name}-props`), combination.props);
     // Findings are read from the audit result below; printing 512 stacks' warnings is noise.
-    const stack = new ChatStack(app, combination.name, { platform: combination.props, guardrails: { warn: () => {} } });
+    const stack = new Stack(app, combination.name, { platform: combination.props, guardrails: { warn: () => {} } });
     app.synth();
     const json = JSON.parse(fs.readFileSync(path.join(outdir, app.manifest.forStack(stack).synthesizedStackPath), "utf8")) as TerraformJson;
     return { kind: "accepted", combination, stack, platform: stack.platform, json, ms: ms() };
@@ -290,6 +291,7 @@ export const CHECKS = {
   deployments: "the app settings name deployments that exist",
   appIdentity: "a user-assigned identity is attached to the app and named by AZURE_CLIENT_ID; none otherwise",
   network: "private: public access off on every service, the app in the VNet with route-all, one private endpoint per private-endpoint path; public: no VNet",
+  standalone: "the ready app's StandaloneChatStack, without cdktf's preparing pass, synthesizes the same JSON",
 } as const;
 export type CheckId = keyof typeof CHECKS;
 export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
@@ -540,6 +542,7 @@ export function checkAccepted(a: Accepted): AcceptedReport {
     deployments: checkDeployments(a, json, settings),
     appIdentity: checkAppIdentity(a, json, webApp, settings),
     network: checkNetwork(a, json, webApp),
+    standalone: checkStandalone(a, json),
   };
   if (webApps.length !== 1) violations.appIdentity.unshift(`expected one azurerm_linux_web_app, found ${webApps.length}`);
   return {
@@ -549,6 +552,34 @@ export function checkAccepted(a: Accepted): AcceptedReport {
     auditWarnings: result.warnings,
     violations,
   };
+}
+
+/**
+ * The combination synthesized again as the ready app synthesizes its stacks
+ * (app/standalone-stack.ts): every difference from `json` is a path that cdktf's
+ * preparing pass would have changed, which the ready app's skipping of it must never do.
+ */
+function checkStandalone(a: Accepted, json: TerraformJson): string[] {
+  const standalone = synthesizeCombination(a.combination, StandaloneChatStack);
+  if (standalone.kind !== "accepted") return [`StandaloneChatStack: ${standalone.kind}: ${String((standalone as Rejected | Crashed).error)}`];
+  return differingPaths(json, standalone.json).map((p) => `StandaloneChatStack differs at ${p}`);
+}
+
+/** Paths (`resource.azurerm_x.y.name`) where two JSON values differ: a changed leaf, or a key only one has. */
+function differingPaths(a: unknown, b: unknown): string[] {
+  const out: string[] = [];
+  const pending: [string, unknown, unknown][] = [["(root)", a, b]];
+  while (pending.length > 0) {
+    const [at, x, y] = pending.pop()!;
+    const objects = typeof x === "object" && x !== null && typeof y === "object" && y !== null && Array.isArray(x) === Array.isArray(y);
+    if (!objects) {
+      if (JSON.stringify(x) !== JSON.stringify(y)) out.push(at);
+      continue;
+    }
+    const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+    for (const k of keys) pending.push([at === "(root)" ? k : `${at}.${k}`, (x as Json)[k], (y as Json)[k]]);
+  }
+  return out.sort();
 }
 
 /** Unique flow ids in table order. */

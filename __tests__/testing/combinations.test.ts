@@ -319,6 +319,16 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
       'private endpoints ["account"] do not match the private-endpoint paths ["account","blob"]',
     ]);
   });
+
+  it("standalone: JSON the ready app's StandaloneChatStack would not synthesize", () => {
+    const group = (r: Resources) => Object.keys(r.azurerm_resource_group)[0];
+    expect(
+      violationsAfter("standalone", (r, json) => {
+        r.azurerm_resource_group[group(r)].name = "changed";
+        json.output.extra = { value: "x" };
+      }),
+    ).toEqual([`StandaloneChatStack differs at output.extra`, `StandaloneChatStack differs at resource.azurerm_resource_group.${group(outcome.json.resource as Resources)}.name`]);
+  });
 });
 
 describe("the enumerated JSON is what Testing.synth produces", () => {
