@@ -15,7 +15,11 @@ export interface CreateAppOptions {
   readonly environments?: Record<string, ChatStackProps>;
 }
 
-/** The ready app: one stack per environment, named after it (`cdktf deploy dev`). */
+/**
+ * The ready app: one stack per environment, named after it (`cdktf deploy dev`). The
+ * caller may add to it before synthesizing, so its stacks are ChatStacks with cdktf's
+ * full pipeline; synthesize() builds the same stacks and synthesizes them at once.
+ */
 export function createApp(options: CreateAppOptions | string = {}): App {
   const { outdir, environments = readEnvironments() } = typeof options === "string" ? { outdir: options } : options;
   return buildApp(outdir, environments, ChatStack);

@@ -31,15 +31,18 @@ export class StandaloneChatStack extends ChatStack {
 /**
  * Whether a value holds no cdktf token anywhere: strings (a token marker inside text
  * counts, so JSON that spells one is not data), numbers, lists and nested objects.
- * Iterative, so the depth of the value never reaches the call stack.
+ * Iterative, and each object is visited once, so neither depth nor a cycle can hang it.
  */
 export function isTokenFree(value: unknown): boolean {
   const pending: unknown[] = [value];
+  const seen = new Set<object>();
   while (pending.length > 0) {
     const v = pending.pop();
     if (v === null || v === undefined || typeof v === "boolean") continue;
     if (Token.isUnresolved(v)) return false;
-    if (typeof v === "object") for (const item of Array.isArray(v) ? v : Object.values(v)) pending.push(item);
+    if (typeof v !== "object" || seen.has(v)) continue;
+    seen.add(v);
+    for (const item of Array.isArray(v) ? v : Object.values(v)) pending.push(item);
   }
   return true;
 }

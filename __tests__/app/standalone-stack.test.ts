@@ -136,6 +136,14 @@ describe("isTokenFree", () => {
     expect(isTokenFree({ a: [{ b: { c: [token] } }] })).toBe(false);
   });
 
+  it("ends on a cyclic value", () => {
+    const cyclic: Record<string, unknown> = { name: "x" };
+    cyclic.self = { back: cyclic };
+    expect(isTokenFree(cyclic)).toBe(true);
+    (cyclic.self as Record<string, unknown>).token = Token.asString(Lazy.stringValue({ produce: () => "x" }));
+    expect(isTokenFree(cyclic)).toBe(false);
+  });
+
   it("refuses a token marker that arrives as JSON text", () => {
     const marker = Token.asString(Lazy.stringValue({ produce: () => "x" }));
     expect(isTokenFree(JSON.parse(JSON.stringify({ value: marker })))).toBe(false);
