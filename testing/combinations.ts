@@ -251,7 +251,8 @@ export function rejectionReason(e: ValidationError): string {
 
 /**
  * Builds the combination as the ready app does (a ChatStack: provider, local backend,
- * outputs, one ChatPlatform) in its own App, and synthesizes it as `cdktf synth` does,
+ * outputs, one ChatPlatform; `Stack` picks the class, StandaloneChatStack for the
+ * standalone check) in its own App, and synthesizes it as `cdktf synth` does,
  * through cdktf's public API only: `app.synth()` runs the aspects, every validation
  * (the guardrails among them) and writes cdk.tf.json, which is read back with its
  * `"//"` metadata. The output directory is temporary and removed.
@@ -561,7 +562,7 @@ export function checkAccepted(a: Accepted): AcceptedReport {
  */
 function checkStandalone(a: Accepted, json: TerraformJson): string[] {
   const standalone = synthesizeCombination(a.combination, StandaloneChatStack);
-  if (standalone.kind !== "accepted") return [`StandaloneChatStack: ${standalone.kind}: ${String((standalone as Rejected | Crashed).error)}`];
+  if (standalone.kind !== "accepted") return [`StandaloneChatStack: ${standalone.kind}: ${String(standalone.error)}`];
   return differingPaths(json, standalone.json).map((p) => `StandaloneChatStack differs at ${p}`);
 }
 
