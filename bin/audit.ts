@@ -19,6 +19,7 @@ import { foldControl } from "../guardrails/format/safe-text";
 import { type InputFs, MAX_INPUT_BYTES, loadInput, nodeInputFs } from "../guardrails/input";
 import { InputError } from "../guardrails/terraform-json";
 import { UsageError, eachArg } from "./cli-args";
+import { isIsoDate, resolveToday } from "../catalogue/today";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -42,7 +43,7 @@ type Format = (typeof FORMATS)[number];
 const FAIL_ON = ["error", "warning"] as const;
 type FailOn = (typeof FAIL_ON)[number];
 
-export const USAGE = `Usage: audit <input>... [--format table|json|sarif] [--out FILE] [--fail-on error|warning] [--base DIR]
+export const USAGE = `Usage: audit <input>... [--format table|json|sarif] [--out FILE] [--fail-on error|warning] [--base DIR] [--today YYYY-MM-DD]
 
 Audits Terraform against the Azure AI chat guardrails. Each input is one of:
   - a .tf file, or a directory of .tf / .tf.json files (one module, not its subdirectories)
@@ -55,6 +56,7 @@ Options:
   --out, -o     write the report to FILE instead of stdout
   --fail-on     lowest severity that fails the run: error (default) or warning
   --base        directory report paths are relative to (default: the working directory)
+  --today       the day model and service lifecycles are judged on (default: $CHAT_PLATFORM_TODAY, else the clock)
   --help, -h    show this help
 
 Exit codes: 0 passed, 1 findings at or above --fail-on, 2 usage, input or internal error.
@@ -66,6 +68,7 @@ interface Args {
   readonly out?: string;
   readonly failOn: FailOn;
   readonly base?: string;
+  readonly today?: string;
   readonly help: boolean;
 }
 
@@ -75,6 +78,7 @@ export function parseArgs(argv: readonly string[]): Args {
   let out: string | undefined;
   let failOn: FailOn = "error";
   let base: string | undefined;
+  let today: string | undefined;
   let help = false;
   eachArg(argv, ({ arg, flag, value }) => {
     if (flag === "--help" || flag === "-h") help = true;
@@ -87,11 +91,16 @@ export function parseArgs(argv: readonly string[]): Args {
       if (!(FAIL_ON as readonly string[]).includes(v)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(", ")}; got ${JSON.stringify(v)}`);
       failOn = v as FailOn;
     } else if (flag === "--base") base = value();
+    else if (flag === "--today") {
+      const v = value();
+      if (!isIsoDate(v)) throw new UsageError(`--today must be a date written YYYY-MM-DD; got ${JSON.stringify(v)}`);
+      today = v;
+    }
     else if (flag === "--out" || flag === "-o") out = value();
     else if (flag.startsWith("-") && flag !== "-") throw new UsageError(`unknown option ${flag}`);
     else files.push(arg);
   });
-  return { files, format, out, failOn, base, help };
+  return { files, format, out, failOn, base, today, help };
 }
 
 /**
@@ -117,11 +126,18 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
   }
 
   const base = args.base ?? io.cwd ?? process.cwd();
+  let today: string;
+  try {
+    today = resolveToday(args.today).date;
+  } catch (e) {
+    io.stderr(`audit: ${(e as Error).message}\n`);
+    return 2;
+  }
   const results: AuditResult[] = [];
   for (const file of args.files) {
     try {
       const input = await loadInput(file, { base, fs: io.fs ?? nodeInputFs });
-      results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate }));
+      results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate, today }));
     } catch (e) {
       // Shape errors from the parser name the JSON path; the file goes in front.
       const message = e instanceof InputError ? (e.message.startsWith(`${file}:`) ? e.message : `${file}: ${e.message}`) : `${file}: internal error: ${e instanceof Error ? e.message : String(e)}`;

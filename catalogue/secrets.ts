@@ -105,13 +105,15 @@ export function isSecretSettingName(name: string): boolean {
 
 /**
  * Whether the name is an API key for a service: `AZURE_OPENAI_KEY`, `AZURE_SEARCH_KEY`,
- * `FOO_API_KEY`. In keyless mode none may exist at all: other apps and SDKs read a
- * present-but-stale (or empty) key as "use key auth".
+ * `FOO_API_KEY`, and azure-search-openai-demo's `AZURE_OPENAI_API_KEY_OVERRIDE` (a key
+ * that overrides its identity). In keyless mode none may exist at all: other apps and SDKs
+ * read a present-but-stale (or empty) key as "use key auth".
  */
 export function isKeySettingName(name: string): boolean {
   const words = nameWords(name);
   const last = words[words.length - 1];
-  return last === "KEY" || last === "APIKEY";
+  const beforeLast = words[words.length - 2];
+  return last === "KEY" || last === "APIKEY" || (last === "OVERRIDE" && beforeLast === "KEY");
 }
 
 // ---------------------------------------------------------------------------------

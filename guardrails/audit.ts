@@ -5,9 +5,11 @@ import { Finding, Rule, SourceLocation, finding } from "./rule";
 import { configAddress } from "./traversal";
 import { InputFormat, Suppression } from "./terraform-json";
 import { compareText } from "../catalogue/order";
+import { resolveToday } from "../catalogue/today";
 
-/** A suppression reason must say why, not just "ok". */
-export const MIN_SUPPRESSION_REASON = 10;
+import { MIN_SUPPRESSION_REASON } from "../catalogue/suppressions";
+
+export { MIN_SUPPRESSION_REASON };
 
 /**
  * Reported by the engine itself: a suppression without a real reason, a suppression of
@@ -57,6 +59,11 @@ export interface AuditOptions {
   readonly format?: InputFormat;
   /** Where a resource is defined (file and line), for report locations. */
   readonly locate?: (address: string) => SourceLocation | undefined;
+  /**
+   * The day lifecycle rules judge on (`YYYY-MM-DD`).
+   * @default CHAT_PLATFORM_TODAY, else the clock
+   */
+  readonly today?: string;
 }
 
 export interface SuppressedFinding extends Finding {
@@ -79,7 +86,7 @@ export interface AuditResult {
 
 /** Audits Terraform JSON (cdk.tf.json, `stack.toTerraform()`, plan or state JSON) or a built model. */
 export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
-  const model = StackModel.from(input, options.source, options.format);
+  const model = StackModel.from(input, options.source, options.format, { today: resolveToday(options.today).date });
   const rules = options.rules ?? AZURE_AI_CHAT_PACK;
   const knownIds = new Set(rules.map((r) => r.id));
   const raw: Finding[] = [];

@@ -22,6 +22,10 @@ import {
 } from "./azure";
 import type { StackModel } from "./model";
 import { type TfResource, str } from "./terraform-json";
+import { SERVICES, serviceRetired } from "../catalogue/lifecycle";
+
+/** The flows that served only Azure OpenAI On Your Data (catalogue/flows.ts). */
+export const ON_YOUR_DATA_FLOWS: readonly FlowId[] = ["F2", "F3"];
 
 /**
  * Flow inference, shared by the flow audit rule (rules/flow-audit.ts), the review and
@@ -227,7 +231,10 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
   const searchKey = hasKey(settings, "search");
   const searches = used("search");
   const onYourData = searchKey ? undefined : onYourDataEvidence(model, app, settings, searches, openais, names);
-  if (onYourData) {
+  if (onYourData && onYourDataRetired(model)) {
+    // Retired: the call no longer happens, so there is no flow to authorize; the
+    // on-your-data-retired rule reports the app instead.
+  } else if (onYourData) {
     // The chat resource calls Search; the embedding resource is only called by it.
     const chat = openais.filter((a) => (uses.get(a) ?? []).some((s) => !/EMBEDDING/i.test(s.name)));
     const callers = chat.length > 0 ? chat : openais;
@@ -265,6 +272,37 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
  *   endpoint or name) and at an Azure OpenAI account, with no search key, and the app's
  *   own identity holds no Search data role (which would mean the app queries the index).
  */
+/** Every app whose settings configure On Your Data, with the evidence; with or without a search key. */
+export function onYourDataApps(model: StackModel): readonly { readonly app: TfResource; readonly evidence: string }[] {
+  return model.derive("onYourDataApps", (m) => {
+    const out: { app: TfResource; evidence: string }[] = [];
+    for (const app of webApps(m)) {
+      const settings = appSettings(m, app);
+      const uses = new Map<TfResource, AppSetting[]>();
+      for (const s of settings) for (const t of settingTargets(m, s)) uses.set(t, [...(uses.get(t) ?? []), s]);
+      const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
+      const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
+      const keyed = hasKey(settings, "search");
+      const evidence = keyed ? dataSourceEvidence(app, settings, keyed) : onYourDataEvidence(m, app, settings, used("search"), used("openai"), names);
+      if (evidence) out.push({ app, evidence });
+    }
+    return out;
+  });
+}
+
+/** Whether the audit's "today" is on or after On Your Data's retirement. */
+export function onYourDataRetired(model: StackModel): boolean {
+  return serviceRetired(SERVICES.onYourData, model.today);
+}
+
+/** The sample app's switch with a search key: On Your Data with key auth. */
+function dataSourceEvidence(app: TfResource, settings: readonly AppSetting[], key: AppSetting): string | undefined {
+  const dataSource = settings.find((s) => s.name.toUpperCase() === "DATASOURCE_TYPE");
+  return (dataSource?.value ?? "").trim().toLowerCase() === "azurecognitivesearch"
+    ? `${app.address} sets DATASOURCE_TYPE = "AzureCognitiveSearch", with the search key ${key.name}`
+    : undefined;
+}
+
 function onYourDataEvidence(
   model: StackModel,
   app: TfResource,
@@ -352,7 +390,10 @@ function inferIngestion(model: StackModel, flows: readonly ImpliedFlow[], add: A
  * roles) is still checked.
  */
 function inferFromRoleAssignments(model: StackModel, add: Add): void {
-  const serviceFlows = Object.values(FLOWS).filter((f) => f.caller === "openai" || f.caller === "search");
+  // After On Your Data's retirement, Azure OpenAI calls neither Search nor Storage for it:
+  // grants to its identity there imply no flow (the on-your-data-retired rule names them).
+  const retired = onYourDataRetired(model);
+  const serviceFlows = Object.values(FLOWS).filter((f) => (f.caller === "openai" || f.caller === "search") && !(retired && ON_YOUR_DATA_FLOWS.includes(f.id)));
   for (const a of roleAssignments(model)) {
     if (a.principal.kind !== "system") continue;
     const caller = a.principal.resource;

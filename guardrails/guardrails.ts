@@ -1,9 +1,10 @@
 import { TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { AuditOptions, AuditResult, MIN_SUPPRESSION_REASON, audit } from "./audit";
+import { AuditOptions, AuditResult, audit } from "./audit";
+import { recordSuppression } from "../constructs/suppressions";
 import { Finding } from "./rule";
 
-export interface GuardrailsOptions extends Pick<AuditOptions, "rules"> {
+export interface GuardrailsOptions extends Pick<AuditOptions, "rules" | "today"> {
   /**
    * Where warnings go (once per stack). Errors fail the synth instead.
    * @default writes to process.stderr
@@ -12,7 +13,6 @@ export interface GuardrailsOptions extends Pick<AuditOptions, "rules"> {
 }
 
 const BY_STACK = new WeakMap<TerraformStack, Guardrails>();
-const SUPPRESSIONS = new WeakMap<TerraformResource, { id: string; reason: string }[]>();
 
 /**
  * Synth-time wiring of the rule pack: `Guardrails.apply(stack)` adds a validation that
@@ -47,20 +47,7 @@ export class Guardrails {
    * into the resource's `"//".guardrails.suppressions` in cdk.tf.json, so the CLI sees it too.
    */
   public static suppress(resource: TerraformResource, ruleId: string, reason: string): void {
-    const why = reason.trim();
-    if (why.length < MIN_SUPPRESSION_REASON) {
-      throw new Error(
-        `${resource.node.path}: suppression of ${ruleId} has reason ${JSON.stringify(reason)}. Fix: explain why the rule does not apply in at least ${MIN_SUPPRESSION_REASON} characters.`,
-      );
-    }
-    const list = (SUPPRESSIONS.get(resource) ?? []).filter((s) => s.id !== ruleId);
-    list.push({ id: ruleId, reason: why });
-    SUPPRESSIONS.set(resource, list);
-    // Overrides replace arrays wholesale, so the full list is written every time.
-    resource.addOverride(
-      "//.guardrails.suppressions",
-      list.map((s) => ({ ...s })),
-    );
+    recordSuppression(resource, ruleId, reason);
   }
 
   private applied = false;
@@ -93,7 +80,7 @@ export class Guardrails {
   }
 
   private auditJson(json: unknown): AuditResult {
-    this.cached = audit(json, { rules: this.options.rules, source: `${this.stack.node.path}/cdk.tf.json` });
+    this.cached = audit(json, { rules: this.options.rules, today: this.options.today, source: `${this.stack.node.path}/cdk.tf.json` });
     return this.cached;
   }
 

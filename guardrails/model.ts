@@ -1,4 +1,14 @@
 import { InputFormat, ParsedTerraform, Reference, TfResource, block, configAddress, detectFormat, parseTerraformJson, referencesIn } from "./terraform-json";
+import { type IsoDate, resolveToday } from "../catalogue/today";
+
+/** What the rules judge against besides the Terraform itself. */
+export interface AuditContext {
+  /**
+   * The day lifecycle rules judge on (models closed or retired, services switched off).
+   * @default resolveToday(): CHAT_PLATFORM_TODAY, else the clock
+   */
+  readonly today?: IsoDate;
+}
 
 /**
  * The stack as the rules see it: every resource once, indexed by address and by type,
@@ -7,8 +17,8 @@ import { InputFormat, ParsedTerraform, Reference, TfResource, block, configAddre
  */
 export class StackModel {
   /** Builds a model from a cdk.tf.json, `stack.toTerraform()`, or `terraform show -json` output. */
-  public static from(input: unknown, source?: string, format?: InputFormat): StackModel {
-    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input, format ?? detectFormat(input)), source);
+  public static from(input: unknown, source?: string, format?: InputFormat, context: AuditContext = {}): StackModel {
+    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input, format ?? detectFormat(input)), source, context);
   }
 
   public readonly format: InputFormat;
@@ -17,12 +27,15 @@ export class StackModel {
   public readonly resources: readonly TfResource[];
   public readonly providers: ParsedTerraform["providers"];
   public readonly problems: ParsedTerraform["problems"];
+  /** The day lifecycle rules judge on. */
+  public readonly today: IsoDate;
 
   private readonly byAddress = new Map<string, TfResource>();
   private readonly byType = new Map<string, TfResource[]>();
   private readonly memo = new Map<string, unknown>();
 
-  constructor(parsed: ParsedTerraform, source?: string) {
+  constructor(parsed: ParsedTerraform, source?: string, context: AuditContext = {}) {
+    this.today = context.today ?? resolveToday().date;
     this.format = parsed.format;
     this.source = source;
     this.resources = parsed.resources;

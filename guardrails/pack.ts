@@ -25,6 +25,12 @@ import { networkReachability } from "./rules/network-reachability";
 import { networkDeployerDataPlane } from "./rules/network-deployer-data-plane";
 import { networkIntegrationSubnet } from "./rules/network-integration-subnet";
 import { searchSharedPrivateLinkApproval } from "./rules/search-shared-private-link-approval";
+import { modelRetired } from "./rules/model-retired";
+import { modelClosedToNewCustomers } from "./rules/model-closed-to-new-customers";
+import { modelSkuNotInRegion } from "./rules/model-sku-not-in-region";
+import { modelRetiringSoon } from "./rules/model-retiring-soon";
+import { modelUnknownToCatalogue } from "./rules/model-unknown-to-catalogue";
+import { onYourDataRetiredRule } from "./rules/on-your-data-retired";
 
 /**
  * The Azure AI chat platform pack. Order is report order within a severity; ids are
@@ -32,6 +38,7 @@ import { searchSharedPrivateLinkApproval } from "./rules/search-shared-private-l
  */
 export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
   flowAudit,
+  onYourDataRetiredRule,
   openAiManagedIdentity,
   openAiCustomSubdomain,
   searchFreeTierIdentity,
@@ -57,4 +64,9 @@ export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
   networkDeployerDataPlane,
   networkIntegrationSubnet,
   searchSharedPrivateLinkApproval,
+  modelRetired,
+  modelClosedToNewCustomers,
+  modelSkuNotInRegion,
+  modelRetiringSoon,
+  modelUnknownToCatalogue,
 ]);

@@ -1,6 +1,9 @@
 /**
  * Builders for small cdk.tf.json documents. `keylessPlatform()` is the reference stack
- * that passes every rule; each test breaks exactly one thing in a copy of it.
+ * that passes every rule (judged on the tests' today, 2026-12-06: __tests__/setup.ts);
+ * each test breaks exactly one thing in a copy of it. `onYourDataPlatform()` is the
+ * platform as it was before On Your Data retired, for tests of that mechanics and of
+ * its retirement.
  */
 import { Roles, BuiltInRole } from "../catalogue/roles";
 
@@ -58,9 +61,28 @@ export const CMK = "azurerm_cognitive_account_customer_managed_key.cmk";
 export const DEPLOYER = ref("data.azurerm_client_config.current", "object_id");
 export const systemIdentity = (address: string): string => ref(address, "identity[0].principal_id");
 
+export const CHAT_DEPLOYMENT = "azurerm_cognitive_deployment.chat";
+export const EMBEDDING_DEPLOYMENT = "azurerm_cognitive_deployment.embedding";
+
+/** A model deployment on the OpenAI account, as the constructs write it. */
+export function deployment(stack: TfJson, name: string, model: string, version: string, sku = "GlobalStandard", account = OPENAI): Body {
+  return put(
+    stack,
+    `azurerm_cognitive_deployment.${name}`,
+    { name, cognitive_account_id: ref(account), model: { format: "OpenAI", name: model, version }, sku: { name: sku, capacity: 10 } },
+    `dev/platform/openai/${name}`,
+  );
+}
+
 /**
- * The keyless chat platform as the constructs produce it: On Your Data with keyless
- * search, a customer-managed key, one Key Vault reference, every flow granted.
+ * Today's keyless chat platform, app-side retrieval as azure-search-openai-demo does it:
+ * the app names the OpenAI account, the Search service and the storage account
+ * (AZURE_OPENAI_SERVICE, AZURE_SEARCH_SERVICE, AZURE_STORAGE_ACCOUNT), queries the index
+ * and reads the cited blobs with its own identity (F1, F8, F11); Search's indexer reads
+ * Storage (F4) and vectorizes through OpenAI (F5); a customer-managed key (F6), one Key
+ * Vault reference (F7), the deployer's vault roles (F9); model deployments a new
+ * subscription can create in swedencentral (gpt-5.4-mini, text-embedding-3-large,
+ * GlobalStandard). Azure OpenAI calls nothing but its key vault: no On Your Data.
  */
 export function keylessPlatform(): TfJson {
   const s = emptyStack();
@@ -82,6 +104,8 @@ export function keylessPlatform(): TfJson {
     },
     "dev/platform/openai/account",
   );
+  deployment(s, "chat", "gpt-5.4-mini", "2026-03-17");
+  deployment(s, "embedding", "text-embedding-3-large", "1");
   put(
     s,
     SEARCH,
@@ -139,12 +163,16 @@ export function keylessPlatform(): TfJson {
         login: { token_store_enabled: true },
       },
       app_settings: {
-        AZURE_OPENAI_RESOURCE: ref(OPENAI, "name"),
-        AZURE_OPENAI_ENDPOINT: `https://${ref(OPENAI, "custom_subdomain_name")}.openai.azure.com/`,
-        AZURE_OPENAI_MODEL: "gpt-4o",
-        DATASOURCE_TYPE: "AzureCognitiveSearch",
+        AZURE_OPENAI_SERVICE: ref(OPENAI, "name"),
+        AZURE_OPENAI_CHATGPT_DEPLOYMENT: ref(CHAT_DEPLOYMENT, "name"),
+        AZURE_OPENAI_CHATGPT_MODEL: "gpt-5.4-mini",
+        AZURE_OPENAI_EMB_DEPLOYMENT: ref(EMBEDDING_DEPLOYMENT, "name"),
+        AZURE_OPENAI_EMB_MODEL_NAME: "text-embedding-3-large",
+        AZURE_OPENAI_EMB_DIMENSIONS: "3072",
         AZURE_SEARCH_SERVICE: ref(SEARCH, "name"),
         AZURE_SEARCH_INDEX: "docs",
+        AZURE_STORAGE_ACCOUNT: ref(STORAGE, "name"),
+        AZURE_STORAGE_CONTAINER: "content",
         CONTOSO_API_KEY: `@Microsoft.KeyVault(SecretUri=${ref("azurerm_key_vault_secret.contoso", "versionless_id")})`,
       },
     },
@@ -153,14 +181,46 @@ export function keylessPlatform(): TfJson {
   put(s, "azurerm_service_plan.plan", { name: "asp-chat", os_type: "Linux", sku_name: "P0v3" });
 
   grant(s, "web_openai_user", Roles.CognitiveServicesOpenAIUser, systemIdentity(WEB), ref(OPENAI));
-  grant(s, "openai_search_reader", Roles.SearchIndexDataReader, systemIdentity(OPENAI), ref(SEARCH));
-  grant(s, "openai_search_contributor", Roles.SearchServiceContributor, systemIdentity(OPENAI), ref(SEARCH));
-  grant(s, "openai_storage", Roles.StorageBlobDataContributor, systemIdentity(OPENAI), ref(STORAGE));
+  grant(s, "web_search_reader", Roles.SearchIndexDataReader, systemIdentity(WEB), ref(SEARCH));
+  grant(s, "web_storage_reader", Roles.StorageBlobDataReader, systemIdentity(WEB), ref(STORAGE));
   grant(s, "search_storage", Roles.StorageBlobDataReader, systemIdentity(SEARCH), ref(STORAGE));
+  grant(s, "search_openai_user", Roles.CognitiveServicesOpenAIUser, systemIdentity(SEARCH), ref(OPENAI));
   grant(s, "web_kv_secrets", Roles.KeyVaultSecretsUser, systemIdentity(WEB), ref("azurerm_key_vault_secret.contoso", "resource_versionless_id"));
   grant(s, "openai_kv_crypto", Roles.KeyVaultCryptoServiceEncryptionUser, systemIdentity(OPENAI), ref("azurerm_key_vault_key.cmk", "resource_versionless_id"));
   grant(s, "deployer_crypto", Roles.KeyVaultCryptoOfficer, DEPLOYER, ref(VAULT));
   grant(s, "deployer_secrets", Roles.KeyVaultSecretsOfficer, DEPLOYER, ref(VAULT));
+  return s;
+}
+
+/** The day before On Your Data's retirement (2026-10-14) that tests of its mechanics audit on. */
+export const BEFORE_OYD_RETIREMENT = "2026-09-01";
+
+/**
+ * The keyless platform as the sample app ran it until On Your Data retired (2026-10-14):
+ * the app sets DATASOURCE_TYPE = "AzureCognitiveSearch" with no search key, so Azure
+ * OpenAI queries Search (F2) and ingests into Storage (F3) with its own identity, and
+ * Search's indexer reads that storage (F4). Every flow is granted, so before the
+ * retirement (audit with `today: BEFORE_OYD_RETIREMENT`) it passes every rule, with
+ * AZ-OYD-001 warning of the coming retirement; on and after it, AZ-OYD-001 fails it.
+ * Its chat deployment stays today's model, so the lifecycle rules stay out of its tests.
+ */
+export function onYourDataPlatform(): TfJson {
+  const s = keylessPlatform();
+  const app = get(s, WEB);
+  app.app_settings = {
+    AZURE_OPENAI_RESOURCE: ref(OPENAI, "name"),
+    AZURE_OPENAI_ENDPOINT: `https://${ref(OPENAI, "custom_subdomain_name")}.openai.azure.com/`,
+    AZURE_OPENAI_MODEL: ref(CHAT_DEPLOYMENT, "name"),
+    DATASOURCE_TYPE: "AzureCognitiveSearch",
+    AZURE_SEARCH_SERVICE: ref(SEARCH, "name"),
+    AZURE_SEARCH_INDEX: "docs",
+    CONTOSO_API_KEY: `@Microsoft.KeyVault(SecretUri=${ref("azurerm_key_vault_secret.contoso", "versionless_id")})`,
+  };
+  for (const name of ["web_search_reader", "web_storage_reader", "search_openai_user"]) remove(s, `azurerm_role_assignment.${name}`);
+  remove(s, EMBEDDING_DEPLOYMENT);
+  grant(s, "openai_search_reader", Roles.SearchIndexDataReader, systemIdentity(OPENAI), ref(SEARCH));
+  grant(s, "openai_search_contributor", Roles.SearchServiceContributor, systemIdentity(OPENAI), ref(SEARCH));
+  grant(s, "openai_storage", Roles.StorageBlobDataContributor, systemIdentity(OPENAI), ref(STORAGE));
   return s;
 }
 

@@ -12,7 +12,7 @@ import {
   looksLikeSecretLiteral,
 } from "../../catalogue/secrets";
 import { audit } from "../../guardrails/audit";
-import { keylessPlatform, settings } from "../../testing/guardrail-fixtures";
+import { OPENAI, get, keylessPlatform, remove, settings } from "../../testing/guardrail-fixtures";
 
 describe("secret setting names", () => {
   it.each([
@@ -52,6 +52,39 @@ describe("secret setting names", () => {
   it("tells API key settings apart (the keyless rules' concern)", () => {
     expect(["AZURE_SEARCH_KEY", "FOO_API_KEY", "openaiApiKey"].map(isKeySettingName)).toEqual([true, true, true]);
     expect(["DB_PWD", "KEY_VAULT_NAME", "AZURE_OPENAI_KEY_NAME"].map(isKeySettingName)).toEqual([false, false, false]);
+  });
+
+  it("counts azure-search-openai-demo's AZURE_OPENAI_API_KEY_OVERRIDE as an API key, not every *_OVERRIDE", () => {
+    expect(["AZURE_OPENAI_API_KEY_OVERRIDE", "azureOpenAiApiKeyOverride", "SEARCH_KEY_OVERRIDE"].map(isKeySettingName)).toEqual([true, true, true]);
+    expect(["AZURE_OPENAI_MODEL_OVERRIDE", "KEY_VAULT_OVERRIDE", "AZURE_OPENAI_KEY_OVERRIDE_URL", "OVERRIDE"].map(isKeySettingName)).toEqual([false, false, false, false]);
+    expect(isSecretSettingName("AZURE_OPENAI_API_KEY_OVERRIDE")).toBe(true);
+  });
+});
+
+describe("AZURE_OPENAI_API_KEY_OVERRIDE in the audit", () => {
+  const KEY_REFERENCE = "@Microsoft.KeyVault(SecretUri=${azurerm_key_vault_secret.contoso.versionless_id})";
+
+  it("is a key setting the keyless rule refuses (AZ-APP-001) and, written literally, a literal key (AZ-APP-002)", () => {
+    const s = keylessPlatform();
+    settings(s).AZURE_OPENAI_API_KEY_OVERRIDE = KEY_REFERENCE;
+    expect(audit(s).findings.map((f) => [f.ruleId, f.message])).toEqual([
+      [
+        "AZ-APP-001",
+        "azurerm_linux_web_app.web (dev/platform/web/app): app_settings.AZURE_OPENAI_API_KEY_OVERRIDE is set, but azurerm_cognitive_account.openai disables key auth (local_auth_enabled = false), so the key can never work.",
+      ],
+    ]);
+    settings(s).AZURE_OPENAI_API_KEY_OVERRIDE = "0123456789abcdef0123456789abcdef";
+    expect(audit(s).findings.find((f) => f.ruleId === "AZ-APP-002")?.message).toContain('AZURE_OPENAI_API_KEY_OVERRIDE = "(redacted)" looks like a literal key');
+  });
+
+  it("is the key the app calls OpenAI with: no F1 role needed when the account accepts keys", () => {
+    const s = keylessPlatform();
+    settings(s).AZURE_OPENAI_API_KEY_OVERRIDE = KEY_REFERENCE;
+    get(s, OPENAI).local_auth_enabled = true;
+    remove(s, "azurerm_role_assignment.web_openai_user");
+    const result = audit(s);
+    expect(result.findings).toEqual([]);
+    expect(result.flows.some((f) => f.implied.flow.id === "F1")).toBe(false);
   });
 });
 

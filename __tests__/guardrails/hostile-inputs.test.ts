@@ -156,14 +156,16 @@ describe("hostile inputs: hangs", () => {
     const s = keylessPlatform();
     for (let i = 0; i < 20_000; i++) {
       settings(s)[`SEARCH_${i}`] = "${azurerm_search_service.search.name}";
+      // Search's indexer reading Storage (F4): evidence of one flow, 20k times.
       put(s, `azurerm_role_assignment.r${i}`, {
-        role_definition_name: "Search Index Data Reader",
-        principal_id: "${azurerm_cognitive_account.openai.identity[0].principal_id}",
-        scope: "${azurerm_search_service.search.id}",
+        role_definition_name: "Storage Blob Data Reader",
+        principal_id: "${azurerm_search_service.search.identity[0].principal_id}",
+        scope: "${azurerm_storage_account.docs.id}",
       });
     }
     const output = await expectExit(0, s);
     expect(output).toContain("0 errors");
+    expect(output).toContain("0 warnings");
   });
 
   it("refuses a FIFO without opening it (no writer: reading would block forever)", async () => {

@@ -3,6 +3,7 @@ import { ChatStack } from "../../app/chat-stack";
 import type { ChatPlatformProps } from "../../constructs/chat-platform";
 import { audit } from "../../guardrails/audit";
 import type { Finding } from "../../guardrails/rule";
+import { BEFORE_OYD_RETIREMENT } from "../../testing/guardrail-fixtures";
 import type { TfJson } from "../../testing/helpers";
 
 /**
@@ -20,10 +21,8 @@ function privateStack(platform: Omit<ChatPlatformProps, "environment">): TfJson 
   return JSON.parse(Testing.synth(stack, true));
 }
 
-// F1-F5 (On Your Data), F7 (sign-in secret) and F11 (app reads blobs).
-const privateJson = privateStack({ features: { appReadsBlobs: true }, webApp: { signIn: SIGN_IN } });
-// F8: the app queries Search itself (without On Your Data, whose settings name Search too).
-const appSearchJson = privateStack({ profile: "openai", features: { appQueriesSearch: true } });
+// F1, F5 (Search vectorizes), F7 (sign-in secret), F8 and F11 (app-side retrieval: the defaults).
+const privateJson = privateStack({ features: { integratedVectorization: true }, webApp: { signIn: SIGN_IN } });
 const keysJson = privateStack({ authMode: "keys", profile: "openai", network: { deployer: { ipRanges: ["203.0.113.10"] } } });
 
 /** The single resource of `type` in a deep copy of `json`, for `edit` to change. */
@@ -38,9 +37,30 @@ function broken(json: TfJson, edit: (one: (type: string, match?: (r: Record<stri
   return copy;
 }
 
-function findings(json: TfJson, ruleId: string): Finding[] {
-  return audit(json).findings.filter((f) => f.ruleId === ruleId);
+function findings(json: TfJson, ruleId: string, today?: string): Finding[] {
+  return audit(json, { today }).findings.filter((f) => f.ruleId === ruleId);
 }
+
+/**
+ * Private On Your Data as other people's Terraform wrote it (the platform refuses it: the
+ * Search path F2 is contested, docs/network.md): the private platform with the sample
+ * app's switch, Azure OpenAI's grants on Search (F2) and Storage (F3), Search's indexer
+ * grant (F4) and the trusted-service paths they documented. Judged before the retirement.
+ */
+const oydJson = broken(privateJson, (one, j) => {
+  const [openai, search, storage] = ["azurerm_cognitive_account", "azurerm_search_service", "azurerm_storage_account"].map((t) => `${t}.${Object.keys(j.resource[t])[0]}`);
+  one("azurerm_search_service").network_rule_bypass_option = "AzureServices";
+  Object.assign(one("azurerm_storage_account").network_rules, { bypass: ["AzureServices"] });
+  one("azurerm_linux_web_app").app_settings.DATASOURCE_TYPE = "AzureCognitiveSearch";
+  const grants: [string, string, string, string][] = [
+    ["oyd_search_reader", "Search Index Data Reader", openai, search],
+    ["oyd_search_contributor", "Search Service Contributor", openai, search],
+    ["oyd_storage", "Storage Blob Data Contributor", openai, storage],
+    ["oyd_indexer", "Storage Blob Data Reader", search, storage],
+  ];
+  for (const [name, role, principal, scope] of grants)
+    j.resource.azurerm_role_assignment[name] = { role_definition_name: role, principal_id: `\${${principal}.identity[0].principal_id}`, scope: `\${${scope}.id}` };
+});
 
 const endpointFor = (sub: string) => (r: Record<string, any>) => r.private_service_connection.subresource_names[0] === sub;
 
@@ -49,7 +69,16 @@ describe("the network audit of a private platform", () => {
     const result = audit(privateJson);
     expect(result.findings.filter((f) => f.ruleId.startsWith("AZ-NET"))).toEqual([]);
     expect(result.errors).toBe(0);
-    for (const other of [appSearchJson, keysJson]) expect(audit(other).findings.filter((f) => f.ruleId.startsWith("AZ-NET"))).toEqual([]);
+    expect(result.flows.map((f) => f.implied.flow.id).sort()).toEqual(["F1", "F11", "F5", "F7", "F8"]);
+    expect(audit(keysJson).findings.filter((f) => f.ruleId.startsWith("AZ-NET"))).toEqual([]);
+  });
+
+  it("passed private On Your Data with its trusted-service paths before the retirement; after it, only AZ-OYD-001 fails it", () => {
+    const before = audit(oydJson, { today: BEFORE_OYD_RETIREMENT });
+    // The sample app's switch: Azure OpenAI queries Search (F2), not the app (no F8).
+    expect(before.flows.map((f) => f.implied.flow.id).sort()).toEqual(["F1", "F11", "F2", "F3", "F4", "F5", "F7"]);
+    expect(before.findings.map((f) => [f.ruleId, f.severity])).toEqual([["AZ-OYD-001", "warning"]]);
+    expect(audit(oydJson).findings.map((f) => [f.ruleId, f.severity])).toEqual([["AZ-OYD-001", "error"]]);
   });
 
   it("F1: the OpenAI zone not linked to the app's VNet -> 403 Public access is disabled", () => {
@@ -70,31 +99,31 @@ describe("the network audit of a private platform", () => {
     ]);
   });
 
-  it("F1, F7, F11: a web app without VNet integration reaches none of its private targets", () => {
+  it("F1, F7, F8, F11: a web app without VNet integration reaches none of its private targets", () => {
     const json = broken(privateJson, (one) => delete one("azurerm_linux_web_app").virtual_network_subnet_id);
     const messages = findings(json, "AZ-NET-001").map((f) => f.message);
-    expect(messages.map((m) => m.slice(0, 3)).sort()).toEqual(["F1 ", "F11", "F7 "]);
+    expect(messages.map((m) => m.slice(0, 3)).sort()).toEqual(["F1 ", "F11", "F7 ", "F8 "]);
     for (const m of messages) expect(m).toContain("has no regional VNet integration");
   });
 
-  it("F2: Search closed without the trusted-service bypass -> 400 Invalid AzureCognitiveSearch configuration", () => {
-    const json = broken(privateJson, (one) => delete one("azurerm_search_service").network_rule_bypass_option);
-    const [f] = findings(json, "AZ-NET-001");
+  it("F2 (before the retirement): Search closed without the trusted-service bypass -> 400 Invalid AzureCognitiveSearch configuration", () => {
+    const json = broken(oydJson, (one) => delete one("azurerm_search_service").network_rule_bypass_option);
+    const [f] = findings(json, "AZ-NET-001", BEFORE_OYD_RETIREMENT);
     expect(f.message).toMatch(/^F2 .*missing network_rule_bypass_option = "AzureServices".*Symptom at runtime: 400 "Invalid AzureCognitiveSearch configuration detected/);
   });
 
-  it("F2: OpenAI's outbound restriction without the Search host -> not in the allowed FQDN list", () => {
-    const json = broken(privateJson, (one) =>
-      Object.assign(one("azurerm_cognitive_account"), { outbound_network_access_restricted: true, fqdns: ["example.blob.core.windows.net"] }),
-    );
-    expect(findings(json, "AZ-NET-001").map((f) => f.message)).toEqual([
+  it("F2 (before the retirement): OpenAI's outbound restriction without the Search host -> not in the allowed FQDN list", () => {
+    const json = broken(oydJson, (one) => Object.assign(one("azurerm_cognitive_account"), { outbound_network_access_restricted: true, fqdns: ["example.blob.core.windows.net"] }));
+    expect(findings(json, "AZ-NET-001", BEFORE_OYD_RETIREMENT).map((f) => f.message)).toEqual([
       expect.stringMatching(/^F2 .*outbound_network_access_restricted = true.*lack chat-dev-srch-.+\.search\.windows\.net.*not in the allowed FQDN list/),
     ]);
   });
 
-  it("F3, F4: Storage closed without bypass or resource-instance rules -> 403 from Storage", () => {
-    const json = broken(privateJson, (one) => Object.assign(one("azurerm_storage_account").network_rules, { bypass: ["None"], private_link_access: [] }));
-    const messages = findings(json, "AZ-NET-001").map((f) => f.message);
+  it("F3, F4 (before the retirement): Storage closed without bypass or resource-instance rules -> 403 from Storage", () => {
+    const json = broken(oydJson, (one) => Object.assign(one("azurerm_storage_account").network_rules, { bypass: ["None"], private_link_access: [] }));
+    // After the retirement Azure OpenAI writes nothing (no F3); Search's indexer still reads (F4).
+    expect(findings(json, "AZ-NET-001").map((f) => f.message.slice(0, 3))).toEqual(["F4 "]);
+    const messages = findings(json, "AZ-NET-001", BEFORE_OYD_RETIREMENT).map((f) => f.message);
     expect(messages).toHaveLength(2);
     expect(messages).toEqual(
       expect.arrayContaining([
@@ -119,7 +148,7 @@ describe("the network audit of a private platform", () => {
   });
 
   it("F8: no private endpoint `searchService` -> 403 Forbidden with no details", () => {
-    const json = broken(appSearchJson, (_one, j) => {
+    const json = broken(privateJson, (_one, j) => {
       const [name] = Object.entries(j.resource.azurerm_private_endpoint).find(([, r]) => endpointFor("searchService")(r))!;
       delete j.resource.azurerm_private_endpoint[name];
     });

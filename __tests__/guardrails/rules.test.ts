@@ -1,38 +1,74 @@
 import { Roles } from "../../catalogue/roles";
 import { audit } from "../../guardrails/audit";
 import { Finding } from "../../guardrails/rule";
-import { CMK, OPENAI, SEARCH, STORAGE, TfJson, VAULT, WEB, get, grant, keylessPlatform, put, ref, remove, settings, systemIdentity } from "../../testing/guardrail-fixtures";
+import {
+  BEFORE_OYD_RETIREMENT,
+  CMK,
+  OPENAI,
+  SEARCH,
+  STORAGE,
+  TfJson,
+  VAULT,
+  WEB,
+  get,
+  grant,
+  keylessPlatform,
+  onYourDataPlatform,
+  put,
+  ref,
+  remove,
+  settings,
+  systemIdentity,
+} from "../../testing/guardrail-fixtures";
 
-/** Findings of one rule on a stack. */
-function findings(stack: TfJson, ruleId: string): Finding[] {
-  return audit(stack).findings.filter((f) => f.ruleId === ruleId);
+/** Findings of one rule on a stack, judged on the tests' today (2026-12-06) unless `today` is given. */
+function findings(stack: TfJson, ruleId: string, today?: string): Finding[] {
+  return audit(stack, { today }).findings.filter((f) => f.ruleId === ruleId);
 }
 
-function platform(change: (s: TfJson) => void): TfJson {
-  const s = keylessPlatform();
+function platform(change: (s: TfJson) => void, base: () => TfJson = keylessPlatform): TfJson {
+  const s = base();
   change(s);
   return s;
 }
 
 describe("the reference keyless platform", () => {
-  it("passes every rule", () => {
+  it("passes every rule: app-side retrieval, no On Your Data", () => {
     const result = audit(keylessPlatform());
     expect(result.findings).toEqual([]);
     expect(result.errors).toBe(0);
-    expect(result.flows.map((f) => f.implied.flow.id).sort()).toEqual(["F1", "F2", "F3", "F4", "F6", "F7", "F9"]);
+    expect(result.flows.map((f) => f.implied.flow.id).sort()).toEqual(["F1", "F11", "F4", "F5", "F6", "F7", "F8", "F9"]);
+    expect(result.flows.every((f) => f.missingRoles.length === 0 && f.identityProblem === undefined)).toBe(true);
+  });
+
+  it("passed before On Your Data retired too, and the On Your Data platform passed then with only the retirement warning", () => {
+    expect(audit(keylessPlatform(), { today: BEFORE_OYD_RETIREMENT }).findings).toEqual([]);
+    const before = audit(onYourDataPlatform(), { today: BEFORE_OYD_RETIREMENT });
+    expect(before.findings.map((f) => [f.ruleId, f.severity])).toEqual([["AZ-OYD-001", "warning"]]);
+    expect(before.flows.map((f) => f.implied.flow.id).sort()).toEqual(["F1", "F2", "F3", "F4", "F6", "F7", "F9"]);
   });
 });
 
 describe("AZ-OAI-001 openai-managed-identity", () => {
-  it("fails when On Your Data needs the OpenAI identity but the account has no identity block", () => {
+  it("fails when On Your Data needs the OpenAI identity but the account has no identity block (before the retirement)", () => {
     const [f] = findings(
-      platform((s) => delete get(s, OPENAI).identity),
+      platform((s) => delete get(s, OPENAI).identity, onYourDataPlatform),
       "AZ-OAI-001",
+      BEFORE_OYD_RETIREMENT,
     );
     expect(f).toMatchObject({ severity: "error", address: OPENAI, constructPath: "dev/platform/openai/account" });
     expect(f.message).toContain("has no identity block");
     expect(f.message).toContain("ManagedIdentityIsNotEnabled");
     expect(f.message).toContain('DATASOURCE_TYPE = "AzureCognitiveSearch"');
+  });
+
+  it("fails on today's platform when the customer-managed key needs the identity, not naming On Your Data", () => {
+    const [f] = findings(
+      platform((s) => delete get(s, OPENAI).identity),
+      "AZ-OAI-001",
+    );
+    expect(f.message).toContain(`F6 Azure OpenAI unwraps its customer-managed key: ${CMK} encrypts ${OPENAI}`);
+    expect(f.message).not.toContain("DATASOURCE_TYPE");
   });
 
   it("fails when the account only has a user-assigned identity", () => {
@@ -43,9 +79,8 @@ describe("AZ-OAI-001 openai-managed-identity", () => {
   it("passes when nothing needs the identity", () => {
     const s = platform((x) => {
       delete get(x, OPENAI).identity;
-      for (const name of ["openai_search_reader", "openai_search_contributor", "openai_storage", "openai_kv_crypto"]) remove(x, `azurerm_role_assignment.${name}`);
+      remove(x, "azurerm_role_assignment.openai_kv_crypto");
       remove(x, CMK);
-      settings(x).AZURE_SEARCH_KEY = "@Microsoft.KeyVault(SecretUri=https://kv-chat.vault.azure.net/secrets/search-key)";
     });
     expect(findings(s, "AZ-OAI-001")).toEqual([]);
   });
@@ -66,7 +101,7 @@ describe("AZ-OAI-002 openai-custom-subdomain", () => {
 });
 
 describe("AZ-SRCH-001 search-free-tier-identity", () => {
-  it("fails when search is free tier and On Your Data ingestion needs its identity", () => {
+  it("fails when search is free tier and its indexer needs its identity", () => {
     const [f] = findings(
       platform((s) => (get(s, SEARCH).sku = "free")),
       "AZ-SRCH-001",
@@ -81,21 +116,29 @@ describe("AZ-SRCH-001 search-free-tier-identity", () => {
       get(x, SEARCH).sku = "free";
       delete get(x, SEARCH).identity;
       remove(x, "azurerm_role_assignment.search_storage");
-      // Ingestion (F3) implies Search's indexer reads the storage (F4): no ingestion either.
-      remove(x, "azurerm_role_assignment.openai_storage");
+      remove(x, "azurerm_role_assignment.search_openai_user");
     });
     expect(findings(s, "AZ-SRCH-001")).toEqual([]);
   });
 });
 
 describe("AZ-SRCH-002 search-rbac-disabled", () => {
-  it("fails when On Your Data calls search keyless but search only accepts API keys", () => {
+  it("fails when the app queries search keyless (F8) but search only accepts API keys", () => {
     const [f] = findings(
       platform((s) => delete get(s, SEARCH).local_authentication_enabled),
       "AZ-SRCH-002",
     );
-    expect(f.message).toContain("F2 calls it with");
+    expect(f.message).toContain(`F8 calls it with ${WEB} (dev/platform/web/app)'s identity`);
     expect(f.message).toContain("accepts API keys only");
+  });
+
+  it("fails when On Your Data called search keyless (F2) but search only accepted API keys (before the retirement)", () => {
+    const [f] = findings(
+      platform((s) => delete get(s, SEARCH).local_authentication_enabled, onYourDataPlatform),
+      "AZ-SRCH-002",
+      BEFORE_OYD_RETIREMENT,
+    );
+    expect(f.message).toContain(`F2 calls it with ${OPENAI} (dev/platform/openai/account)'s identity`);
   });
 
   it("passes when keys and tokens are both accepted", () => {

@@ -2,13 +2,16 @@ import { Roles } from "../../catalogue/roles";
 import { audit } from "../../guardrails/audit";
 import type { Finding } from "../../guardrails/rule";
 import {
+  BEFORE_OYD_RETIREMENT,
   OPENAI,
   SEARCH,
+  STORAGE,
   type TfJson,
   WEB,
   get,
   grant,
   keylessPlatform,
+  onYourDataPlatform,
   put,
   rawOnYourDataWithoutIdentity,
   ref,
@@ -19,27 +22,27 @@ import {
 
 /** Terraform as people write it (issue 15): for_each role assignments, custom setting names, privileged roles. */
 
-function findings(stack: unknown, ruleId: string): Finding[] {
-  return audit(stack).findings.filter((f) => f.ruleId === ruleId);
+function findings(stack: unknown, ruleId: string, today?: string): Finding[] {
+  return audit(stack, { today }).findings.filter((f) => f.ruleId === ruleId);
 }
 
-/** The keyless platform with the OpenAI -> Search grants written the Azure Verified Modules way. */
-function avmStyle(principal = systemIdentity(OPENAI)): TfJson {
+/** The keyless platform with the Storage grants (F11 for the app, F4 for Search's indexer) written the Azure Verified Modules way. */
+function avmStyle(appPrincipal = systemIdentity(WEB)): TfJson {
   const s = keylessPlatform() as TfJson & Record<string, unknown>;
-  remove(s, "azurerm_role_assignment.openai_search_reader");
-  remove(s, "azurerm_role_assignment.openai_search_contributor");
+  remove(s, "azurerm_role_assignment.web_storage_reader");
+  remove(s, "azurerm_role_assignment.search_storage");
   s.locals = {
-    search_roles: {
-      reader: { role: "Search Index Data Reader", principal },
-      contributor: { role: "${var.contributor_role}", principal },
+    storage_roles: {
+      app: { role: "Storage Blob Data Reader", principal: appPrincipal },
+      indexer: { role: "${var.indexer_role}", principal: systemIdentity(SEARCH) },
     },
   };
-  s.variable = { contributor_role: { type: "string", default: "Search Service Contributor" } };
-  put(s, "azurerm_role_assignment.search", {
-    for_each: "${local.search_roles}",
+  s.variable = { indexer_role: { type: "string", default: "Storage Blob Data Reader" } };
+  put(s, "azurerm_role_assignment.storage", {
+    for_each: "${local.storage_roles}",
     role_definition_name: "${each.value.role}",
     principal_id: "${each.value.principal}",
-    scope: ref(SEARCH),
+    scope: ref(STORAGE),
   });
   return s;
 }
@@ -48,25 +51,25 @@ describe("for_each, locals and variable defaults", () => {
   it("expands role assignments written with for_each over a local map and judges each instance", () => {
     const result = audit(avmStyle());
     expect(result.findings).toEqual([]);
-    const f2 = result.flows.find((c) => c.implied.flow.id === "F2");
-    expect(f2?.missingRoles).toEqual([]);
+    for (const id of ["F11", "F4"]) expect(result.flows.find((c) => c.implied.flow.id === id)?.missingRoles).toEqual([]);
   });
 
   it("still fails when the expanded instances name the wrong principal", () => {
-    const [f] = findings(avmStyle(systemIdentity(WEB)), "AZ-FLOW-001");
-    expect(f.message).toContain('holds no "Search Index Data Reader" and no "Search Service Contributor"');
+    const [f] = findings(avmStyle(systemIdentity(SEARCH)), "AZ-FLOW-001");
+    expect(f.message).toMatch(/^F11 /);
+    expect(f.message).toContain(`holds no "Storage Blob Data Reader" on ${STORAGE}`);
     expect(f.severity).toBe("error");
   });
 
   it("reports an unresolvable for_each as not judged and does not fail on a guess", () => {
     const s = avmStyle() as TfJson & Record<string, unknown>;
-    get(s, "azurerm_role_assignment.search").for_each = "${var.role_assignments}";
+    get(s, "azurerm_role_assignment.storage").for_each = "${var.role_assignments}";
     const result = audit(s);
     const [notJudged] = result.findings.filter((f) => f.ruleId === "GR-001");
-    expect(notJudged.message).toContain('azurerm_role_assignment.search: for_each = "${var.role_assignments}" cannot be resolved statically');
+    expect(notJudged.message).toContain('azurerm_role_assignment.storage: for_each = "${var.role_assignments}" cannot be resolved statically');
     const [flow] = result.findings.filter((f) => f.ruleId === "AZ-FLOW-001");
     expect(flow.severity).toBe("warning");
-    expect(flow.message).toContain("Not judged: azurerm_role_assignment.search could not be expanded");
+    expect(flow.message).toContain("Not judged: azurerm_role_assignment.storage could not be expanded");
     expect(result.errors).toBe(0);
   });
 
@@ -90,29 +93,46 @@ describe("On Your Data from evidence, whatever the variable names", () => {
     return s;
   }
 
-  it("infers F2 from settings that point at Search and OpenAI and names them as the evidence", () => {
-    const [f] = findings(customNames(), "AZ-FLOW-001").filter((x) => x.message.startsWith("F2"));
+  it("infers F2 from settings that point at Search and OpenAI and names them as the evidence (before the retirement)", () => {
+    const [f] = findings(customNames(), "AZ-FLOW-001", BEFORE_OYD_RETIREMENT).filter((x) => x.message.startsWith("F2"));
     expect(f.message).toContain("AZURE_AI_SEARCH_ENDPOINT point at azurerm_search_service.handmade");
     expect(f.message).toContain("CHAT_MODEL_URL at azurerm_cognitive_account.handmade");
     expect(f.message).toContain("ManagedIdentityIsNotEnabled");
-    expect(findings(customNames(), "AZ-OAI-001")).toHaveLength(1);
+    expect(findings(customNames(), "AZ-OAI-001", BEFORE_OYD_RETIREMENT)).toHaveLength(1);
     // Not the wrong fix: the app's own Search role is not what is missing.
-    expect(findings(customNames(), "AZ-FLOW-001").filter((x) => x.message.startsWith("F8"))).toEqual([]);
+    expect(findings(customNames(), "AZ-FLOW-001", BEFORE_OYD_RETIREMENT).filter((x) => x.message.startsWith("F8"))).toEqual([]);
+  });
+
+  it("names the same evidence in the retirement error afterwards, and demands no OpenAI identity", () => {
+    const [f] = findings(customNames(), "AZ-OYD-001");
+    expect(f).toMatchObject({ severity: "error", address: "azurerm_linux_web_app.handmade" });
+    expect(f.message).toContain("AZURE_AI_SEARCH_ENDPOINT point at azurerm_search_service.handmade");
+    expect(f.message).toContain("CHAT_MODEL_URL at azurerm_cognitive_account.handmade");
+    expect(findings(customNames(), "AZ-OAI-001")).toEqual([]);
   });
 
   it("takes a Search role held by the app as evidence that the app queries the index itself (F8)", () => {
+    // Without the app's role, settings naming Search and OpenAI read as On Your Data.
     const s = keylessPlatform();
-    delete settings(s).DATASOURCE_TYPE;
-    grant(s, "web_search", Roles.SearchIndexDataReader, systemIdentity(WEB), ref(SEARCH));
-    const flows = audit(s).flows.map((c) => `${c.implied.flow.id}:${c.implied.caller?.address}`);
+    remove(s, "azurerm_role_assignment.web_search_reader");
+    const before = audit(s, { today: BEFORE_OYD_RETIREMENT }).flows.map((c) => `${c.implied.flow.id}:${c.implied.caller?.address}`);
+    expect(before).toContain(`F2:${OPENAI}`);
+    expect(before).not.toContain(`F8:${WEB}`);
+    const [retired] = findings(s, "AZ-OYD-001");
+    expect(retired.message).toContain("if the app queries the index itself instead, grant its identity Search Index Data Reader");
+
+    const flows = audit(keylessPlatform(), { today: BEFORE_OYD_RETIREMENT }).flows.map((c) => `${c.implied.flow.id}:${c.implied.caller?.address}`);
     expect(flows).toContain(`F8:${WEB}`);
+    expect(flows.filter((f) => f.startsWith("F2"))).toEqual([]);
+    expect(findings(keylessPlatform(), "AZ-OYD-001")).toEqual([]);
   });
 
-  it("implies the Search indexer hop (F4) from OpenAI ingestion (F3)", () => {
-    const s = keylessPlatform();
+  it("implies the Search indexer hop (F4) from OpenAI ingestion (F3) before the retirement, not after", () => {
+    const s = onYourDataPlatform();
     remove(s, "azurerm_role_assignment.search_storage");
-    const [f] = findings(s, "AZ-FLOW-001");
+    const [f] = findings(s, "AZ-FLOW-001", BEFORE_OYD_RETIREMENT);
     expect(f.message).toContain("F4 (Search indexer reads Storage) is implied because F3");
+    expect(findings(s, "AZ-FLOW-001")).toEqual([]);
   });
 });
 

@@ -18,7 +18,7 @@ describe("AZ-APP-007 web-app-sign-in", () => {
     const [f] = signInFindings((s) => delete get(s, WEB).auth_settings_v2);
     expect(f).toMatchObject({ severity: "error", address: WEB, constructPath: "dev/platform/web/app" });
     expect(f.message).toBe(
-      "azurerm_linux_web_app.web (dev/platform/web/app) calls Azure OpenAI (app_settings AZURE_OPENAI_RESOURCE, AZURE_OPENAI_ENDPOINT) and has no required sign-in (no auth_settings_v2 block): anyone with its URL can use it.",
+      "azurerm_linux_web_app.web (dev/platform/web/app) calls Azure OpenAI (app_settings AZURE_OPENAI_SERVICE) and has no required sign-in (no auth_settings_v2 block): anyone with its URL can use it.",
     );
     expect(f.fix).toContain('tags = { app-access = "open" }');
   });
@@ -40,7 +40,8 @@ describe("AZ-APP-007 web-app-sign-in", () => {
     expect(
       signInFindings((s) => {
         delete get(s, WEB).auth_settings_v2;
-        for (const name of ["AZURE_OPENAI_RESOURCE", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_MODEL", "DATASOURCE_TYPE"]) delete settings(s)[name];
+        // Deployment and model names are not the account: only AZURE_OPENAI_SERVICE points at it.
+        delete settings(s).AZURE_OPENAI_SERVICE;
       }),
     ).toEqual([]);
   });
@@ -50,7 +51,7 @@ describe("AZ-APP-007 web-app-sign-in", () => {
       delete get(s, WEB).auth_settings_v2;
       settings(s).AZURE_OPENAI_ENDPOINT = "https://someone-elses.openai.azure.com/";
     });
-    expect(f.message).toContain("app_settings AZURE_OPENAI_RESOURCE, AZURE_OPENAI_ENDPOINT");
+    expect(f.message).toContain("app_settings AZURE_OPENAI_SERVICE, AZURE_OPENAI_ENDPOINT");
   });
 
   it("refuses AUTH_ENABLED=true without App Service Authentication, even on an app declared open", () => {

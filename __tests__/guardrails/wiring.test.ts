@@ -3,6 +3,7 @@ import { CognitiveAccount } from "@cdktf/provider-azurerm/lib/cognitive-account"
 import { LinuxWebApp } from "@cdktf/provider-azurerm/lib/linux-web-app";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { Guardrails } from "../../guardrails/guardrails";
+import { BEFORE_OYD_RETIREMENT } from "../../testing/guardrail-fixtures";
 
 /** A stack with raw provider resources only: the guardrails judge the synthesized JSON, not our constructs. */
 function rawStack(withIdentity: boolean) {
@@ -36,10 +37,23 @@ function rawStack(withIdentity: boolean) {
 }
 
 describe("Guardrails.apply", () => {
-  it("fails synth when a raw OpenAI account without identity serves On Your Data", () => {
+  it("fails synth when a raw OpenAI account without identity serves On Your Data (judged before the retirement)", () => {
+    const { stack } = rawStack(false);
+    Guardrails.apply(stack, { warn: () => undefined, today: BEFORE_OYD_RETIREMENT });
+    expect(() => Testing.synth(stack, true)).toThrow(/\[AZ-OAI-001\] azurerm_cognitive_account\.openai \(dev\/openai\) has no identity block.*ManagedIdentityIsNotEnabled/);
+  });
+
+  it("fails synth on the same stack after On Your Data's retirement, on the retirement and not on the identity", () => {
     const { stack } = rawStack(false);
     Guardrails.apply(stack, { warn: () => undefined });
-    expect(() => Testing.synth(stack, true)).toThrow(/\[AZ-OAI-001\] azurerm_cognitive_account\.openai \(dev\/openai\) has no identity block.*ManagedIdentityIsNotEnabled/);
+    let message = "";
+    try {
+      Testing.synth(stack, true);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/\[AZ-OYD-001\] azurerm_linux_web_app\.web \(dev\/web\) configures Azure OpenAI On Your Data .*which retired on 2026-10-14/);
+    expect(message).not.toContain("ManagedIdentityIsNotEnabled");
   });
 
   it('writes suppressions into the resource\'s "//" metadata, where the audit reads them', () => {
@@ -48,8 +62,10 @@ describe("Guardrails.apply", () => {
     Guardrails.suppress(account, "AZ-FLOW-001", "Demo account; On Your Data is disabled in this environment.");
     Guardrails.suppress(app, "AZ-FLOW-001", "The web app calls OpenAI with a key from Key Vault in this demo.");
     const warnings: string[] = [];
-    const g = Guardrails.apply(stack, { warn: (l) => warnings.push(l) });
+    // Before the retirement: after it, AZ-OYD-001 fails this app whatever is suppressed here.
+    const g = Guardrails.apply(stack, { warn: (l) => warnings.push(l), today: BEFORE_OYD_RETIREMENT });
     expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(warnings).toEqual([expect.stringMatching(/^\[guardrails\] warning \[AZ-OYD-001\] azurerm_linux_web_app\.web .*retires on 2026-10-14, in 43 days/)]);
     const json = stack.toTerraform() as any;
     expect(json.resource.azurerm_cognitive_account.openai["//"].guardrails.suppressions.map((s: { id: string }) => s.id)).toEqual(["AZ-OAI-001", "AZ-FLOW-001"]);
     expect(
@@ -63,7 +79,9 @@ describe("Guardrails.apply", () => {
 
   it("rejects a suppression without a real reason, naming the construct and rule", () => {
     const { account } = rawStack(true);
-    expect(() => Guardrails.suppress(account, "AZ-OAI-001", "ok")).toThrow('dev/openai: suppression of AZ-OAI-001 has reason "ok"');
+    expect(() => Guardrails.suppress(account, "AZ-OAI-001", "ok")).toThrow(
+      'dev/openai: suppression of AZ-OAI-001 = "ok" gives no real reason. Fix: explain why the rule does not apply in at least 10 characters',
+    );
   });
 
   it("prints warnings once and does not fail synth on them", () => {
