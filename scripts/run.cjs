@@ -5,6 +5,7 @@
  *
  *   node scripts/run.cjs app    [--config FILE]   synthesize every stack (cdktf.json "app")
  *   node scripts/run.cjs start  [--config FILE]   synthesize, then print the review (npm start)
+ *   node scripts/run.cjs deploy STACK... [args]   check Azure's model list, then cdktf deploy (npm run deploy)
  *   node scripts/run.cjs stamps N                 N default stamps in one app (bench only)
  *
  * What you edit is what runs (docs/design.md "Engineering rules"):
@@ -47,6 +48,7 @@ const outDir = join(root, "dist", "run");
 const ENTRIES = {
   app: "main.ts",
   start: "scripts/start.ts",
+  deploy: "scripts/deploy.ts",
   stamps: "bench/stamps.ts",
 };
 
