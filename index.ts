@@ -30,7 +30,7 @@ export * from "./constructs/app-registration";
 export * from "./constructs/platform-network";
 export * from "./constructs/network";
 export * from "./constructs/private-endpoint";
-export { ValidationError } from "./constructs/errors";
+export { ValidationError, ValidationErrors } from "./constructs/errors";
 
 // Access: grants, the access matrix, principals and the role-propagation gate.
 export { AccessMatrix, Grant } from "./constructs/rbac/grant";
@@ -44,8 +44,12 @@ export * from "./constructs/settings/profile";
 export * from "./constructs/settings/profiles";
 export * from "./constructs/settings/app-settings";
 
-// The catalogue both halves read: built-in roles, the access flows F1-F11, what a secret is.
+// The catalogue both halves read: built-in roles, the access flows F1-F11, what a secret is,
+// the model and service lifecycles and the "today" they are judged on.
 export * from "./catalogue/roles";
+export * from "./catalogue/lifecycle";
+export { TODAY_ENV, daysBetween, isIsoDate, resolveToday } from "./catalogue/today";
+export type { IsoDate, Today } from "./catalogue/today";
 export * from "./catalogue/flows";
 export * from "./catalogue/network-paths";
 export { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "./catalogue/secrets";

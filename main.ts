@@ -2,6 +2,7 @@ import { App, TerraformStack } from "cdktf";
 import { ChatStack, type ChatStackProps } from "./app/chat-stack";
 import { StandaloneChatStack, isTokenFree } from "./app/standalone-stack";
 import { configFile, readEnvironments } from "./config/environments";
+import { ProblemCollector } from "./constructs/errors";
 import { writeOutputFolder } from "./scripts/terminal/output-folder";
 import { runCommand } from "./scripts/terminal/report";
 
@@ -27,9 +28,12 @@ export function createApp(options: CreateAppOptions | string = {}): App {
 
 function buildApp(outdir: string | undefined, environments: Record<string, ChatStackProps>, Stack: typeof ChatStack): App {
   const app = new App({ outdir, skipValidation: false });
+  // Every environment is built even when one fails, so one run reports every problem.
+  const problems = new ProblemCollector();
   for (const [name, props] of Object.entries(environments)) {
-    new Stack(app, name, props);
+    problems.attempt(() => new Stack(app, name, props));
   }
+  problems.throwIfAny();
   return app;
 }
 

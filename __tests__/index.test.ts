@@ -73,8 +73,11 @@ describe("the library's public API (index.ts)", () => {
     expect(library.AZURE_AI_CHAT_PACK.length).toBeGreaterThan(0);
     expect(Object.keys(library.FLOWS)).toEqual([...library.FLOW_IDS]);
     expect(library.Roles.CognitiveServicesOpenAIUser.id).toBe("5e0bd9bd-7b93-4f28-af87-19fc36ad61bd");
-    expect(library.BUILT_IN_PROFILE_NAMES).toEqual(["sampleApp", "openai"]);
+    expect(library.BUILT_IN_PROFILE_NAMES).toEqual(["searchOpenAIDemo", "sampleApp", "openai"]);
     expect(library.sampleAppProfile().name).toBe("sampleApp");
+    expect(library.searchOpenAIDemoProfile().name).toBe("searchOpenAIDemo");
+    expect(library.judgeDeployment({ model: "gpt-5.4-mini", version: "2026-03-17", sku: "GlobalStandard", region: "swedencentral" }, "2026-12-06")).toEqual([]);
+    expect(library.resolveToday("2026-12-06").date).toBe("2026-12-06");
     expect(new library.ValidationError("a/b", "field", 1, "is wrong", "do this")).toBeInstanceOf(Error);
     expect(typeof library.resolveChatPlatform).toBe("function");
     expect(library.isSecretSettingName("DB_PWD")).toBe(true);

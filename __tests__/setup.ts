@@ -6,6 +6,10 @@ import "cdktf/lib/testing/adapters/jest";
 // Adds toHaveResource, toHaveResourceWithProperties, toBeValidTerraform... to expect().
 Testing.setupJest();
 
+// Lifecycle checks judge on "today": tests and snapshots fix it, so none depends on the
+// clock (catalogue/today.ts). Tests of other days pass `today` or their own environment.
+process.env.CHAT_PLATFORM_TODAY = "2026-12-06";
+
 // cdktf records where every token was created by reading `.stack` of a plain object
 // (`{ stack: "" }` after Error.captureStackTrace), thousands of times per synth. Jest's
 // formatter source-maps every frame of each, which makes a synth several times slower

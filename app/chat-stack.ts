@@ -131,7 +131,14 @@ export class ChatStack extends TerraformStack {
     new TerraformOutput(this, "web_app_url", { value: p.webApp.url, description: "The chat app" });
     new TerraformOutput(this, "openai_endpoint", { value: p.openai.endpoint });
     new TerraformOutput(this, "search_endpoint", { value: p.search.endpoint });
-    new TerraformOutput(this, "key_vault_uri", { value: p.keyVault.vaultUri });
+    if (p.indexBuilderSettings.length > 0) {
+      // Never a secret: builders run with their own identity (F10).
+      new TerraformOutput(this, "index_builder_env", {
+        value: Object.fromEntries(p.indexBuilderSettings.map((s) => [s.name, s.value])),
+        description: `Environment for building the index with ${p.profile.name}'s ingestion (README "After cdktf deploy")`,
+      });
+    }
+    if (p.keyVault) new TerraformOutput(this, "key_vault_uri", { value: p.keyVault.vaultUri });
     new TerraformOutput(this, "resource_group_name", { value: p.resourceGroupName });
     if (p.webApp.signIn) {
       new TerraformOutput(this, "sign_in_client_id", { value: p.webApp.signIn.clientId, description: "Application (client) id of the sign-in app registration" });
@@ -151,7 +158,8 @@ export class ChatStack extends TerraformStack {
 
     // Every synth of this stack runs the rule pack over its own JSON, raw resources a
     // user adds included: an error fails `cdktf synth` / `npm start`.
-    Guardrails.apply(this, props.guardrails);
+    // The audit judges lifecycle facts on the day the platform was judged on.
+    Guardrails.apply(this, { today: p.config.today.date, ...props.guardrails });
   }
 
   /** Reuses the JSON the guardrails validation resolved moments before synthesis. */

@@ -9,6 +9,8 @@ import { Guardrails } from "../guardrails/guardrails";
 import { renderAuditMarkdown } from "../guardrails/format/markdown";
 import { SUFFIX_PLACEHOLDER, planTimeSuffix, withSuffixPlaceholder } from "../constructs/naming";
 import { renderAppAccess } from "./access-review";
+import { renderModelDeployments } from "./model-review";
+import { SERVICES } from "../catalogue/lifecycle";
 
 /**
  * The human review of one synthesized stack, as markdown that renders in a terminal
@@ -50,6 +52,7 @@ export function renderStackReview(stack: TerraformStack): string {
     );
   }
 
+  for (const p of platforms) out.push(...renderModelDeployments(p));
   for (const p of platforms) out.push(...renderAppAccess(p));
 
   for (const p of platforms) {
@@ -93,6 +96,27 @@ export function reviewNotes(p: ChatPlatform): string[] {
     notes.push('⚠️ No sign-in (webApp.access "open"): the app is open to anyone with its URL. Remove webApp.access to require Entra ID sign-in.');
   }
   if (p.identity) notes.push(`ℹ️ The app runs as the user-assigned identity \`${p.identity.name}\`; AZURE_CLIENT_ID tells DefaultAzureCredential to use it.`);
+  if (p.profile.onYourData) {
+    const oyd = SERVICES.onYourData;
+    notes.push(
+      `⚠️ Profile ${p.profile.name} grounds chats only with ${oyd.name}, retired on ${oyd.retires}: it can no longer answer from your documents, and it sends max_tokens, which GPT-5-family models reject. It is left for ungrounded chat on a model it can call; for grounded chat use profile searchOpenAIDemo.`,
+    );
+  }
+  if (p.features.appQueriesSearch && p.config.developers.length === 0) {
+    notes.push(
+      "⚠️ No developers: nobody is granted what building the index takes (F10), so the app answers from an empty index until someone is. Add the people or the pipeline principal who run the ingestion to `developers`.",
+    );
+  }
+  if (p.features.agenticRetrieval) {
+    notes.push(
+      "ℹ️ Agentic retrieval: the knowledge base is GA without LLM query planning (REST 2026-04-01); planning with an LLM is preview (2026-08-01-preview). The app creates the knowledge base after deploy.",
+    );
+  }
+  notes.push(
+    p.keyVault
+      ? `ℹ️ Key Vault \`${p.keyVault.name}\`: ${p.config.keyVault.reasons.join("; ")}.`
+      : "ℹ️ No Key Vault: nothing in this configuration uses one (keyless, no customer-managed key, no sign-in secret).",
+  );
   return notes;
 }
 

@@ -5,6 +5,12 @@ import { BuiltInRole, Roles } from "./roles";
  * platform. One table, read by the grants, the flow audit and the review:
  * adding a flow is adding a row.
  *
+ * F2 and F3 served only Azure OpenAI On Your Data, retired on 2026-10-14: the platform
+ * no longer grants them, and the audit still recognises them in other people's
+ * Terraform (catalogue/lifecycle-data.ts SERVICES.onYourData). Today's grounded chat is
+ * app-side retrieval: F1, F8 and F11 for the app, F4 and F5 for Search, F10 for whoever
+ * builds the index (azure-search-openai-demo, infra/main.bicep @fa275d6c).
+ *
  * Sources:
  * - https://learn.microsoft.com/azure/ai-services/openai/how-to/role-based-access-control
  * - https://learn.microsoft.com/azure/ai-services/openai/how-to/on-your-data-configuration
@@ -73,11 +79,11 @@ export const FLOWS: Readonly<Record<FlowId, FlowDefinition>> = Object.freeze({
     targets: [{ target: "openai", roles: [Roles.CognitiveServicesOpenAIUser] }],
     impliedWhen: "the app calls Azure OpenAI without a key",
     requiresSystemIdentity: false,
-    symptom: "401 PermissionDenied on the first chat completion",
+    symptom: '401 PermissionDenied "Principal does not have access to API/Operation." on the first chat completion',
   }),
   F2: flow({
     id: "F2",
-    title: "Azure OpenAI queries Search (On Your Data)",
+    title: "Azure OpenAI queries Search (On Your Data, retired 2026-10-14)",
     caller: "openai",
     targets: [{ target: "search", roles: [Roles.SearchIndexDataReader, Roles.SearchServiceContributor] }],
     impliedWhen: "On Your Data with keyless search (no AZURE_SEARCH_KEY)",
@@ -86,7 +92,7 @@ export const FLOWS: Readonly<Record<FlowId, FlowDefinition>> = Object.freeze({
   }),
   F3: flow({
     id: "F3",
-    title: "Azure OpenAI reads and writes Storage (On Your Data ingestion)",
+    title: "Azure OpenAI reads and writes Storage (On Your Data ingestion, retired 2026-10-14)",
     caller: "openai",
     targets: [{ target: "storage", roles: [Roles.StorageBlobDataContributor] }],
     impliedWhen: "On Your Data ingestion or file upload",
@@ -98,18 +104,23 @@ export const FLOWS: Readonly<Record<FlowId, FlowDefinition>> = Object.freeze({
     title: "Search indexer reads Storage",
     caller: "search",
     targets: [{ target: "storage", roles: [Roles.StorageBlobDataReader] }],
-    impliedWhen: "a Search indexer reads the documents container",
+    impliedWhen: "a Search indexer reads the documents container (cloud ingestion, On Your Data ingestion)",
     requiresSystemIdentity: true,
     symptom: "indexer fails with 'Credentials provided in the connection string are invalid or have expired'",
   }),
+  // Cognitive Services OpenAI User is enough: Search only runs inference (embeddings, a
+  // knowledge base's chat calls). azure-search-openai-demo grants exactly it
+  // (infra/main.bicep @fa275d6c), as the vectorizer's Learn page does
+  // (https://learn.microsoft.com/azure/search/vector-search-vectorizer-azure-open-ai).
   F5: flow({
     id: "F5",
-    title: "Search calls Azure OpenAI (integrated vectorization)",
+    title: "Search calls Azure OpenAI (vectorization, knowledge base)",
     caller: "search",
-    targets: [{ target: "openai", roles: [Roles.CognitiveServicesOpenAIContributor] }],
-    impliedWhen: "integrated vectorization or ingestion embeds documents through Search",
+    targets: [{ target: "openai", roles: [Roles.CognitiveServicesOpenAIUser] }],
+    impliedWhen: "Search embeds documents or queries (an embedding skill, a vectorizer) or a knowledge base plans queries with a chat deployment",
     requiresSystemIdentity: true,
-    symptom: "skillset/vectorizer fails with 401 from the embedding deployment",
+    symptom:
+      'skill or vectorizer fails: "Web Api response status: \'Unauthorized\' ... PermissionDenied" (azure-search-openai-demo #1303); agentic retrieval: 401 "missing data action"',
   }),
   F6: flow({
     id: "F6",
@@ -134,9 +145,9 @@ export const FLOWS: Readonly<Record<FlowId, FlowDefinition>> = Object.freeze({
     title: "web app queries Search directly",
     caller: "webApp",
     targets: [{ target: "search", roles: [Roles.SearchIndexDataReader] }],
-    impliedWhen: "the app queries the index itself",
+    impliedWhen: "the app queries the index itself (app-side retrieval)",
     requiresSystemIdentity: false,
-    symptom: "403 Forbidden from the index",
+    symptom: "\"Operation returned an invalid status 'Forbidden'\" from the index (azure-search-openai-demo #2135)",
   }),
   F9: flow({
     id: "F9",
@@ -149,14 +160,14 @@ export const FLOWS: Readonly<Record<FlowId, FlowDefinition>> = Object.freeze({
   }),
   F10: flow({
     id: "F10",
-    title: "developers run the app locally",
+    title: "developers run the app locally and build the index",
     caller: "developers",
     targets: [
       { target: "openai", roles: [Roles.CognitiveServicesOpenAIUser] },
       { target: "search", roles: [Roles.SearchIndexDataContributor, Roles.SearchServiceContributor] },
       { target: "storage", roles: [Roles.StorageBlobDataContributor] },
     ],
-    impliedWhen: "developer principals are declared (DefaultAzureCredential on a laptop)",
+    impliedWhen: "developer principals are declared (DefaultAzureCredential on a laptop, or a pipeline that runs the ingestion)",
     requiresSystemIdentity: false,
     symptom: "local runs fail with 401/403 while the deployed app works",
   }),

@@ -74,6 +74,8 @@ export const NETWORK_PATHS: Readonly<Partial<Record<FlowId, NetworkPathDefinitio
     summary: "VNet integration -> private endpoint `account` (privatelink.openai.azure.com)",
     symptom: '403 "Public access is disabled. Please configure private endpoint." on the first chat completion',
   },
+  // Contested (docs/network.md corrections): the platform refuses it; the audit still
+  // judges other people's Terraform by it.
   F2: { flow: "F2", kind: "trustedService", summary: 'Search trusted services (network_rule_bypass_option = "AzureServices"), OpenAI system identity', symptom: SEARCH_403 },
   F3: {
     flow: "F3",
@@ -111,7 +113,12 @@ export const NETWORK_PATHS: Readonly<Partial<Record<FlowId, NetworkPathDefinitio
     summary: "the deployer's network: runner VNet linked to the vault's zone, or an IP rule",
     symptom: "403 ForbiddenByConnection on the key or secret at apply and at every plan",
   },
-  F10: { flow: "F10", kind: "outOfBand", summary: "developers' network: VPN into the VNet (see README)", symptom: "local runs fail with 403 while the deployed app works" },
+  F10: {
+    flow: "F10",
+    kind: "outOfBand",
+    summary: "VPN or a peered network into the VNet -> the private endpoints of OpenAI, Search and Storage (see README)",
+    symptom: "local runs and index builds fail with 403 while the deployed app works",
+  },
   F11: {
     flow: "F11",
     kind: "privateEndpoint",

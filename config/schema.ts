@@ -40,6 +40,10 @@ const Model = z.strictObject({
   skuName: opt(enumOf(DEPLOYMENT_SKUS)),
   /** Thousands of tokens per minute. */
   capacity: opt(count),
+  /** This subscription already deploys this (closed) model version. */
+  existingCustomer: opt(z.boolean()),
+  /** Embedding only: the vector length. */
+  dimensions: opt(count),
 });
 
 const Runtime = z.discriminatedUnion("kind", [
@@ -80,6 +84,8 @@ export const ObservabilitySchema = z.strictObject({
 export const EnvironmentSchema = z.strictObject({
   prefix: opt(name),
   location: opt(name),
+  /** The day lifecycle checks judge on, YYYY-MM-DD (default: $CHAT_PLATFORM_TODAY, else the clock). */
+  today: opt(name),
   nameSeed: opt(name),
   resourceGroupName: opt(name),
   authMode: opt(enumOf(AUTH_MODES)),
@@ -89,6 +95,7 @@ export const EnvironmentSchema = z.strictObject({
       onYourData: opt(z.boolean()),
       ingestion: opt(z.boolean()),
       integratedVectorization: opt(z.boolean()),
+      agenticRetrieval: opt(z.boolean()),
       customerManagedKey: opt(z.boolean()),
       appQueriesSearch: opt(z.boolean()),
       appReadsBlobs: opt(z.boolean()),
@@ -113,6 +120,7 @@ export const EnvironmentSchema = z.strictObject({
       partitionCount: opt(count),
       semanticSearch: opt(z.enum(["disabled", "free", "standard"])),
       indexName: opt(name),
+      knowledgeBaseName: opt(name),
       queryType: opt(enumOf(SEARCH_QUERY_TYPES)),
       topK: opt(count),
       semanticConfiguration: opt(name),
@@ -128,6 +136,7 @@ export const EnvironmentSchema = z.strictObject({
   ),
   keyVault: opt(
     z.strictObject({
+      enabled: opt(z.boolean()),
       name: opt(name),
       skuName: opt(z.enum(["standard", "premium"])),
       softDeleteRetentionDays: opt(count),

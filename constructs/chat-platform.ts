@@ -21,7 +21,8 @@ import { PlatformFlow, impliedFlows } from "./rbac/implied-flows";
 import { RolePropagation } from "./rbac/propagation";
 import { ChatPlatformConfig, resolveChatPlatform } from "./chat-platform-config";
 import { mergeTags } from "./tags";
-import { AuthMode, PlatformFacts, SearchQueryType, SettingsProfile } from "./settings/profile";
+import { AuthMode, PlatformFacts, ProfileSetting, SearchQueryType, SettingsProfile } from "./settings/profile";
+import { clientConfigOf } from "./rbac/client-config";
 import { BuiltInProfileName } from "./settings/profiles";
 import { WebAppSetting } from "./settings/app-settings";
 import { REDACTED, isKeyVaultReference, isSecretSetting, keyVaultReference } from "../catalogue/secrets";
@@ -30,22 +31,34 @@ import { NetworkProps, PlatformNetwork, callsMadeWithKeys } from "./platform-net
 /** Which runtime calls the platform must authorize (each feature implies access flows). */
 export interface ChatPlatformFeatures {
   /**
-   * Ground the chat in Search ("On Your Data"). Keyless, this makes the OpenAI
-   * account's own identity call Search (F2).
-   * @default the profile's `onYourData` (true for sampleApp, false for openai)
+   * Ground the chat in Search with Azure OpenAI "On Your Data". Keyless, this makes the
+   * OpenAI account's own identity call Search (F2). Retired on 2026-10-14: refused from
+   * that day on (catalogue/lifecycle-data.ts SERVICES.onYourData); use app-side
+   * retrieval (profile "searchOpenAIDemo") instead.
+   * @default the profile's `onYourData` (true for sampleApp, false otherwise)
    */
   readonly onYourData?: boolean;
   /**
-   * On Your Data ingestion: OpenAI reads uploads from Storage and writes chunks (F3),
-   * Search's indexer reads the documents container (F4). Needs onYourData.
+   * A Search indexer reads the documents container with Search's identity (F4): the
+   * app's cloud ingestion, or an indexer you create. With On Your Data, also its
+   * ingestion, in which Azure OpenAI writes the chunks (F3).
    * @default onYourData
    */
   readonly ingestion?: boolean;
   /**
-   * Search calls the embedding deployment to vectorize (F5). Needs an embedding model.
+   * Search calls the embedding deployment with its identity (F5): an embedding skill at
+   * indexing, or a vectorizer at query time. Needs an embedding model.
    * @default onYourData (when an embedding model is configured)
    */
   readonly integratedVectorization?: boolean;
+  /**
+   * Agentic retrieval: the app retrieves through a Search knowledge base, which calls the
+   * chat deployment with Search's identity (F5) and needs the semantic ranker. GA without
+   * LLM query planning (REST 2026-04-01); planning with an LLM is preview
+   * (2026-08-01-preview). Only for a profile that supports it (searchOpenAIDemo).
+   * @default false
+   */
+  readonly agenticRetrieval?: boolean;
   /**
    * Encrypt the OpenAI account with a customer-managed key in the platform's vault
    * (F6, and F9 for the deployer creating the key).
@@ -53,40 +66,52 @@ export interface ChatPlatformFeatures {
    */
   readonly customerManagedKey?: boolean;
   /**
-   * The app queries the Search index itself (F8); it gets `AZURE_SEARCH_ENDPOINT`
-   * (and `AZURE_SEARCH_KEY` as a Key Vault reference in keys mode).
-   * @default false (the sample app lets On Your Data query Search)
+   * The app queries the Search index itself (F8).
+   * @default the profile's `appSideRetrieval` (true for searchOpenAIDemo)
    */
   readonly appQueriesSearch?: boolean;
   /**
-   * The app reads blobs, e.g. to serve citations (F11); it gets
-   * `AZURE_STORAGE_BLOB_ENDPOINT` and `AZURE_STORAGE_CONTAINER`.
-   * @default false
+   * The app reads blobs, e.g. to serve citations (F11).
+   * @default the profile's `appSideRetrieval`
    */
   readonly appReadsBlobs?: boolean;
 }
 
-/** A person, group or service principal that runs the app locally (F10). */
+/** A person, group or pipeline that runs the app locally or builds the index (F10). */
 export interface DeveloperPrincipal {
   /** Entra object id (GUID). */
   readonly objectId: string;
-  /** @default "User" */
+  /** "ServicePrincipal" for a pipeline that builds the index. @default "User" */
   readonly type?: PrincipalType;
   /** Shown in the access matrix. @default the object id */
   readonly name?: string;
 }
 
 export interface ChatModelProps {
-  /** @default "gpt-4o" (chat), "text-embedding-3-small" (embedding) */
+  /** @default the model name */
   readonly deploymentName?: string;
-  /** @default "gpt-4o" / "text-embedding-3-small" */
+  /** @default "gpt-5.4-mini" (chat), "text-embedding-3-large" (embedding) */
   readonly modelName?: string;
-  /** @default "2024-11-20" / "1" */
+  /**
+   * @default the default model's version ("2026-03-17" / "1"); for another model, the
+   * version the lifecycle catalogue lists as deployable today, if it lists exactly one
+   */
   readonly modelVersion?: string;
-  /** @default "GlobalStandard" / "Standard" */
+  /** @default "GlobalStandard" */
   readonly skuName?: ModelDeploymentProps["skuName"];
   /** Thousands of tokens per minute. @default 10 / 30 */
   readonly capacity?: number;
+  /**
+   * This subscription already deploys this model version, so Azure still lets it deploy
+   * a version closed to new customers: a warning until retirement, refused after.
+   * @default false
+   */
+  readonly existingCustomer?: boolean;
+  /**
+   * Embedding only: the vector length the app and the index use.
+   * @default the catalogue's for the model (3072 for text-embedding-3-large)
+   */
+  readonly dimensions?: number;
 }
 
 export interface ChatPlatformProps {
@@ -99,9 +124,15 @@ export interface ChatPlatformProps {
   readonly prefix?: string;
   /**
    * Azure region of every resource.
-   * @default "swedencentral" (offers the default chat and embedding models)
+   * @default "swedencentral" (offers the default chat and embedding models as GlobalStandard)
    */
   readonly location?: string;
+  /**
+   * The day lifecycle checks judge on (`YYYY-MM-DD`): models closed to new customers or
+   * retired, services switched off. Fix it to make a synth independent of the clock.
+   * @default $CHAT_PLATFORM_TODAY, else the clock (UTC)
+   */
+  readonly today?: string;
   /**
    * Extra input to the names' suffix (see uniqueNaming), e.g. to deploy two stamps with
    * the same prefix, environment and region into one subscription.
@@ -123,7 +154,8 @@ export interface ChatPlatformProps {
   /** @default see ChatPlatformFeatures */
   readonly features?: ChatPlatformFeatures;
   /**
-   * Developers who run the app locally with DefaultAzureCredential (F10).
+   * People or pipelines who run the app locally with DefaultAzureCredential and build
+   * and fill the index (F10).
    * @default none
    */
   readonly developers?: readonly DeveloperPrincipal[];
@@ -133,8 +165,8 @@ export interface ChatPlatformProps {
    */
   readonly userAssignedIdentity?: boolean;
   /**
-   * Which variables the app reads: a built-in profile name or your own profile.
-   * @default "sampleApp"
+   * Which app runs and which variables it reads: a built-in profile name or your own profile.
+   * @default "searchOpenAIDemo" (Azure-Samples/azure-search-openai-demo, app-side retrieval)
    */
   readonly profile?: BuiltInProfileName | SettingsProfile;
   /**
@@ -153,25 +185,38 @@ export interface ChatPlatformProps {
   readonly search?: Pick<SearchServiceProps, "name" | "sku" | "replicaCount" | "partitionCount" | "semanticSearch" | "localAuthEnabled"> & {
     /** Index the chat is grounded in. @default "documents-index" */
     readonly indexName?: string;
+    /** Knowledge base of agentic retrieval. @default "<indexName>-kb" */
+    readonly knowledgeBaseName?: string;
     /** @default "semantic" when the semantic ranker is on, else "simple" */
     readonly queryType?: SearchQueryType;
     /** @default 5 */
     readonly topK?: number;
     /** @default "default" for semantic query types */
     readonly semanticConfiguration?: string;
-    /** Vector fields of the index, for vector query types. @default none */
+    /** Vector fields of the index (On Your Data's vector query types; the first is the app-side retrieval's embedding field). @default none */
     readonly vectorColumns?: readonly string[];
   };
   /** Storage options (see StorageAccountProps). */
   readonly storage?: Pick<StorageAccountProps, "name" | "replicationType" | "containers">;
-  /** Key Vault options (see KeyVaultProps). */
-  readonly keyVault?: Pick<KeyVaultProps, "name" | "skuName" | "softDeleteRetentionDays">;
+  /**
+   * Key Vault options (see KeyVaultProps). The platform creates a vault only when
+   * something uses it: keys mode (the app's keys), a customer-managed key, a sign-in
+   * client secret.
+   */
+  readonly keyVault?: Pick<KeyVaultProps, "name" | "skuName" | "softDeleteRetentionDays"> & {
+    /**
+     * `true` keeps a vault nothing in the platform uses (for your own secrets); `false`
+     * is refused when something needs one.
+     * @default whether something uses it
+     */
+    readonly enabled?: boolean;
+  };
   /** Web app options (see WebAppProps). */
   readonly webApp?: Pick<WebAppProps, "name" | "planSku" | "healthCheckPath"> & {
     /**
-     * @default sampleApp profile: the sample's container image
-     * (sampleappaoaichatgpt.azurecr.io/sample-app-aoai-chatgpt:latest, as its own
-     * "Deploy to Azure" template runs it); otherwise Python 3.11 for your own build.
+     * @default the profile's runtime: searchOpenAIDemo Python 3.11 with
+     * `python3 -m gunicorn main:app` (code deployed after the infrastructure), sampleApp
+     * the sample's container image; otherwise Python 3.11 for your own build.
      */
     readonly runtime?: WebAppRuntime;
     /**
@@ -218,15 +263,14 @@ export interface ChatPlatformProps {
   readonly network?: NetworkProps;
 }
 
-export { SAMPLE_APP_IMAGE } from "./chat-platform-config";
-
 const PLATFORM_BUG = "Fix: none on your side; this is a ChatPlatform bug: report it with the props that produced it";
 
 /**
  * The whole platform from one props object: OpenAI (chat + embedding deployments),
- * Search, Storage, Key Vault and a Linux web app, each with its identity; the access
- * flows the configuration implies, granted exactly; and the app's settings derived
- * from the same facts, so identity, roles and settings cannot disagree.
+ * Search, Storage, a Linux web app and, when something uses one, Key Vault, each with
+ * its identity; the access flows the configuration implies, granted exactly; and the
+ * app's settings derived from the same facts, so identity, roles and settings cannot
+ * disagree.
  */
 export class ChatPlatform extends Construct {
   public readonly naming: Naming;
@@ -240,7 +284,8 @@ export class ChatPlatform extends Construct {
   public readonly embeddingDeployment?: ModelDeployment;
   public readonly search: SearchService;
   public readonly storage: StorageAccount;
-  public readonly keyVault: KeyVault;
+  /** The vault, when something uses one (`config.keyVault.reasons` says what). */
+  public readonly keyVault?: KeyVault;
   public readonly webApp: WebApp;
   public readonly identity?: UserAssignedIdentity;
   /** The sign-in in front of the app; undefined when access is "open". */
@@ -256,6 +301,8 @@ export class ChatPlatform extends Construct {
   public readonly grants: Grant[] = [];
   /** The network mode and the path each call takes. */
   public readonly network: PlatformNetwork;
+  /** What the people or pipeline building the index run with (the stack's `index_builder_env`); empty when the profile names none. */
+  public readonly indexBuilderSettings: readonly ProfileSetting[];
 
   constructor(scope: Construct, id: string, props: ChatPlatformProps) {
     super(scope, id);
@@ -271,7 +318,7 @@ export class ChatPlatform extends Construct {
     provideNaming(this, this.naming);
     RolePropagation.of(this).requestDelay(config.rolePropagationDelay);
 
-    const keys = this.authMode === "keys";
+    const appKeys = config.appKeys;
     const developers = config.developers.map((d) => EntraPrincipal.fromObjectId(this, d.objectId, d.type, d.label));
     const tags = config.tags;
     const common = () => ({ location: this.location, resourceGroupName: this.resourceGroupName, tags });
@@ -283,11 +330,11 @@ export class ChatPlatform extends Construct {
       this.resourceGroupName = this.resourceGroup.name;
     }
 
-    // --- the five parts -------------------------------------------------------------
+    // --- the parts ------------------------------------------------------------------
     this.openai = new OpenAIAccount(this, "OpenAI", {
       ...common(),
       name: config.openai.name,
-      localAuthEnabled: keys,
+      localAuthEnabled: this.authMode === "keys",
       publicNetworkAccessEnabled: config.openai.publicNetworkAccessEnabled,
     });
     this.chatDeployment = this.openai.addDeployment(config.openai.chatModel);
@@ -300,11 +347,12 @@ export class ChatPlatform extends Construct {
       replicaCount: config.search.replicaCount,
       partitionCount: config.search.partitionCount,
       semanticSearch: config.search.semanticSearch,
-      localAuthEnabled: keys,
+      localAuthEnabled: this.authMode === "keys",
       systemIdentity: config.search.systemIdentity,
     });
     this.storage = new StorageAccount(this, "Storage", { ...common(), ...config.storage });
-    this.keyVault = new KeyVault(this, "KeyVault", { ...common(), ...config.keyVault });
+    const { reasons: vaultReasons, ...vaultProps } = config.keyVault;
+    if (vaultReasons.length > 0) this.keyVault = new KeyVault(this, "KeyVault", { ...common(), ...vaultProps });
     if (config.userAssignedIdentity) {
       this.identity = new UserAssignedIdentity(this, "AppIdentity", common());
     }
@@ -320,17 +368,22 @@ export class ChatPlatform extends Construct {
     if (config.webApp.signIn) this.signIn = new AppSignIn(this, "SignIn", { signIn: config.webApp.signIn, webApp: this.webApp, keyVault: this.keyVault });
 
     // --- deploy-time actions that need grants first -----------------------------------
-    if (this.features.customerManagedKey) this.customerManagedKey = this.openai.encryptWith(this.keyVault).key;
-    const openaiKey = keys
-      ? this.keyVault.addSecret("OpenAIKeySecret", { name: "openai-api-key", value: this.openai.resource.primaryAccessKey, contentType: "Azure OpenAI API key" })
+    if (this.features.customerManagedKey) this.customerManagedKey = this.openai.encryptWith(this.vault("customer-managed key")).key;
+    const openaiKey = appKeys.includes("openai")
+      ? this.vault("OpenAI key").addSecret("OpenAIKeySecret", { name: "openai-api-key", value: this.openai.resource.primaryAccessKey, contentType: "Azure OpenAI API key" })
       : undefined;
     const searchKey =
-      keys && (this.features.onYourData || this.features.appQueriesSearch)
-        ? this.keyVault.addSecret("SearchKeySecret", { name: "search-api-key", value: this.search.resource.primaryKey, contentType: "Azure AI Search admin key" })
+      appKeys.includes("search") && (this.features.onYourData || this.features.appQueriesSearch)
+        ? this.vault("Search key").addSecret("SearchKeySecret", { name: "search-api-key", value: this.search.resource.primaryKey, contentType: "Azure AI Search admin key" })
         : undefined;
 
     // --- the access flows, granted from the table ---------------------------------------
-    this.flows = impliedFlows({ ...this.features, authMode: this.authMode, developers: developers.length > 0, signIn: this.webApp.signIn?.credential.kind === "clientSecret" });
+    this.flows = impliedFlows({
+      ...this.features,
+      appKeys: searchKey ? appKeys : appKeys.filter((k) => k !== "search"),
+      developers: developers.length > 0,
+      signIn: this.webApp.signIn?.credential.kind === "clientSecret",
+    });
     for (const f of this.flows) {
       for (const caller of this.callers(f.caller, developers)) {
         this.grants.push(Grant.combine(...f.roles.map((role) => this.grantMethod(f.target, role)(caller, { flow: f.flow, reason: f.reason }))));
@@ -343,7 +396,12 @@ export class ChatPlatform extends Construct {
       network: props.network,
       parts: this,
       flows: this.flows,
-      keyCalls: callsMadeWithKeys({ ...this.features, authMode: this.authMode }),
+      keyCalls: callsMadeWithKeys({
+        onYourData: this.features.onYourData,
+        appQueriesSearch: this.features.appQueriesSearch,
+        openaiKeyed: openaiKey !== undefined,
+        searchKeyed: searchKey !== undefined,
+      }),
       publicAccessRequests: { "openai.publicNetworkAccessEnabled": props.openai?.publicNetworkAccessEnabled },
     });
 
@@ -358,9 +416,10 @@ export class ChatPlatform extends Construct {
         keyVaultReference: s.keyVaultReference ?? false,
       });
     }
-    // Features the app uses directly get their endpoints, whatever the profile: a grant
-    // (F8, F11) for a call the app cannot address would be a role nobody uses.
-    if (this.features.appQueriesSearch) {
+    // Features the app uses directly get their endpoints, unless the profile names them
+    // itself (appSideRetrieval): a grant (F8, F11) for a call the app cannot address would
+    // be a role nobody uses.
+    if (this.features.appQueriesSearch && !this.profile.appSideRetrieval) {
       this.webApp.settings.set({
         name: "AZURE_SEARCH_ENDPOINT",
         value: this.search.endpoint,
@@ -378,7 +437,7 @@ export class ChatPlatform extends Construct {
         });
       }
     }
-    if (this.features.appReadsBlobs) {
+    if (this.features.appReadsBlobs && !this.profile.appSideRetrieval) {
       this.webApp.settings.set({
         name: "AZURE_STORAGE_BLOB_ENDPOINT",
         value: this.storage.blobEndpoint,
@@ -388,7 +447,7 @@ export class ChatPlatform extends Construct {
       });
       this.webApp.settings.set({
         name: "AZURE_STORAGE_CONTAINER",
-        value: [...this.storage.containers.keys()][0],
+        value: this.documentsContainer,
         origin: "platform",
         description: "container holding the documents",
         keyVaultReference: false,
@@ -413,6 +472,7 @@ export class ChatPlatform extends Construct {
       });
     }
     this.addExtraSettings(config.webApp.extraSettings);
+    this.indexBuilderSettings = this.profile.indexBuilderSettings?.({ ...facts, subscriptionId: clientConfigOf(this).subscriptionId }) ?? [];
 
     if (config.protectStatefulResources) {
       for (const r of this.statefulResources) r.lifecycle = { ...r.lifecycle, preventDestroy: true };
@@ -439,7 +499,7 @@ export class ChatPlatform extends Construct {
       this.search.resource,
       this.storage.resource,
       ...this.storage.containers.values(),
-      this.keyVault.resource,
+      ...(this.keyVault ? [this.keyVault.resource] : []),
       // Destroying the customer-managed key makes the account's data unreadable.
       ...(this.customerManagedKey ? [this.customerManagedKey] : []),
     ];
@@ -470,8 +530,20 @@ export class ChatPlatform extends Construct {
     }
   }
 
+  /** The container the documents live in: the first one the storage account has. */
+  public get documentsContainer(): string {
+    return [...this.storage.containers.keys()][0];
+  }
+
+  /** The vault, for `what`; only asked for when resolveChatPlatform found a reason for one. */
+  private vault(what: string): KeyVault {
+    if (!this.keyVault) throw new Error(`${this.node.path}: the ${what} needs a Key Vault, but the configuration gave no reason for one. ${PLATFORM_BUG}`);
+    return this.keyVault;
+  }
+
   private facts(config: ChatPlatformConfig, openaiKeyUri?: string, searchKeyUri?: string): PlatformFacts {
     const q = config.search.query;
+    const queried = this.features.onYourData || this.features.appQueriesSearch;
     return {
       authMode: this.authMode,
       openai: {
@@ -479,9 +551,10 @@ export class ChatPlatform extends Construct {
         endpoint: this.openai.endpoint,
         chatDeployment: this.chatDeployment,
         embeddingDeployment: this.embeddingDeployment,
+        embeddingDimensions: config.openai.embeddingDimensions,
         keyReference: openaiKeyUri ? keyVaultReference(openaiKeyUri) : undefined,
       },
-      search: this.features.onYourData
+      search: queried
         ? {
             serviceName: this.search.name,
             endpoint: this.search.endpoint,
@@ -490,9 +563,15 @@ export class ChatPlatform extends Construct {
             topK: q.topK,
             semanticConfiguration: q.semanticConfiguration,
             vectorColumns: q.vectorColumns,
+            semanticRanker: config.search.semanticSearch,
             keyReference: searchKeyUri ? keyVaultReference(searchKeyUri) : undefined,
           }
         : undefined,
+      storage: this.features.appReadsBlobs
+        ? { accountName: this.storage.name, blobEndpoint: this.storage.blobEndpoint, container: this.documentsContainer, resourceGroupName: this.resourceGroupName }
+        : undefined,
+      onYourData: this.features.onYourData,
+      agenticRetrieval: q.knowledgeBaseName !== undefined ? { knowledgeBaseName: q.knowledgeBaseName, deployment: this.chatDeployment } : undefined,
       signInEnabled: this.webApp.signInEnabled,
     };
   }

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { VirtualNetwork } from "@cdktf/provider-azurerm/lib/virtual-network";
 import { Subnet } from "@cdktf/provider-azurerm/lib/subnet";
 import { PrivateDnsZone } from "@cdktf/provider-azurerm/lib/private-dns-zone";
@@ -160,8 +161,11 @@ export class PrivateNetwork extends Construct {
     return zone;
   }
 
-  /** A private endpoint for `targetResourceId` in the endpoint subnet, its record in the target's zones. */
-  public addPrivateEndpoint(id: string, name: string, targetResourceId: string, target: PrivateLinkTarget): PrivateEndpoint {
+  /**
+   * A private endpoint for `targetResourceId` in the endpoint subnet, its record in the
+   * target's zones; created after `dependsOn`.
+   */
+  public addPrivateEndpoint(id: string, name: string, targetResourceId: string, target: PrivateLinkTarget, dependsOn: readonly ITerraformDependable[] = []): PrivateEndpoint {
     const endpoint = new PrivateEndpoint(this, id, {
       name,
       location: this.props.location,
@@ -170,6 +174,7 @@ export class PrivateNetwork extends Construct {
       targetResourceId,
       target,
       privateDnsZoneIds: target.zones.map((z) => this.zone(z).id),
+      dependsOn,
       tags: this.props.tags,
     });
     this.endpoints.push(endpoint);

@@ -103,6 +103,8 @@ interface DiagnosticTarget {
  */
 export const IDENTITY_ERROR_SIGNATURES = [
   "ManagedIdentityIsNotEnabled",
+  // azure-search-openai-demo's log line when its identity lacks a Search role (its #2135).
+  "Operation returned an invalid status 'Forbidden'",
   "AuthorizationPermissionMismatch",
   "AuthorizationFailure",
   "PermissionDenied",
@@ -187,7 +189,7 @@ export class Observability extends Construct {
     const targets: DiagnosticTarget[] = [
       { id: "openai", targetResourceId: p.openai.resourceId, categoryGroup: "allLogs" },
       { id: "search", targetResourceId: p.search.resourceId, categoryGroup: "allLogs" },
-      { id: "keyVault", targetResourceId: p.keyVault.resourceId, categoryGroup: "audit" },
+      ...(p.keyVault ? [{ id: "keyVault", targetResourceId: p.keyVault.resourceId, categoryGroup: "audit" } as const] : []),
       { id: "webApp", targetResourceId: p.webApp.resourceId, categoryGroup: "allLogs" },
       // Blob logs live on the blob service, not the account: F3/F4/F11 failures show here.
       // https://learn.microsoft.com/azure/storage/blobs/monitor-blob-storage

@@ -11,6 +11,8 @@ import { Roles } from "../catalogue/roles";
 import { RolePropagation } from "./rbac/propagation";
 import type { IKeyVault } from "./key-vault";
 import type { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
+import { recordSuppression } from "./suppressions";
+import { MODEL_RULE_IDS, type ModelVersion, modelVersion } from "../catalogue/lifecycle";
 
 /** Deployment SKUs Azure OpenAI accepts (`sku.name`). */
 export const DEPLOYMENT_SKUS = [
@@ -28,9 +30,9 @@ export type DeploymentSku = (typeof DEPLOYMENT_SKUS)[number];
 export interface ModelDeploymentProps {
   /** Deployment name, what the app sends as the model (`AZURE_OPENAI_MODEL`). */
   readonly name: string;
-  /** Model name, e.g. "gpt-4o" or "text-embedding-3-small". */
+  /** Model name, e.g. "gpt-5.4-mini" or "text-embedding-3-large". */
   readonly modelName: string;
-  /** Model version, e.g. "2024-11-20" or "1". */
+  /** Model version, e.g. "2026-03-17" or "1". */
   readonly modelVersion: string;
   /**
    * Deployment type.
@@ -42,6 +44,14 @@ export interface ModelDeploymentProps {
    * @default 10
    */
   readonly capacity?: number;
+  /**
+   * This subscription already deploys this model version, so Azure counts it an
+   * existing customer and still deploys a version closed to new customers, until it
+   * retires. Recorded as a reasoned suppression of the closed-model guardrail
+   * (AZ-MODEL-002) on the deployment; retirement is refused whatever this says.
+   * @default false
+   */
+  readonly existingCustomer?: boolean;
 }
 
 export interface OpenAIAccountProps {
@@ -89,10 +99,17 @@ export interface ModelDeployment {
   readonly name: string;
   readonly modelName: string;
   readonly modelVersion: string;
+  readonly skuName: DeploymentSku;
+  readonly capacity: number;
+  /** Declared an existing customer's deployment of a closed version (see ModelDeploymentProps). */
+  readonly existingCustomer: boolean;
+  /** What the lifecycle catalogue knows of the model version, if it lists it. */
+  readonly facts?: ModelVersion;
   readonly resource: CognitiveDeployment;
 }
 
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** What a model name may look like (letters, digits, '.', '_', '-'). */
+export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MODEL_VERSION = /^[0-9A-Za-z][0-9A-Za-z.-]*$/;
 
 /** An Azure OpenAI account, created here or referenced (OpenAIAccount.fromOpenAIAccountAttributes): what grants need. */
@@ -217,10 +234,16 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
       throw new ValidationError(this, `${field}.name`, props.name, "is already a deployment on this account", "give every deployment a distinct name");
     }
     if (!MODEL_NAME.test(props.modelName ?? "")) {
-      throw new ValidationError(this, `${field}.modelName`, props.modelName, "is not a model name", 'use the model name Azure lists, e.g. "gpt-4o" or "text-embedding-3-small"');
+      throw new ValidationError(
+        this,
+        `${field}.modelName`,
+        props.modelName,
+        "is not a model name",
+        'use the model name Azure lists, e.g. "gpt-5.4-mini" or "text-embedding-3-large"',
+      );
     }
     if (!MODEL_VERSION.test(props.modelVersion ?? "")) {
-      throw new ValidationError(this, `${field}.modelVersion`, props.modelVersion, "is not a model version", 'use the version Azure lists for the model, e.g. "2024-11-20" or "1"');
+      throw new ValidationError(this, `${field}.modelVersion`, props.modelVersion, "is not a model version", 'use the version Azure lists for the model, e.g. "2026-03-17" or "1"');
     }
     const skuName = checkOneOf(this, `${field}.skuName`, props.skuName ?? "GlobalStandard", DEPLOYMENT_SKUS);
     const capacity = checkIntRange(this, `${field}.capacity`, props.capacity ?? 10, 1, 10000, "thousands of tokens per minute, within your quota");
@@ -231,7 +254,16 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
       model: { format: "OpenAI", name: props.modelName, version: props.modelVersion },
       sku: { name: skuName, capacity },
     });
-    const deployment = { name: props.name, modelName: props.modelName, modelVersion: props.modelVersion, resource };
+    const facts = modelVersion(props.modelName, props.modelVersion);
+    const existingCustomer = props.existingCustomer ?? false;
+    if (existingCustomer) {
+      recordSuppression(
+        resource,
+        MODEL_RULE_IDS.closedToNewCustomers,
+        `existing customer: this subscription already deploys ${props.modelName} ${props.modelVersion}, so Azure still accepts it${facts ? ` until it retires on ${facts.retires}` : ""} (existingCustomer: true)`,
+      );
+    }
+    const deployment = { name: props.name, modelName: props.modelName, modelVersion: props.modelVersion, skuName, capacity, existingCustomer, facts, resource };
     this.deploymentList.push(deployment);
     return deployment;
   }

@@ -12,7 +12,8 @@ export interface PlatformTargets {
   readonly openai: IOpenAIAccount;
   readonly search: ISearchService;
   readonly storage: IStorageAccount;
-  readonly keyVault: IKeyVault;
+  /** Absent when nothing uses a vault (then no flow targets one). */
+  readonly keyVault?: IKeyVault;
 }
 
 type GrantMethod = (grantee: IGrantable, options: GrantOptions) => Grant;
@@ -38,7 +39,7 @@ export function grantMethodFor(targets: PlatformTargets, target: Party, role: Bu
       [Roles.StorageBlobDataReader.id]: (g, o) => storage.grantBlobDataReader(g, o),
       [Roles.StorageBlobDataContributor.id]: (g, o) => storage.grantBlobDataContributor(g, o),
     },
-    keyVault: {
+    keyVault: keyVault && {
       [Roles.KeyVaultSecretsUser.id]: (g, o) => keyVault.grantSecretsUser(g, o),
       [Roles.KeyVaultSecretsOfficer.id]: (g, o) => keyVault.grantSecretsOfficer(g, o),
       [Roles.KeyVaultCryptoServiceEncryptionUser.id]: (g, o) => keyVault.grantCryptoServiceEncryptionUser(g, o),

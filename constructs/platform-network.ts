@@ -80,7 +80,8 @@ export interface PlatformNetworkParts {
   readonly openai: OpenAIAccount;
   readonly search: SearchService;
   readonly storage: StorageAccount;
-  readonly keyVault: KeyVault;
+  /** Absent when nothing uses a vault. */
+  readonly keyVault?: KeyVault;
   readonly webApp: WebApp;
 }
 
@@ -99,15 +100,20 @@ export interface PlatformNetworkProps {
 }
 
 /**
- * Calls that authenticate with a key (authMode "keys"): they hold no role, so they are
- * not access flows, but they cross the network exactly like the flow they replace.
+ * Calls that authenticate with a key (keys mode, for the keys the app takes): they hold
+ * no role, so they are not access flows, but they cross the network exactly like the
+ * flow they replace.
  */
-export function callsMadeWithKeys(f: { readonly authMode: "keyless" | "keys"; readonly onYourData: boolean; readonly appQueriesSearch: boolean }): NetworkCall[] {
-  if (f.authMode !== "keys") return [];
+export function callsMadeWithKeys(f: {
+  readonly onYourData: boolean;
+  readonly appQueriesSearch: boolean;
+  readonly openaiKeyed: boolean;
+  readonly searchKeyed: boolean;
+}): NetworkCall[] {
   return [
-    { flow: "F1", caller: "webApp", target: "openai", reason: "the app calls Azure OpenAI with its API key" },
-    ...(f.onYourData ? [{ flow: "F2", caller: "openai", target: "search", reason: "On Your Data queries Search with the search key" } as const] : []),
-    ...(f.appQueriesSearch ? [{ flow: "F8", caller: "webApp", target: "search", reason: "the app queries the index with the search key" } as const] : []),
+    ...(f.openaiKeyed ? [{ flow: "F1", caller: "webApp", target: "openai", reason: "the app calls Azure OpenAI with its API key" } as const] : []),
+    ...(f.searchKeyed && f.onYourData ? [{ flow: "F2", caller: "openai", target: "search", reason: "On Your Data queries Search with the search key" } as const] : []),
+    ...(f.searchKeyed && f.appQueriesSearch ? [{ flow: "F8", caller: "webApp", target: "search", reason: "the app queries the index with the search key" } as const] : []),
   ];
 }
 
@@ -163,17 +169,21 @@ export class PlatformNetwork extends Construct {
         'set customerManagedKey: false, or keep network.mode "public" for this environment',
       );
     }
-    // On Your Data with a search key: the Search trusted-service exception admits
-    // Azure OpenAI only with its managed identity and RBAC
-    // (https://learn.microsoft.com/azure/search/service-configure-firewall).
-    const keyedSearch = props.keyCalls.find((c) => c.flow === "F2");
-    if (keyedSearch) {
+    // On Your Data (F2) in private mode would need Search with public access disabled
+    // plus the trusted-services bypass for Azure OpenAI. The sources contradict each other:
+    // the Search REST spec (2025-05-01: "If set to 'disabled' ... private endpoint
+    // connections would be the exclusive access method"), the azurerm search_service doc
+    // and the Search firewall page say disabled means private endpoints only, and field
+    // reports see 403 (sample-app-aoai-chatGPT #1464, azure-search-openai-demo #1886);
+    // only the On Your Data how-to says otherwise (docs/network.md, corrections). Refused
+    // rather than built on a contested path; On Your Data itself retired on 2026-10-14.
+    if (has("F2")) {
       throw new ValidationError(
         this,
-        "authMode",
-        "keys",
-        'with On Your Data cannot use network mode "private": Azure OpenAI passes the Search firewall only as a trusted service with its managed identity, not with a search key',
-        'use authMode "keyless", or keep network.mode "public"',
+        "features.onYourData",
+        true,
+        'cannot be combined with network mode "private": Azure OpenAI would reach Search through a closed Search firewall by the trusted-services bypass, a path the Search REST spec, the azurerm doc and field reports (403) contradict',
+        'use app-side retrieval (profile "searchOpenAIDemo": the app reaches Search through its private endpoint), or keep network.mode "public"',
       );
     }
 
@@ -204,24 +214,49 @@ export class PlatformNetwork extends Construct {
     });
     this.paths = networkPaths(calls);
 
-    // Private endpoints: one per target the app (or a runner in a linked VNet) calls.
-    const endpointTargets = new Set(this.paths.filter((p) => p.kind === "privateEndpoint").map((p) => p.target));
+    // Private endpoints: one per target the app (or a runner in a linked VNet) calls, and
+    // one per service the developers' and index builders' roles reach (F10): from a VPN or
+    // a peered network into this VNet they build the index, upload the documents and call
+    // the models through these endpoints, as the app does.
+    const endpointTargets = new Set(this.paths.filter((p) => p.kind === "privateEndpoint" || p.flow === "F10").map((p) => p.target));
     if (has("F9") && runnerVnets.length > 0) endpointTargets.add("keyVault");
+    // An indexer (F4) reaches Storage as a trusted service only while Storage has no private
+    // endpoint: "if you already set up a private endpoint for Azure Storage, you should also
+    // set up a shared private link or the connection is refused on the storage side"
+    // (search/search-indexer-howto-access-private, footnote 1; docs/network.md F4). A shared
+    // private link needs an approval on Storage that azurerm cannot give, so refused.
+    if (has("F4") && endpointTargets.has("storage")) {
+      throw new ValidationError(
+        this,
+        "features.ingestion",
+        true,
+        "cannot be combined with network mode \"private\" here: Storage gets a blob private endpoint (the app or the developers read it), and then Search's indexer needs a shared private link that must be approved on Storage, which Terraform's azurerm provider cannot do",
+        'build the index from inside the VNet instead (the app\'s own ingestion, e.g. prepdocs, run by a developer or pipeline principal through the private endpoints), and set ingestion: false; or keep network.mode "public"',
+      );
+    }
     const targets = { openai, search, storage, keyVault } as const;
     for (const party of ["openai", "search", "storage", "keyVault"] as const) {
-      if (!endpointTargets.has(party)) continue;
       const part = targets[party];
-      this.privateNetwork.addPrivateEndpoint(`Endpoint-${party}`, `${part.name}-pe`, part.resourceId, PRIVATE_LINK_TARGETS[party]);
+      if (!endpointTargets.has(party) || !part) continue;
+      // azurerm 4.55 creates an OpenAI account's private endpoint in parallel with its model
+      // deployments; the account is "Accepted" while a deployment runs and the endpoint
+      // fails with AccountProvisioningStateInvalid (fixed after 4.55 in
+      // terraform-provider-azurerm #33298; the Bicep AVM module hit the same race,
+      // bicep-registry-modules #7205). The endpoint waits for the deployments.
+      const after = party === "openai" ? openai.deployments.map((d) => d.resource) : [];
+      this.privateNetwork.addPrivateEndpoint(`Endpoint-${party}`, `${part.name}-pe`, part.resourceId, PRIVATE_LINK_TARGETS[party], after);
     }
 
-    // Public access off everywhere; trusted-service rules only for the calls that need them.
+    // Public access off everywhere; trusted-service rules only for the calls that need
+    // them. Search admits no trusted service: its only caller from another service was On
+    // Your Data (F2), refused above.
     const trusted = (flow: string, caller: string) => this.paths.some((p) => p.kind === "trustedService" && p.flow === flow && p.caller === caller);
     openai.restrictNetwork({ trustedServices: trusted("F5", "search") });
-    search.restrictNetwork({ trustedServices: trusted("F2", "openai") });
+    search.restrictNetwork({ trustedServices: false });
     storage.restrictNetwork({
       trustedResourceIds: [...(trusted("F3", "openai") ? [openai.resourceId] : []), ...(trusted("F4", "search") ? [search.resourceId] : [])],
     });
-    keyVault.restrictNetwork({ deployerIpRanges: has("F9") ? ipRanges : [] });
+    keyVault?.restrictNetwork({ deployerIpRanges: has("F9") ? ipRanges : [] });
     webApp.integrateWithVnet(this.privateNetwork.appSubnet.id);
   }
 

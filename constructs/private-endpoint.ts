@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
 import { PrivateEndpoint as PrivateEndpointResource } from "@cdktf/provider-azurerm/lib/private-endpoint";
 import type { PrivateLinkTarget } from "../catalogue/network-paths";
 
@@ -15,6 +16,12 @@ export interface PrivateEndpointProps {
   readonly target: PrivateLinkTarget;
   /** Ids of the private DNS zones for `target.zones`, in the same order. */
   readonly privateDnsZoneIds: readonly string[];
+  /**
+   * Resources the endpoint must wait for: on an Azure OpenAI account, its model
+   * deployments (see PlatformNetwork).
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
   readonly tags?: Record<string, string>;
 }
 
@@ -44,6 +51,7 @@ export class PrivateEndpoint extends Construct {
         subresourceNames: [props.target.subresource],
       },
       privateDnsZoneGroup: { name: "default", privateDnsZoneIds: [...props.privateDnsZoneIds] },
+      dependsOn: props.dependsOn?.length ? [...props.dependsOn] : undefined,
       tags: props.tags,
     });
   }

@@ -132,8 +132,8 @@ export function resolveSignIn(scope: IConstruct, access: WebAppAccess, props: Pl
 
 export interface AppSignInProps {
   readonly webApp: WebApp;
-  /** Holds a brought registration's client secret. */
-  readonly keyVault: IKeyVault;
+  /** Holds a brought registration's client secret; required with one. */
+  readonly keyVault?: IKeyVault;
   readonly signIn: ResolvedSignIn;
 }
 
@@ -153,6 +153,9 @@ export class AppSignIn extends Construct {
     const { webApp, signIn } = props;
     if (signIn.kind === "brought" && signIn.clientSecret) {
       const secret = signIn.clientSecret;
+      if (!props.keyVault) {
+        throw new ValidationError(this, "keyVault", undefined, `is required: the client secret "${secret.name}" is read from a Key Vault`, "pass the vault that holds the secret");
+      }
       webApp.requireSignIn({
         clientId: signIn.clientId,
         tenantId: signIn.tenantId,

@@ -7,7 +7,7 @@ import { ChatPlatform, ChatPlatformFeatures, ChatPlatformProps, DeveloperPrincip
 import { resolveChatPlatform } from "../constructs/chat-platform-config";
 import { ChatStack } from "../app/chat-stack";
 import { StandaloneChatStack } from "../app/standalone-stack";
-import { ValidationError } from "../constructs/errors";
+import { ValidationError, ValidationErrors } from "../constructs/errors";
 import { AuditResult, audit } from "../guardrails/audit";
 import { partyOf } from "../guardrails/azure";
 import { flowAudit } from "../guardrails/rules/flow-audit";
@@ -27,15 +27,18 @@ import { NETWORK_MODES, NetworkMode, NetworkProps } from "../constructs/platform
  *   1. auth mode            AUTH_MODES                   keyless | keys
  *   2. features             FEATURE_DIMENSIONS (below)   oyd, ingest, vec, cmk, appsearch, appblobs
  *   3. user-assigned id     userAssignedIdentity         uami
- *   4. settings profile     BUILT_IN_PROFILE_NAMES       sampleApp | openai
+ *   4. settings profile     BUILT_IN_PROFILE_NAMES       searchOpenAIDemo | sampleApp | openai
  *   5. developers present   developers                   devs
  *   6. network mode         NETWORK_MODES                (public) | private
+ *   7. models               MODEL_CHOICES                (default) | eudz
  *
  * A combination is named by spelling out its options in that order, omitting the
  * features that are off: `keys-oyd-ingest-vec-cmk-uami-sampleApp-devs`,
- * `keyless-sampleApp`, `keyless-oyd-sampleApp-private` (public, the default
- * network mode, is not spelled out, so public names read as before). Every feature is passed explicitly (true or false), so no
- * combination depends on a default; the defaults resolve to one of the explicit ones.
+ * `keyless-appsearch-appblobs-searchOpenAIDemo`, `keyless-appsearch-appblobs-searchOpenAIDemo-private-eudz`
+ * (public, the default network mode, and the default models are not spelled out). Every
+ * feature is passed explicitly (true or false), so no combination depends on a default;
+ * the defaults resolve to one of the explicit ones. "Today" is fixed (COMBINATION_TODAY):
+ * which models Azure deploys changes with the date, the sweep's verdicts must not.
  *
  * Each combination is built as the ready app builds it (a ChatStack) and synthesized
  * with its validations: the outcome is accepted (with the JSON), rejected (a
@@ -57,8 +60,9 @@ export interface FeatureDimension {
  */
 export const FEATURE_DIMENSIONS = {
   onYourData: { token: "oyd", title: "On Your Data" },
-  ingestion: { token: "ingest", title: "On Your Data ingestion" },
-  integratedVectorization: { token: "vec", title: "integrated vectorization" },
+  ingestion: { token: "ingest", title: "indexer reads Storage" },
+  integratedVectorization: { token: "vec", title: "Search vectorizes" },
+  agenticRetrieval: { token: "agentic", title: "agentic retrieval" },
   customerManagedKey: { token: "cmk", title: "customer-managed key" },
   appQueriesSearch: { token: "appsearch", title: "app queries Search" },
   appReadsBlobs: { token: "appblobs", title: "app reads blobs" },
@@ -76,6 +80,7 @@ export const PROP_COVERAGE = {
   environment: 'fixed: "dev" (a name; no flow depends on it)',
   prefix: "fixed: default (a name)",
   location: "fixed: default (a region)",
+  today: "fixed: COMBINATION_TODAY (lifecycle verdicts must not change with the clock)",
   nameSeed: "fixed: none (a name hash input)",
   resourceGroupName: "fixed: a new group (where, not who may call what)",
   authMode: "dimension: AUTH_MODES",
@@ -83,16 +88,30 @@ export const PROP_COVERAGE = {
   developers: "dimension: none or one developer (F10 is per developer, the same for each)",
   userAssignedIdentity: "dimension: off or on",
   profile: "dimension: BUILT_IN_PROFILE_NAMES (custom profiles are user code)",
-  openai: "fixed: default models (embeddingModel null only rejects vectorization)",
+  openai: "dimension: MODEL_CHOICES (the defaults, or the EU data-zone choice); embeddingModel null only rejects vectorization",
   search: "fixed: default sku basic (free rejects every identity flow)",
   storage: "fixed: default",
-  keyVault: "fixed: default",
+  keyVault: "fixed: default (created when something uses it)",
   webApp: "fixed: default (sign-in with a created, secretless registration; a brought client secret implies F7, not enumerated)",
   protectStatefulResources: "fixed: default (lifecycle only)",
   rolePropagationDelay: "fixed: default (timing only)",
   tags: "fixed: default",
   network: "dimension: NETWORK_MODES (private: default subnets, a deployer IP range for the keys mode's secrets)",
 } as const satisfies Record<keyof ChatPlatformProps, string>;
+
+/** The day every combination is judged on. */
+export const COMBINATION_TODAY = "2026-12-06";
+
+/** The model choices the README documents: the defaults, and EU data-zone processing. */
+export const MODEL_CHOICES = {
+  default: {},
+  euDataZone: {
+    chatModel: { modelName: "gpt-5.4", modelVersion: "2026-03-05", skuName: "DataZoneStandard" },
+    embeddingModel: { modelName: "text-embedding-3-large", modelVersion: "1", skuName: "DataZoneStandard" },
+  },
+} as const satisfies Record<string, NonNullable<ChatPlatformProps["openai"]>>;
+export type ModelChoice = keyof typeof MODEL_CHOICES;
+export const MODEL_CHOICE_NAMES = Object.keys(MODEL_CHOICES) as ModelChoice[];
 
 /** The developer of combinations with developers present. */
 export const COMBINATION_DEVELOPER: DeveloperPrincipal = { objectId: "00000000-0000-4000-8000-00000000d001", name: "dev1" };
@@ -113,6 +132,7 @@ export interface Combination {
   readonly profile: BuiltInProfileName;
   readonly developers: boolean;
   readonly network: NetworkMode;
+  readonly models: ModelChoice;
   /** What ChatPlatform receives. */
   readonly props: ChatPlatformProps;
 }
@@ -126,6 +146,7 @@ export function combinationName(c: Omit<Combination, "name" | "props">): string 
     c.profile,
     ...(c.developers ? ["devs"] : []),
     ...(c.network === "private" ? ["private"] : []),
+    ...(c.models === "euDataZone" ? ["eudz"] : []),
   ].join("-");
 }
 
@@ -148,20 +169,24 @@ export function enumerateCombinations(): Combination[] {
         for (const profile of BUILT_IN_PROFILE_NAMES) {
           for (const developers of [false, true]) {
             for (const network of NETWORK_MODES) {
-              const dims = { authMode, features, userAssignedIdentity, profile, developers, network };
-              out.push({
-                ...dims,
-                name: combinationName(dims),
-                props: {
-                  environment: "dev",
-                  authMode,
-                  profile,
-                  features: { ...features },
-                  userAssignedIdentity,
-                  developers: developers ? [COMBINATION_DEVELOPER] : [],
-                  network: network === "private" ? COMBINATION_PRIVATE_NETWORK : { mode: "public" },
-                },
-              });
+              for (const models of MODEL_CHOICE_NAMES) {
+                const dims = { authMode, features, userAssignedIdentity, profile, developers, network, models };
+                out.push({
+                  ...dims,
+                  name: combinationName(dims),
+                  props: {
+                    environment: "dev",
+                    today: COMBINATION_TODAY,
+                    authMode,
+                    profile,
+                    features: { ...features },
+                    userAssignedIdentity,
+                    developers: developers ? [COMBINATION_DEVELOPER] : [],
+                    network: network === "private" ? COMBINATION_PRIVATE_NETWORK : { mode: "public" },
+                    openai: MODEL_CHOICES[models],
+                  },
+                });
+              }
             }
           }
         }
@@ -173,7 +198,7 @@ export function enumerateCombinations(): Combination[] {
 
 /** A combination's option in each dimension, in name order (see the file comment). */
 function optionsOf(c: Combination): string[] {
-  return [c.authMode, ...FEATURE_NAMES.map((f) => String(c.features[f])), String(c.userAssignedIdentity), c.profile, String(c.developers), c.network];
+  return [c.authMode, ...FEATURE_NAMES.map((f) => String(c.features[f])), String(c.userAssignedIdentity), c.profile, String(c.developers), c.network, c.models];
 }
 
 /**
@@ -226,6 +251,7 @@ export interface Accepted {
 export interface Rejected {
   readonly kind: "rejected";
   readonly combination: Combination;
+  /** The first of the problems found (the table lists it; its message counts the rest). */
   readonly error: ValidationError;
   /** `field = value problem`, the message without construct path and fix. */
   readonly reason: string;
@@ -272,6 +298,10 @@ export function synthesizeCombination(combination: Combination, Stack: typeof Ch
     return { kind: "accepted", combination, stack, platform: stack.platform, json, ms: ms() };
   } catch (error) {
     if (error instanceof ValidationError) return { kind: "rejected", combination, error, reason: rejectionReason(error), ms: ms() };
+    if (error instanceof ValidationErrors) {
+      const [first, ...more] = error.errors;
+      return { kind: "rejected", combination, error: first, reason: `${rejectionReason(first)}${more.length ? ` (+${more.length} more)` : ""}`, ms: ms() };
+    }
     return { kind: "crashed", combination, error, ms: ms() };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -291,7 +321,8 @@ export const CHECKS = {
   keyMaterial: "no key material outside Key Vault secret values (references to key attributes, literal keys)",
   deployments: "the app settings name deployments that exist",
   appIdentity: "a user-assigned identity is attached to the app and named by AZURE_CLIENT_ID; none otherwise",
-  network: "private: public access off on every service, the app in the VNet with route-all, one private endpoint per private-endpoint path; public: no VNet",
+  network:
+    "private: public access off on every service, the app in the VNet with route-all, one private endpoint per private-endpoint path and per service developers reach, the OpenAI endpoint after the model deployments; public: no VNet",
   standalone: "the ready app's StandaloneChatStack, without cdktf's preparing pass, synthesizes the same JSON",
 } as const;
 export type CheckId = keyof typeof CHECKS;
@@ -312,8 +343,18 @@ function values(json: TerraformJson, address: string): Json {
 const ref = (expression: string) => `\${${expression}}`;
 
 /** Settings naming deployments, and the deployment variable each profile must set. */
-const DEPLOYMENT_SETTINGS = ["AZURE_OPENAI_MODEL", "AZURE_OPENAI_CHATGPT_DEPLOYMENT", "AZURE_OPENAI_EMBEDDING_NAME"];
-const CHAT_DEPLOYMENT_SETTING: Record<BuiltInProfileName, string> = { sampleApp: "AZURE_OPENAI_MODEL", openai: "AZURE_OPENAI_CHATGPT_DEPLOYMENT" };
+const DEPLOYMENT_SETTINGS = [
+  "AZURE_OPENAI_MODEL",
+  "AZURE_OPENAI_CHATGPT_DEPLOYMENT",
+  "AZURE_OPENAI_EMBEDDING_NAME",
+  "AZURE_OPENAI_EMB_DEPLOYMENT",
+  "AZURE_OPENAI_KNOWLEDGEBASE_DEPLOYMENT",
+];
+const CHAT_DEPLOYMENT_SETTING: Record<BuiltInProfileName, string> = {
+  searchOpenAIDemo: "AZURE_OPENAI_CHATGPT_DEPLOYMENT",
+  sampleApp: "AZURE_OPENAI_MODEL",
+  openai: "AZURE_OPENAI_CHATGPT_DEPLOYMENT",
+};
 
 /** Every string in `value` with its JSON path, skipping cdktf's `"//"` metadata. */
 function* strings(value: unknown, path: string): Generator<[string, string]> {
@@ -336,7 +377,10 @@ function expectedGrants(a: Accepted, json: TerraformJson): { expected: Map<strin
   const openai = one("azurerm_cognitive_account");
   const search = one("azurerm_search_service");
   const storage = one("azurerm_storage_account");
-  const keyVault = one("azurerm_key_vault");
+  // Created only when something uses it.
+  const keyVault = addresses(json, "azurerm_key_vault")[0];
+  if ((keyVault !== undefined) !== (a.platform.keyVault !== undefined))
+    problems.push(`the platform has ${a.platform.keyVault ? "a" : "no"} Key Vault, the JSON ${keyVault ? "one" : "none"}`);
   const runtime = runtimeIdentities(json);
   if (a.combination.userAssignedIdentity && runtime.length !== 1) problems.push(`expected one azurerm_user_assigned_identity the app runs as, found ${runtime.length}`);
   const uami = a.combination.userAssignedIdentity ? runtime[0] : undefined;
@@ -353,7 +397,7 @@ function expectedGrants(a: Accepted, json: TerraformJson): { expected: Map<strin
     openai: ref(`${openai}.id`),
     search: ref(`${search}.id`),
     storage: ref(`${storage}.id`),
-    keyVault: ref(`${keyVault}.id`),
+    ...(keyVault ? { keyVault: ref(`${keyVault}.id`) } : {}),
   };
   const expected = new Map<string, string>();
   for (const f of a.platform.flows) {
@@ -509,8 +553,16 @@ function checkNetwork(a: Accepted, json: TerraformJson, webApp: Json): string[] 
   const siteConfig = (webApp.site_config ?? {}) as Json;
   if (!webApp.virtual_network_subnet_id || siteConfig.vnet_route_all_enabled !== true) out.push("the web app is not VNet-integrated with route-all in private mode");
   const have = endpoints.flatMap((e) => ((e.private_service_connection as Json)?.subresource_names as string[]) ?? []).sort();
-  const want = [...new Set(a.platform.network.paths.filter((p) => p.kind === "privateEndpoint").map((p) => PRIVATE_LINK_SUBRESOURCES[p.target]))].sort();
+  // One endpoint per private-endpoint path's target, and per service developers reach (F10).
+  const want = [...new Set(a.platform.network.paths.filter((p) => p.kind === "privateEndpoint" || p.flow === "F10").map((p) => PRIVATE_LINK_SUBRESOURCES[p.target]))].sort();
   if (JSON.stringify(have) !== JSON.stringify(want)) out.push(`private endpoints ${JSON.stringify(have)} do not match the private-endpoint paths ${JSON.stringify(want)}`);
+  // An OpenAI endpoint waits for the model deployments (AccountProvisioningStateInvalid otherwise).
+  const deployments = addresses(json, "azurerm_cognitive_deployment");
+  for (const e of endpoints) {
+    const sub = ((e.private_service_connection as Json)?.subresource_names as string[]) ?? [];
+    if (sub.includes("account") && !deployments.every((d) => ((e.depends_on as string[] | undefined) ?? []).includes(d)))
+      out.push(`the OpenAI private endpoint does not depend on every model deployment (${deployments.join(", ")})`);
+  }
   return out;
 }
 

@@ -119,13 +119,12 @@ describe("shipped stacks", () => {
       expect(only(prod, "azurerm_linux_web_app").site_config.health_check_path).toBe("/");
     });
 
-    it("sends logs and metrics of OpenAI, Search, Key Vault, the web app and blob storage to the workspace", () => {
+    it("sends logs and metrics of OpenAI, Search, the web app and blob storage to the workspace (prod has no Key Vault: nothing uses one)", () => {
       const settings = Object.values(prod.resource.azurerm_monitor_diagnostic_setting) as Json[];
       const byTarget = Object.fromEntries(settings.map((s) => [s.target_resource_id, s]));
       const expected: [string, string][] = [
         [ref(prod, "azurerm_cognitive_account"), "allLogs"],
         [ref(prod, "azurerm_search_service"), "allLogs"],
-        [ref(prod, "azurerm_key_vault"), "audit"],
         [ref(prod, "azurerm_linux_web_app"), "allLogs"],
         [`${ref(prod, "azurerm_storage_account")}/blobServices/default`, "allLogs"],
       ];

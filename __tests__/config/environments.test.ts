@@ -47,7 +47,7 @@ describe("config/environments.json", () => {
   });
 
   it("merges defaults under each environment: objects deeply, the environment winning", () => {
-    expect(envs.dev.platform).toMatchObject({ prefix: "chat", location: "swedencentral", authMode: "keyless", profile: "sampleApp" });
+    expect(envs.dev.platform).toMatchObject({ prefix: "chat", location: "swedencentral", authMode: "keyless", profile: "searchOpenAIDemo" });
     expect(envs.prod.observability).toMatchObject({ retentionInDays: 90, alerts: { authFailureThreshold: 1, healthCheck: true, severity: 1 } });
     expect(envs.dev.observability).toMatchObject({ retentionInDays: 30, dailyQuotaGb: 1 });
   });

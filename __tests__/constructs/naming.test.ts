@@ -6,7 +6,7 @@ import { KeyVault } from "../../constructs/key-vault";
 import { newStack, synthPlatform } from "../../testing/helpers";
 
 describe("unique names: a suffix Terraform computes at plan time from the subscription", () => {
-  const { json } = synthPlatform();
+  const { json } = synthPlatform({ keyVault: { enabled: true } });
   const j = json as any;
 
   it("is one local per stamp over the subscription id, prefix, environment, region and seed", () => {
@@ -49,7 +49,7 @@ describe("unique names: a suffix Terraform computes at plan time from the subscr
   });
 
   it("keeps explicit names as given", () => {
-    const named = synthPlatform({ keyVault: { name: "my-team-kv-01" } }).json as any;
+    const named = synthPlatform({ keyVault: { enabled: true, name: "my-team-kv-01" } }).json as any;
     expect((Object.values(named.resource.azurerm_key_vault)[0] as any).name).toBe("my-team-kv-01");
   });
 
@@ -73,7 +73,7 @@ describe("unique names: a suffix Terraform computes at plan time from the subscr
 
 describe("globally unique names are claimed once per app", () => {
   const explicit = (environment: string, name: string) => ({
-    platform: { environment, search: { name }, storage: { name: name.replace(/-/g, "") }, keyVault: { name }, openai: { name }, webApp: { name } },
+    platform: { environment, search: { name }, storage: { name: name.replace(/-/g, "") }, keyVault: { enabled: true, name }, openai: { name }, webApp: { name } },
   });
 
   it("fails a second stack that sets a name Azure makes global, naming the first (a name set once in the defaults)", () => {
@@ -87,7 +87,7 @@ describe("globally unique names are claimed once per app", () => {
   it.each([
     ["search", { search: { name: "chat-srch-1" } }, "prod/Platform/Search: name"],
     ["storage", { storage: { name: "chatstorage1" } }, "prod/Platform/Storage: name"],
-    ["keyVault", { keyVault: { name: "chat-kv-1" } }, "prod/Platform/KeyVault: name"],
+    ["keyVault", { keyVault: { enabled: true, name: "chat-kv-1" } }, "prod/Platform/KeyVault: name"],
     ["webApp", { webApp: { name: "chat-app-1" } }, "prod/Platform/WebApp: name"],
   ])("compares %s names without case, as DNS does", (kind, props, where) => {
     // Web app names may be written in upper case; the others are lower case only.

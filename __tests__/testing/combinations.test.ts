@@ -10,11 +10,13 @@ import {
   Accepted,
   CHECK_IDS,
   CHECKS,
+  COMBINATION_TODAY,
   CheckId,
   Combination,
   CombinationResult,
   FEATURE_DIMENSIONS,
   FEATURE_NAMES,
+  MODEL_CHOICE_NAMES,
   checkAccepted,
   combinationName,
   enumerateCombinations,
@@ -57,24 +59,40 @@ interface KnownBug {
 const KNOWN_BUGS: readonly KnownBug[] = [];
 
 /**
- * What the platform documents as unsupported. ChatPlatformFeatures: ingestion "Needs onYourData"; SettingsProfile.onYourData: refused for a
- * profile that cannot use it. NetworkProps/PlatformNetwork: private mode refuses a customer-managed key (UNCONFIRMED vault path) and keys with
- * On Your Data.
+ * What the platform documents as unsupported, judged on COMBINATION_TODAY:
+ * - ChatPlatformFeatures.onYourData: retired on 2026-10-14, refused (whatever the profile);
+ * - SettingsProfile.sendsMaxTokens: the sample app cannot call a reasoning model, and both
+ *   model choices are reasoning models (what a new subscription can deploy);
+ * - SettingsProfile.appSideRetrieval: searchOpenAIDemo refuses appQueriesSearch or appReadsBlobs off;
+ * - SettingsProfile.agenticRetrieval: only searchOpenAIDemo supports the knowledge base;
+ * - NetworkProps/PlatformNetwork: private mode refuses a customer-managed key (UNCONFIRMED vault
+ *   path), and an indexer (ingestion) once Storage has a private endpoint (the app reads blobs,
+ *   or developers reach Storage: a shared private link would need an approval azurerm cannot give).
  */
-const refusedPrivate = (c: Combination) => c.network === "private" && (c.features.customerManagedKey || (c.authMode === "keys" && c.features.onYourData));
-const unsupported = (c: Combination) => (c.features.ingestion && !c.features.onYourData) || (c.features.onYourData && c.profile === "openai") || refusedPrivate(c);
+const storageEndpoint = (c: Combination) => c.features.appReadsBlobs || c.developers;
+const refusedPrivate = (c: Combination) => c.network === "private" && (c.features.customerManagedKey || (c.features.ingestion && storageEndpoint(c)));
+const refusedByProfile = (c: Combination) =>
+  c.profile === "sampleApp" ||
+  (c.profile === "searchOpenAIDemo" && (!c.features.appQueriesSearch || !c.features.appReadsBlobs)) ||
+  (c.profile !== "searchOpenAIDemo" && c.features.agenticRetrieval);
+const unsupported = (c: Combination) => c.features.onYourData || refusedByProfile(c) || refusedPrivate(c);
 
 const ALL = process.env.COMBINATIONS === "all";
-/** Each auth mode with every feature it supports, identity and developer on, in each network mode: the most flows, grants and paths. */
-const fullest = (c: Combination) =>
-  !unsupported(c) && FEATURE_NAMES.every((f) => c.features[f] || (c.network === "private" && f === "customerManagedKey")) && c.userAssignedIdentity && c.developers;
+/** Each auth mode and network mode with the most features it supports, identity and developer on: the most flows, grants and paths. */
+const featureCount = (c: Combination) => FEATURE_NAMES.filter((f) => c.features[f]).length;
+const fullestOf = (all: readonly Combination[]) => {
+  const supported = all.filter((c) => !unsupported(c) && c.userAssignedIdentity && c.developers);
+  const most = new Map<string, number>();
+  for (const c of supported) most.set(`${c.authMode}|${c.network}`, Math.max(most.get(`${c.authMode}|${c.network}`) ?? 0, featureCount(c)));
+  return supported.filter((c) => featureCount(c) === most.get(`${c.authMode}|${c.network}`));
+};
 const sweep = ALL
   ? enumerateCombinations()
   : [
       ...new Set([
         ...pairwiseCombinations(enumerateCombinations().filter((c) => !unsupported(c))),
         ...pairwiseCombinations(enumerateCombinations().filter(unsupported)),
-        ...enumerateCombinations().filter(fullest),
+        ...fullestOf(enumerateCombinations()),
       ]),
     ].sort((a, b) => a.name.localeCompare(b.name));
 const started = performance.now();
@@ -102,33 +120,42 @@ function digest(lines: readonly string[], max = 12): string[] {
 }
 
 describe("the enumeration", () => {
-  it("covers every auth mode, feature, identity choice, profile and developer choice, each combination once", () => {
+  it("covers every auth mode, feature, identity choice, profile, developer choice, network and model choice, each combination once", () => {
     const all = enumerateCombinations();
-    expect(all).toHaveLength(AUTH_MODES.length * 2 ** FEATURE_NAMES.length * 2 * BUILT_IN_PROFILE_NAMES.length * 2 * NETWORK_MODES.length);
+    expect(all).toHaveLength(AUTH_MODES.length * 2 ** FEATURE_NAMES.length * 2 * BUILT_IN_PROFILE_NAMES.length * 2 * NETWORK_MODES.length * MODEL_CHOICE_NAMES.length);
     expect(new Set(all.map((c) => c.name)).size).toBe(all.length);
-    expect(FEATURE_NAMES).toEqual(["onYourData", "ingestion", "integratedVectorization", "customerManagedKey", "appQueriesSearch", "appReadsBlobs"]);
+    expect(FEATURE_NAMES).toEqual(["onYourData", "ingestion", "integratedVectorization", "agenticRetrieval", "customerManagedKey", "appQueriesSearch", "appReadsBlobs"]);
     for (const c of all) {
       expect(Object.keys(c.props.features!).sort()).toEqual([...FEATURE_NAMES].sort());
+      expect(c.props.today).toBe(COMBINATION_TODAY);
     }
   });
 
   it("names combinations by spelling out their options in a stable order", () => {
     const all = enumerateCombinations();
-    expect(all[0].name).toBe("keyless-sampleApp");
+    expect(all[0].name).toBe("keyless-searchOpenAIDemo");
+    expect(all[1].name).toBe("keyless-searchOpenAIDemo-eudz");
     expect(all.map((c) => c.name)).toContain("keys-oyd-ingest-vec-cmk-uami-sampleApp-devs");
     expect(all.map((c) => c.name)).toContain("keyless-oyd-ingest-vec-cmk-appsearch-appblobs-uami-openai-devs");
-    expect(all.map((c) => c.name)).toContain("keyless-oyd-ingest-vec-appsearch-appblobs-sampleApp-private");
+    expect(all.map((c) => c.name)).toContain("keyless-vec-agentic-appsearch-appblobs-searchOpenAIDemo-private-eudz");
     expect(all.map((c) => c.name)).toEqual(enumerateCombinations().map((c) => c.name));
     for (const c of all) expect(combinationName(c)).toBe(c.name);
-    expect(Object.values(FEATURE_DIMENSIONS).map((d) => d.token)).toEqual(["oyd", "ingest", "vec", "cmk", "appsearch", "appblobs"]);
+    expect(Object.values(FEATURE_DIMENSIONS).map((d) => d.token)).toEqual(["oyd", "ingest", "vec", "agentic", "cmk", "appsearch", "appblobs"]);
   });
 
   it("leaves no configuration to defaults: the default features resolve to an enumerated combination", () => {
     const names = new Set(enumerateCombinations().map((c) => c.name));
     for (const authMode of AUTH_MODES) {
       for (const profile of BUILT_IN_PROFILE_NAMES) {
-        const platform = new ChatPlatform(newStack(), "Platform", { environment: "dev", authMode, profile });
-        const name = combinationName({ authMode, profile, features: platform.features, userAssignedIdentity: false, developers: false, network: "public" });
+        // The sample app's defaults are refused (On Your Data retired, a reasoning model): its
+        // explicit combination is refused the same way.
+        const build = () => new ChatPlatform(newStack(), "Platform", { environment: "dev", authMode, profile, today: COMBINATION_TODAY });
+        if (profile === "sampleApp") {
+          expect(build).toThrow(/On Your Data, retired on 2026-10-14/);
+          continue;
+        }
+        const platform = build();
+        const name = combinationName({ authMode, profile, features: platform.features, userAssignedIdentity: false, developers: false, network: "public", models: "default" });
         expect(names).toContain(name);
         const explicit = results.find((r) => r.combination.name === name) ?? runCombinations({ combinations: enumerateCombinations().filter((c) => c.name === name) })[0];
         expect(explicit.kind).toBe("accepted");
@@ -182,7 +209,7 @@ describe("every combination is either synthesized or rejected on purpose", () =>
 
 /** Every pair of options of a combination, as `dimension=option|dimension=option`. */
 function pairsOf(c: Combination): string[] {
-  const o = [c.authMode, ...FEATURE_NAMES.map((f) => String(c.features[f])), String(c.userAssignedIdentity), c.profile, String(c.developers)];
+  const o = [c.authMode, ...FEATURE_NAMES.map((f) => String(c.features[f])), String(c.userAssignedIdentity), c.profile, String(c.developers), c.network, c.models];
   return o.flatMap((a, i) => o.slice(i + 1).map((b, k) => `${i}=${a}|${i + k + 1}=${b}`));
 }
 
@@ -208,7 +235,7 @@ describe.each(CHECK_IDS.map((id) => [id, CHECKS[id]] as const))("every accepted 
 });
 
 describe("the checks catch what they promise (mutated JSON of an accepted combination)", () => {
-  const name = "keyless-oyd-ingest-vec-cmk-appsearch-appblobs-uami-sampleApp-devs";
+  const name = "keyless-ingest-vec-agentic-cmk-appsearch-appblobs-uami-searchOpenAIDemo-devs";
   const outcome = synthesizeCombination(enumerateCombinations().find((c) => c.name === name)!) as Accepted;
   type Resources = Record<string, Record<string, Record<string, any>>>;
   /** The violations of `check` after `mutate` edits a copy of the JSON, minus those of the unmutated JSON. */
@@ -227,16 +254,16 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
 
   it("is accepted", () => expect(outcome.kind).toBe("accepted"));
 
-  it("audit: an OpenAI account without its system identity is ManagedIdentityIsNotEnabled (AZ-FLOW-001)", () => {
-    expect(violationsAfter("audit", (r) => delete first(r, "azurerm_cognitive_account").identity)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^\[AZ-FLOW-001\] F2 .*ManagedIdentityIsNotEnabled/)]),
+  it("audit: a Search service without its system identity cannot vectorize (AZ-FLOW-001)", () => {
+    expect(violationsAfter("audit", (r) => delete first(r, "azurerm_search_service").identity)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\[AZ-FLOW-001\] F5 .*no system-assigned identity/)]),
     );
   });
 
   it("grantsPresent: a missing role assignment of an implied flow", () => {
-    expect(violationsAfter("grantsPresent", (r) => delete r.azurerm_role_assignment[flowOf(r, "1407120a-92aa-4202-b7e9-c0e197c71c8f", "azurerm_cognitive_account.")])).toEqual([
-      expect.stringMatching(/^missing: F2 openai -> search: "Search Index Data Reader"/),
-    ]);
+    expect(violationsAfter("grantsPresent", (r) => delete r.azurerm_role_assignment[flowOf(r, "1407120a-92aa-4202-b7e9-c0e197c71c8f", "azurerm_user_assigned_identity.")])).toEqual(
+      [expect.stringMatching(/^missing: F8 webApp -> search: "Search Index Data Reader"/)],
+    );
   });
 
   it("grantsExact: an assignment no flow implies, and a duplicate", () => {
@@ -279,9 +306,9 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
     );
   });
 
-  it("deployments: a model variable naming no deployment", () => {
-    expect(violationsAfter("deployments", (r) => (first(r, "azurerm_linux_web_app").app_settings.AZURE_OPENAI_MODEL = "gpt-5"))).toEqual([
-      expect.stringMatching(/^AZURE_OPENAI_MODEL = "gpt-5" names no azurerm_cognitive_deployment/),
+  it("deployments: a deployment variable naming no deployment", () => {
+    expect(violationsAfter("deployments", (r) => (first(r, "azurerm_linux_web_app").app_settings.AZURE_OPENAI_EMB_DEPLOYMENT = "embeddings"))).toEqual([
+      expect.stringMatching(/^AZURE_OPENAI_EMB_DEPLOYMENT = "embeddings" names no azurerm_cognitive_deployment/),
     ]);
   });
 
@@ -299,12 +326,19 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
     expect(found).toEqual([expect.stringMatching(/^the audit infers F7 webApp -> keyVault .*Key Vault reference.*, which the platform does not imply$/)]);
   });
 
+  it("network: an OpenAI private endpoint that does not wait for the model deployments", () => {
+    const priv = synthesizeCombination(enumerateCombinations().find((c) => c.name === "keyless-appsearch-appblobs-searchOpenAIDemo-private")!) as Accepted;
+    const json = JSON.parse(JSON.stringify(priv.json));
+    for (const e of Object.values(json.resource.azurerm_private_endpoint) as Record<string, any>[]) delete e.depends_on;
+    expect(checkAccepted({ ...priv, json }).violations.network).toEqual([expect.stringMatching(/^the OpenAI private endpoint does not depend on every model deployment/)]);
+  });
+
   it("network: a VNet in a public combination", () => {
     expect(violationsAfter("network", (r) => (r.azurerm_virtual_network = { extra: { name: "vnet" } }))).toEqual(["public mode has 1 VNet(s) and 0 private endpoint(s)"]);
   });
 
   it("network: a private combination with a public service, no route-all, a missing private endpoint", () => {
-    const priv = synthesizeCombination(enumerateCombinations().find((c) => c.name === "keyless-oyd-ingest-vec-appblobs-sampleApp-private")!) as Accepted;
+    const priv = synthesizeCombination(enumerateCombinations().find((c) => c.name === "keyless-vec-appblobs-openai-private")!) as Accepted;
     expect(checkAccepted(priv).violations.network).toEqual([]);
     const json = JSON.parse(JSON.stringify(priv.json));
     first(json.resource, "azurerm_search_service").public_network_access_enabled = true;
@@ -333,7 +367,7 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
 
 describe("the enumerated JSON is what Testing.synth produces", () => {
   it("matches Testing.synth(stack, true) for a sample combination, metadata aside", () => {
-    const sample = enumerateCombinations().find((c) => c.name === "keys-oyd-ingest-vec-cmk-uami-sampleApp-devs")!;
+    const sample = enumerateCombinations().find((c) => c.name === "keys-ingest-vec-agentic-cmk-appsearch-appblobs-uami-searchOpenAIDemo-devs")!;
     let ours: unknown;
     runCombinations({ combinations: [sample], onAccepted: (a) => (ours = a.json) });
     const app = Testing.app();
@@ -363,30 +397,31 @@ describe("scripts/combinations.ts", () => {
   };
 
   it("prints one row per combination with result, flows, role assignments, audit and checks", () => {
-    const { stdout } = run("--filter", "^keyless-oyd-ingest-sampleApp$|^keyless-ingest-sampleApp$|^keys-cmk-openai-devs$");
+    const { stdout } = run("--filter", "^keyless-oyd-ingest-sampleApp$|^keyless-ingest-appsearch-appblobs-searchOpenAIDemo$|^keys-cmk-openai-devs$");
     const lines = stdout.split("\n");
     expect(lines[0]).toMatch(/^\| combination +\| result +\| flows implied +\| role assignments \| audit errors\/warnings \| checks +\|$/);
-    expect(lines.find((l) => l.startsWith("| keyless-ingest-sampleApp "))).toMatch(/\| rejected R1 +\|/);
-    expect(lines.find((l) => l.startsWith("| keyless-oyd-ingest-sampleApp "))).toMatch(/\| accepted +\| F1 F2 F3 F4 +\| 5 +\| \d+\/\d+ +\|/);
+    expect(lines.find((l) => l.startsWith("| keyless-oyd-ingest-sampleApp "))).toMatch(/\| rejected R1 +\|/);
+    expect(lines.find((l) => l.startsWith("| keyless-ingest-appsearch-appblobs-searchOpenAIDemo "))).toMatch(/\| accepted +\| F1 F4 F8 F11 +\| 4 +\| \d+\/\d+ +\|/);
     expect(lines.find((l) => l.startsWith("| keys-cmk-openai-devs "))).toMatch(/\| accepted +\| F6 F7 F9 F10 +\| 8 +\|/);
     expect(stdout).toContain("3 combinations: 2 accepted");
-    expect(stdout).toContain("R1 (1): features.ingestion = true is On Your Data ingestion, but onYourData is false");
+    expect(stdout).toMatch(/R1 \(1\): features.onYourData = true is Azure OpenAI On Your Data, retired on 2026-10-14 .*\(\+1 more\)/);
   });
 
   it("--out writes each accepted combination's cdk.tf.json, which the audit CLI reads", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "combinations-"));
     try {
-      const { files } = run("--out", dir, "--filter", "^keys-oyd-ingest-vec-cmk-uami-sampleApp-devs$|^keyless-ingest-openai$");
-      expect([...files.keys()].sort()).toEqual([path.join(dir, "combinations.json"), path.join(dir, "keys-oyd-ingest-vec-cmk-uami-sampleApp-devs", "cdk.tf.json")]);
-      const file = path.join(dir, "keys-oyd-ingest-vec-cmk-uami-sampleApp-devs", "cdk.tf.json");
+      const name = "keys-ingest-vec-agentic-cmk-appsearch-appblobs-uami-searchOpenAIDemo-devs";
+      const { files } = run("--out", dir, "--filter", `^${name}$|^keyless-oyd-openai$`);
+      expect([...files.keys()].sort()).toEqual([path.join(dir, "combinations.json"), path.join(dir, name, "cdk.tf.json")]);
+      const file = path.join(dir, name, "cdk.tf.json");
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, files.get(file)!);
       const report: string[] = [];
       const code = await auditMain([file, "--format", "json"], { stdout: (t) => report.push(t), stderr: () => undefined, writeFile: () => undefined });
       const summary = JSON.parse(files.get(path.join(dir, "combinations.json"))!);
       expect(summary.combinations.map((c: { combination: string; result: string }) => [c.combination, c.result])).toEqual([
-        ["keyless-ingest-openai", "rejected"],
-        ["keys-oyd-ingest-vec-cmk-uami-sampleApp-devs", "accepted"],
+        ["keyless-oyd-openai", "rejected"],
+        [name, "accepted"],
       ]);
       // The audit CLI on the written file agrees with the in-process audit.
       expect(code).toBe(summary.combinations[1].audit.errors > 0 ? 1 : 0);

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../config/environments";
-import { ValidationError, describe } from "../../constructs/errors";
+import { ValidationError, ValidationErrors, describe } from "../../constructs/errors";
 import { mapStackToSources } from "./stack";
 
 /**
@@ -49,11 +49,14 @@ export function knownProblems(e: unknown): Problem[] | undefined {
       fix: i.fix,
     }));
   }
-  if (e instanceof ValidationError) {
-    return [{ where: `${e.constructPath}: ${e.field} = ${describe(e.value)}`, problem: e.problem, fix: e.fix }];
-  }
+  if (e instanceof ValidationError) return [validationProblem(e)];
+  if (e instanceof ValidationErrors) return e.errors.map(validationProblem);
   if (e instanceof Error) return validationFailures(e.message);
   return undefined;
+}
+
+function validationProblem(e: ValidationError): Problem {
+  return { where: `${e.constructPath}: ${e.field} = ${describe(e.value)}`, problem: e.problem, fix: e.fix };
 }
 
 /**

@@ -19,30 +19,34 @@ function scopes(json: TfJson) {
     openai: `${addressOf(json, "azurerm_cognitive_account")}.id`,
     search: `${addressOf(json, "azurerm_search_service")}.id`,
     storage: `${addressOf(json, "azurerm_storage_account")}.id`,
-    keyVault: `${addressOf(json, "azurerm_key_vault")}.id`,
+    ...(json.resource.azurerm_key_vault ? { keyVault: `${addressOf(json, "azurerm_key_vault")}.id` } : {}),
   };
 }
 const flowsOf = (p: ChatPlatform) => new Set(p.accessMatrix.map((r) => r.flow));
+/** On Your Data before its retirement: the sample app on a model it can call (an existing customer's). */
+const BEFORE_RETIREMENT = {
+  profile: "sampleApp",
+  today: "2026-09-01",
+  openai: { chatModel: { modelName: "gpt-4.1", modelVersion: "2025-04-14", existingCustomer: true } },
+} as const;
 
-describe("the default platform holds the Microsoft Learn On Your Data matrix exactly", () => {
+describe("the default platform holds azure-search-openai-demo's app-side retrieval matrix exactly", () => {
   const { json, platform } = synthPlatform();
   const who = parties(json);
   const where = scopes(json);
 
   it.each([
     ["F1 web app -> OpenAI: OpenAI User", who.webApp, Roles.CognitiveServicesOpenAIUser, where.openai],
-    ["F2 OpenAI -> Search: Index Data Reader", who.openai, Roles.SearchIndexDataReader, where.search],
-    ["F2 OpenAI -> Search: Service Contributor", who.openai, Roles.SearchServiceContributor, where.search],
-    ["F3 OpenAI -> Storage: Blob Data Contributor", who.openai, Roles.StorageBlobDataContributor, where.storage],
-    ["F4 Search -> Storage: Blob Data Reader", who.search, Roles.StorageBlobDataReader, where.storage],
-    ["F5 Search -> OpenAI: OpenAI Contributor", who.search, Roles.CognitiveServicesOpenAIContributor, where.openai],
+    ["F8 web app -> Search: Index Data Reader", who.webApp, Roles.SearchIndexDataReader, where.search],
+    ["F11 web app -> Storage: Blob Data Reader", who.webApp, Roles.StorageBlobDataReader, where.storage],
   ])("%s", (_name, principal, role, scope) => {
     expect(assignments(json)).toContainEqual({ principal, role: role.id, scope, principalType: "ServicePrincipal" });
   });
 
-  it("grants nothing else", () => {
-    expect(assignments(json)).toHaveLength(6);
-    expect([...flowsOf(platform)].sort()).toEqual(["F1", "F2", "F3", "F4", "F5"]);
+  it("grants nothing else: nothing for the OpenAI identity, nothing for Search's unless it calls", () => {
+    expect(assignments(json)).toHaveLength(3);
+    expect([...flowsOf(platform)].sort()).toEqual(["F1", "F11", "F8"]);
+    expect(assignments(json).filter((a) => a.principal === who.openai || a.principal === who.search)).toEqual([]);
   });
 
   it("assigns roles by id in the subscription-scoped form Azure returns", () => {
@@ -68,7 +72,7 @@ describe("the default platform holds the Microsoft Learn On Your Data matrix exa
   });
 
   it("records an access-matrix row per assignment with flow, principal, role, scope and reason", () => {
-    expect(platform.accessMatrix).toHaveLength(6);
+    expect(platform.accessMatrix).toHaveLength(3);
     expect(platform.accessMatrix[0]).toMatchObject({
       flow: "F1",
       principal: "web app chat-dev-app-${local.name_suffix_chat_dev} (system-assigned)",
@@ -79,19 +83,63 @@ describe("the default platform holds the Microsoft Learn On Your Data matrix exa
   });
 });
 
+describe("Search's own calls", () => {
+  it("F5: Search gets Cognitive Services OpenAI User (inference only, as the demo grants) when it vectorizes or runs a knowledge base", () => {
+    for (const features of [{ integratedVectorization: true }, { agenticRetrieval: true }]) {
+      const { json, platform } = synthPlatform({ features });
+      expect(assignments(json).filter((a) => a.principal === parties(json).search)).toEqual([
+        { principal: parties(json).search, role: Roles.CognitiveServicesOpenAIUser.id, scope: scopes(json).openai, principalType: "ServicePrincipal" },
+      ]);
+      expect(platform.flows.find((f) => f.flow === "F5")?.reason).toMatch(features.agenticRetrieval ? /knowledge base/ : /vectorizes/);
+    }
+  });
+
+  it("F4: Search's indexer gets Storage Blob Data Reader when it reads the documents", () => {
+    const { json } = synthPlatform({ features: { ingestion: true } });
+    expect(assignments(json)).toContainEqual({
+      principal: parties(json).search,
+      role: Roles.StorageBlobDataReader.id,
+      scope: scopes(json).storage,
+      principalType: "ServicePrincipal",
+    });
+  });
+});
+
+describe("On Your Data before its retirement (today fixed to 2026-09-01): the Microsoft Learn matrix", () => {
+  const { json, platform } = synthPlatform(BEFORE_RETIREMENT);
+  const who = parties(json);
+  const where = scopes(json);
+
+  it.each([
+    ["F1 web app -> OpenAI: OpenAI User", who.webApp, Roles.CognitiveServicesOpenAIUser, where.openai],
+    ["F2 OpenAI -> Search: Index Data Reader", who.openai, Roles.SearchIndexDataReader, where.search],
+    ["F2 OpenAI -> Search: Service Contributor", who.openai, Roles.SearchServiceContributor, where.search],
+    ["F3 OpenAI -> Storage: Blob Data Contributor", who.openai, Roles.StorageBlobDataContributor, where.storage],
+    ["F4 Search -> Storage: Blob Data Reader", who.search, Roles.StorageBlobDataReader, where.storage],
+    ["F5 Search -> OpenAI: OpenAI User", who.search, Roles.CognitiveServicesOpenAIUser, where.openai],
+  ])("%s", (_name, principal, role, scope) => {
+    expect(assignments(json)).toContainEqual({ principal, role: role.id, scope, principalType: "ServicePrincipal" });
+  });
+
+  it("grants nothing else", () => {
+    expect(assignments(json)).toHaveLength(6);
+    expect([...flowsOf(platform)].sort()).toEqual(["F1", "F2", "F3", "F4", "F5"]);
+  });
+});
+
 describe("each flow is granted when implied and absent when not", () => {
   const cases: [FlowId, Parameters<typeof synthPlatform>[0], Parameters<typeof synthPlatform>[0]][] = [
     ["F1", {}, { authMode: "keys" }],
-    ["F2", {}, { features: { onYourData: false, ingestion: false, integratedVectorization: false } }],
-    ["F3", {}, { features: { ingestion: false } }],
-    ["F4", {}, { features: { ingestion: false } }],
-    ["F5", {}, { features: { integratedVectorization: false } }],
+    ["F2", BEFORE_RETIREMENT, { ...BEFORE_RETIREMENT, features: { onYourData: false, ingestion: false, integratedVectorization: false } }],
+    ["F3", BEFORE_RETIREMENT, { ...BEFORE_RETIREMENT, features: { ingestion: false } }],
+    ["F4", { features: { ingestion: true } }, {}],
+    ["F5", { features: { integratedVectorization: true } }, {}],
     ["F6", { features: { customerManagedKey: true } }, {}],
     ["F7", { authMode: "keys" }, {}],
-    ["F8", { features: { appQueriesSearch: true } }, {}],
+    ["F8", {}, { profile: "openai" }],
     ["F9", { authMode: "keys" }, {}],
     ["F10", { developers: [{ objectId: "00000000-0000-0000-0000-00000000000a" }] }, {}],
-    ["F11", { features: { appReadsBlobs: true } }, {}],
+    ["F11", {}, { profile: "openai" }],
   ];
   it("covers every flow in the table", () => {
     expect(cases.map((c) => c[0])).toEqual(FLOW_IDS);
@@ -99,6 +147,13 @@ describe("each flow is granted when implied and absent when not", () => {
   it.each(cases)("%s", (flow, withIt, withoutIt) => {
     expect(flowsOf(synthPlatform(withIt).platform)).toContain(flow);
     expect(flowsOf(synthPlatform(withoutIt).platform)).not.toContain(flow);
+  });
+
+  it("keys mode for the demo app: the OpenAI key, but Search and blobs still with the app's identity (it has no Search key setting)", () => {
+    const { platform } = synthPlatform({ authMode: "keys" });
+    expect([...flowsOf(platform)].sort()).toEqual(["F11", "F7", "F8", "F9"]);
+    expect(platform.appSettings.find((s) => s.name === "AZURE_OPENAI_API_KEY_OVERRIDE")?.keyVaultReference).toBe(true);
+    expect(platform.appSettings.map((s) => s.name)).not.toContain("AZURE_SEARCH_KEY");
   });
 });
 
@@ -149,15 +204,16 @@ describe("flow details", () => {
 
   it("impliedFlows is least privilege: a keyless platform without features implies only F1", () => {
     const none = impliedFlows({
-      authMode: "keyless",
       onYourData: false,
       ingestion: false,
       integratedVectorization: false,
+      agenticRetrieval: false,
       customerManagedKey: false,
       appQueriesSearch: false,
       appReadsBlobs: false,
       developers: false,
       signIn: false,
+      appKeys: [],
     });
     expect(none.map((f) => f.flow)).toEqual(["F1"]);
   });
@@ -208,9 +264,9 @@ describe("customer-managed key (F6)", () => {
 });
 
 describe("flows that need Search's identity", () => {
-  it("fails when search is free tier and On Your Data needs its identity, naming each flow", () => {
-    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { sku: "free" } })).toThrow(
-      /test\/Platform: search\.sku = "free" cannot serve this platform: the free tier has no managed identity and no RBAC data plane, but the ingestion indexer reads Storage with Search's identity \(F4\); vectorization calls OpenAI with Search's identity \(F5\); On Your Data with RBAC needs basic or higher \(F2\)\. Fix: use sku "basic" or higher/,
+  it("fails when search is free tier and a flow needs its identity or RBAC, naming each flow", () => {
+    expect(() => new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { sku: "free" }, features: { ingestion: true, integratedVectorization: true } })).toThrow(
+      /test\/Platform: search\.sku = "free" cannot serve this platform: the free tier has no managed identity and no RBAC data plane, but the indexer reads Storage with Search's identity \(F4\); vectorization calls OpenAI with Search's identity \(F5\); the app queries the index with its identity \(F8\)\. Fix: use sku "basic" or higher/,
     );
   });
 

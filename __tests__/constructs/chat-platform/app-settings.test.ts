@@ -7,14 +7,21 @@ import { addressNamed, addressOf, assignments, newStack, onlyResource, resources
 
 const settingsOf = (json: ReturnType<typeof synthPlatform>["json"]) => onlyResource(json, "azurerm_linux_web_app").app_settings as Record<string, string>;
 const KEY_VARIABLE = /KEY|SECRET|PASSWORD|CONNECTION_STRING/;
+/** The sample app where it still works: ungrounded chat on a model a subscription already deploys. */
+const GPT41 = { chatModel: { modelName: "gpt-4.1", modelVersion: "2025-04-14", existingCustomer: true } } as const;
+const SAMPLE_APP_UNGROUNDED = { features: { onYourData: false }, openai: GPT41 } as const;
+/** The sample app's On Your Data before its retirement. */
+const BEFORE_RETIREMENT = { profile: "sampleApp", today: "2026-09-01", openai: GPT41 } as const;
 
 describe.each([
+  ["searchOpenAIDemo", "keyless"],
+  ["searchOpenAIDemo", "keys"],
   ["sampleApp", "keyless"],
   ["sampleApp", "keys"],
   ["openai", "keyless"],
   ["openai", "keys"],
 ] as const)("profile %s in %s mode", (profile, authMode) => {
-  const { json, platform } = synthPlatform({ profile, authMode });
+  const { json, platform } = synthPlatform({ profile, authMode, ...(profile === "sampleApp" ? SAMPLE_APP_UNGROUNDED : {}) });
   const settings = settingsOf(json);
 
   it("produces exactly the expected settings", () => {
@@ -32,7 +39,7 @@ describe.each([
     });
   } else {
     it("passes every key as a Key Vault reference to a versionless secret", () => {
-      const keys = Object.entries(settings).filter(([n]) => /_KEY$/.test(n));
+      const keys = Object.entries(settings).filter(([n]) => /_KEY(_OVERRIDE)?$/.test(n));
       expect(keys.length).toBeGreaterThan(0);
       for (const [, value] of keys) expect(value).toMatch(/^@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.[\w-]+\.versionless_id\}\)$/);
     });
@@ -55,8 +62,91 @@ describe.each([
   });
 });
 
-describe("the sampleApp profile follows the sample's backend/settings.py", () => {
-  const { json } = synthPlatform();
+describe("the searchOpenAIDemo profile gives azure-search-openai-demo everything its app.py requires, consistent with the deployments", () => {
+  const { json, platform } = synthPlatform({ features: { agenticRetrieval: true }, search: { vectorColumns: ["embedding3"] } });
+  const s = settingsOf(json);
+  const deployments = resources(json, "azurerm_cognitive_deployment");
+  const account = onlyResource(json, "azurerm_cognitive_account");
+
+  it("sets every variable setup_clients reads with os.environ[...] (a KeyError at start otherwise), and AZURE_OPENAI_SERVICE for OPENAI_HOST azure", () => {
+    for (const name of ["AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_CONTAINER", "AZURE_SEARCH_SERVICE", "AZURE_SEARCH_INDEX", "AZURE_OPENAI_CHATGPT_MODEL", "AZURE_OPENAI_SERVICE"])
+      expect([name, s[name]]).toEqual([name, expect.any(String)]);
+  });
+
+  it("names what was built: the account (= the custom subdomain the app builds its /openai/v1 endpoint from), the search service, the storage account and its container", () => {
+    expect(s.AZURE_OPENAI_SERVICE).toBe(account.custom_subdomain_name);
+    expect(s.AZURE_SEARCH_SERVICE).toBe(onlyResource(json, "azurerm_search_service").name);
+    expect(s.AZURE_STORAGE_ACCOUNT).toBe(onlyResource(json, "azurerm_storage_account").name);
+    expect(s.AZURE_STORAGE_CONTAINER).toBe(onlyResource(json, "azurerm_storage_container").name);
+    expect(s.AZURE_SEARCH_INDEX).toBe("documents-index");
+  });
+
+  it("names the chat and embedding deployments that exist, with their models and the embedding model's vector length", () => {
+    const byName = Object.fromEntries(deployments.map((d) => [d.name, d.model]));
+    expect(byName[s.AZURE_OPENAI_CHATGPT_DEPLOYMENT]).toMatchObject({ name: s.AZURE_OPENAI_CHATGPT_MODEL });
+    expect(byName[s.AZURE_OPENAI_EMB_DEPLOYMENT]).toMatchObject({ name: s.AZURE_OPENAI_EMB_MODEL_NAME });
+    expect([s.AZURE_OPENAI_EMB_MODEL_NAME, s.AZURE_OPENAI_EMB_DIMENSIONS]).toEqual(["text-embedding-3-large", "3072"]);
+    expect(s.AZURE_SEARCH_FIELD_NAME_EMBEDDING).toBe("embedding3");
+  });
+
+  it("says which semantic ranker the service has, and the knowledge base with its deployment when agentic retrieval is on", () => {
+    expect(s.AZURE_SEARCH_SEMANTIC_RANKER).toBe("free");
+    expect(s).toMatchObject({
+      USE_AGENTIC_KNOWLEDGEBASE: "true",
+      AZURE_SEARCH_KNOWLEDGEBASE_NAME: "documents-index-kb",
+      AZURE_OPENAI_KNOWLEDGEBASE_DEPLOYMENT: s.AZURE_OPENAI_CHATGPT_DEPLOYMENT,
+      AZURE_OPENAI_KNOWLEDGEBASE_MODEL: s.AZURE_OPENAI_CHATGPT_MODEL,
+    });
+  });
+
+  it("sets none of the optional ones the configuration does not ask for, and no generic platform endpoint it never reads", () => {
+    const plain = settingsOf(synthPlatform().json);
+    for (const name of [
+      "OPENAI_HOST",
+      "AZURE_USE_AUTHENTICATION",
+      "USE_VECTORS",
+      "AZURE_SEARCH_FIELD_NAME_EMBEDDING",
+      "USE_AGENTIC_KNOWLEDGEBASE",
+      "AZURE_SEARCH_ENDPOINT",
+      "AZURE_STORAGE_BLOB_ENDPOINT",
+    ])
+      expect([name, plain[name]]).toEqual([name, undefined]);
+    expect(settingsOf(synthPlatform({ openai: { embeddingModel: null } }).json).USE_VECTORS).toBe("false");
+  });
+
+  it("runs the demo's code on Python 3.11 with its start command, built during deployment", () => {
+    const site = onlyResource(json, "azurerm_linux_web_app");
+    expect(site.site_config.application_stack).toEqual({ python_version: "3.11" });
+    expect(site.site_config.app_command_line).toBe("python3 -m gunicorn main:app");
+    expect(s.SCM_DO_BUILD_DURING_DEPLOYMENT).toBe("true");
+  });
+
+  it("follows the chosen embedding model and a shortened vector length", () => {
+    const small = settingsOf(synthPlatform({ openai: { embeddingModel: { modelName: "text-embedding-3-small", modelVersion: "1" } } }).json);
+    expect([small.AZURE_OPENAI_EMB_MODEL_NAME, small.AZURE_OPENAI_EMB_DIMENSIONS]).toEqual(["text-embedding-3-small", "1536"]);
+    const shortened = settingsOf(synthPlatform({ openai: { embeddingModel: { dimensions: 1024 } } }).json);
+    expect(shortened.AZURE_OPENAI_EMB_DIMENSIONS).toBe("1024");
+  });
+
+  it("gives whoever builds the index the same facts plus what prepdocs needs, and no secret", () => {
+    const env = Object.fromEntries(platform.indexBuilderSettings.map((x) => [x.name, x.value]));
+    for (const name of [
+      "AZURE_SEARCH_SERVICE",
+      "AZURE_SEARCH_INDEX",
+      "AZURE_STORAGE_ACCOUNT",
+      "AZURE_STORAGE_CONTAINER",
+      "AZURE_OPENAI_EMB_DEPLOYMENT",
+      "AZURE_OPENAI_EMB_DIMENSIONS",
+    ])
+      expect([name, env[name]]).toEqual([name, s[name]]);
+    expect(env).toMatchObject({ OPENAI_HOST: "azure", AZURE_OPENAI_ENDPOINT: `https://${account.custom_subdomain_name}.openai.azure.com/` });
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(["AZURE_SUBSCRIPTION_ID", "AZURE_STORAGE_RESOURCE_GROUP"]));
+    expect(Object.keys(env).filter((n) => KEY_VARIABLE.test(n))).toEqual([]);
+  });
+});
+
+describe("the sampleApp profile follows the sample's backend/settings.py (On Your Data before its retirement)", () => {
+  const { json } = synthPlatform(BEFORE_RETIREMENT);
   const s = settingsOf(json);
 
   it("sets the resource name equal to the custom subdomain, and the endpoint built from it", () => {
@@ -81,7 +171,7 @@ describe("the sampleApp profile follows the sample's backend/settings.py", () =>
   });
 
   it("sets AUTH_ENABLED=false explicitly for an app declared open", () => {
-    expect(settingsOf(synthPlatform({ webApp: { access: "open" } }).json).AUTH_ENABLED).toBe("false");
+    expect(settingsOf(synthPlatform({ ...BEFORE_RETIREMENT, webApp: { access: "open" } }).json).AUTH_ENABLED).toBe("false");
   });
 
   it("runs the sample's own container image", () => {
@@ -93,6 +183,7 @@ describe("the sampleApp profile follows the sample's backend/settings.py", () =>
 
   it("sets AUTH_ENABLED=true and App Service Authentication with a brought registration and its secret", () => {
     const { json: withSignIn } = synthPlatform({
+      ...BEFORE_RETIREMENT,
       webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } },
     });
     const site = onlyResource(withSignIn, "azurerm_linux_web_app");
@@ -101,17 +192,17 @@ describe("the sampleApp profile follows the sample's backend/settings.py", () =>
   });
 
   it("adds the embedding deployment and vector columns for vector query types", () => {
-    const { json: vec } = synthPlatform({ search: { queryType: "vector_semantic_hybrid", vectorColumns: ["contentVector"] } });
+    const { json: vec } = synthPlatform({ ...BEFORE_RETIREMENT, search: { queryType: "vector_semantic_hybrid", vectorColumns: ["contentVector"] } });
     expect(settingsOf(vec)).toMatchObject({
       AZURE_SEARCH_QUERY_TYPE: "vector_semantic_hybrid",
-      AZURE_OPENAI_EMBEDDING_NAME: "text-embedding-3-small",
+      AZURE_OPENAI_EMBEDDING_NAME: "text-embedding-3-large",
       AZURE_SEARCH_VECTOR_COLUMNS: "contentVector",
       AZURE_SEARCH_SEMANTIC_SEARCH_CONFIG: "default",
     });
   });
 
   it("drops every search variable when On Your Data is off", () => {
-    const { json: plain } = synthPlatform({ features: { onYourData: false, ingestion: false } });
+    const { json: plain } = synthPlatform({ profile: "sampleApp", ...SAMPLE_APP_UNGROUNDED, features: { onYourData: false, ingestion: false } });
     expect(Object.keys(settingsOf(plain)).filter((n) => n.startsWith("AZURE_SEARCH") || n === "DATASOURCE_TYPE")).toEqual([]);
   });
 
@@ -129,16 +220,16 @@ describe("user-assigned identity", () => {
   });
 });
 
-describe("features the app uses directly", () => {
+describe("features the app uses directly, for a profile that does not name them itself", () => {
   it("gives an app that queries Search its endpoint, and in keys mode its key as a Key Vault reference", () => {
-    const keyless = settingsOf(synthPlatform({ features: { appQueriesSearch: true } }).json);
+    const keyless = settingsOf(synthPlatform({ profile: "openai", features: { appQueriesSearch: true } }).json);
     expect(keyless.AZURE_SEARCH_ENDPOINT).toBe("https://chat-dev-srch-${local.name_suffix_chat_dev}.search.windows.net");
-    const keyed = settingsOf(synthPlatform({ authMode: "keys", features: { onYourData: false, ingestion: false, appQueriesSearch: true } }).json);
+    const keyed = settingsOf(synthPlatform({ profile: "sampleApp", authMode: "keys", ...SAMPLE_APP_UNGROUNDED, features: { onYourData: false, appQueriesSearch: true } }).json);
     expect(keyed.AZURE_SEARCH_KEY).toMatch(/^@Microsoft\.KeyVault\(SecretUri=\$\{azurerm_key_vault_secret\.[\w]+\.versionless_id\}\)$/);
   });
 
   it("gives an app that reads blobs the blob endpoint and container", () => {
-    const { json } = synthPlatform({ features: { appReadsBlobs: true } });
+    const { json } = synthPlatform({ profile: "openai", features: { appReadsBlobs: true } });
     expect(settingsOf(json)).toMatchObject({
       AZURE_STORAGE_BLOB_ENDPOINT: `\${${addressOf(json, "azurerm_storage_account")}.primary_blob_endpoint}`,
       AZURE_STORAGE_CONTAINER: "documents",
@@ -188,7 +279,9 @@ describe("extra settings", () => {
   });
 
   it("fails when overriding a derived value", () => {
-    expect(build({ AZURE_OPENAI_MODEL: "gpt-35" })).toThrow(/webApp\.extraSettings\.AZURE_OPENAI_MODEL = "gpt-35" overrides AZURE_OPENAI_MODEL, which the platform derives/);
+    expect(build({ AZURE_OPENAI_CHATGPT_DEPLOYMENT: "gpt-35" })).toThrow(
+      /webApp\.extraSettings\.AZURE_OPENAI_CHATGPT_DEPLOYMENT = "gpt-35" overrides AZURE_OPENAI_CHATGPT_DEPLOYMENT, which the platform derives/,
+    );
   });
 
   it("accepts a Key Vault reference for a secret in key mode", () => {

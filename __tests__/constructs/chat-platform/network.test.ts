@@ -43,14 +43,14 @@ describe("network mode public (the default)", () => {
   });
 });
 
-describe("network mode private: the paths of the default On Your Data platform (F1-F5)", () => {
-  const json = privatePlatform();
+describe("network mode private: the paths of the default app-side retrieval platform (F1, F8, F11)", () => {
+  const { json, platform } = synthPlatform({ network: PRIVATE });
 
-  it("turns public network access off on OpenAI, Search, Storage and Key Vault", () => {
-    for (const type of ["azurerm_cognitive_account", "azurerm_search_service", "azurerm_storage_account", "azurerm_key_vault"]) {
+  it("turns public network access off on OpenAI, Search and Storage, and creates no Key Vault nothing uses", () => {
+    for (const type of ["azurerm_cognitive_account", "azurerm_search_service", "azurerm_storage_account"]) {
       expect([type, onlyResource(json, type).public_network_access_enabled]).toEqual([type, false]);
     }
-    expect(onlyResource(json, "azurerm_key_vault").network_acls).toEqual({ default_action: "Deny", bypass: "None" });
+    expect(json.resource.azurerm_key_vault).toBeUndefined();
   });
 
   it("puts the web app on a delegated integration subnet with route-all, apart from the endpoint subnet", () => {
@@ -64,63 +64,69 @@ describe("network mode private: the paths of the default On Your Data platform (
     expect(site.site_config.vnet_route_all_enabled).toBe(true);
   });
 
-  it("F1: a private endpoint `account` with the OpenAI zones linked to the VNet, and no other endpoint", () => {
-    expect(endpointSubresources(json)).toEqual(["account"]);
+  it("F1, F8, F11: private endpoints `account`, `searchService` and `blob`, their zones linked to the VNet", () => {
+    expect(endpointSubresources(json)).toEqual(["account", "blob", "searchService"]);
     const zones = resources(json, "azurerm_private_dns_zone")
       .map((z) => z.name)
       .sort();
-    expect(zones).toEqual(["privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com"]);
+    expect(zones).toEqual(["privatelink.blob.core.windows.net", "privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com", "privatelink.search.windows.net"]);
     const links = resources(json, "azurerm_private_dns_zone_virtual_network_link");
-    expect(links).toHaveLength(2);
+    expect(links).toHaveLength(4);
     for (const l of links) expect(l.virtual_network_id).toBe(ref(json, "azurerm_virtual_network"));
+    expect(platform.network.pathOf("F8")?.summary).toMatch(/private endpoint `searchService`/);
   });
 
-  it("F2: Search lets Azure OpenAI in as a trusted service", () => {
-    expect(onlyResource(json, "azurerm_search_service")).toMatchObject({ network_rule_bypass_option: "AzureServices", local_authentication_enabled: false });
+  it("the OpenAI endpoint waits for the model deployments (azurerm 4.55: AccountProvisioningStateInvalid otherwise)", () => {
+    const endpoint = resources(json, "azurerm_private_endpoint").find((pe) => pe.private_service_connection.subresource_names[0] === "account")!;
+    const deployments = Object.keys(json.resource.azurerm_cognitive_deployment).map((n) => `azurerm_cognitive_deployment.${n}`);
+    expect(deployments).toHaveLength(2);
+    expect(endpoint.depends_on).toEqual(deployments);
+    for (const other of resources(json, "azurerm_private_endpoint").filter((pe) => pe !== endpoint)) expect(other.depends_on).toBeUndefined();
   });
 
-  it("F3, F4: Storage trusts exactly the OpenAI account and the Search service", () => {
-    expect(onlyResource(json, "azurerm_storage_account").network_rules).toEqual({
-      default_action: "Deny",
-      bypass: ["AzureServices"],
-      private_link_access: [{ endpoint_resource_id: ref(json, "azurerm_cognitive_account") }, { endpoint_resource_id: ref(json, "azurerm_search_service") }],
-    });
-  });
-
-  it("F5: the OpenAI account lets Search in as a trusted service", () => {
-    expect(onlyResource(json, "azurerm_cognitive_account").network_acls).toEqual({ default_action: "Deny", bypass: "AzureServices" });
-  });
-});
-
-describe("network mode private: paths absent when their flow is not implied", () => {
-  it("without On Your Data: no Search bypass, no Storage trust, no OpenAI bypass", () => {
-    const json = privatePlatform({ profile: "openai" });
+  it("no trusted service anywhere: Search admits none (its only such caller was On Your Data), nor Storage or OpenAI", () => {
     expect(onlyResource(json, "azurerm_search_service").network_rule_bypass_option).toBeUndefined();
     expect(onlyResource(json, "azurerm_storage_account").network_rules).toEqual({ default_action: "Deny", bypass: ["None"], private_link_access: [] });
     expect(onlyResource(json, "azurerm_cognitive_account").network_acls).toEqual({ default_action: "Deny", bypass: "None" });
-    expect(endpointSubresources(json)).toEqual(["account"]);
+  });
+});
+
+describe("network mode private: Search's own calls", () => {
+  it("F5: the OpenAI account lets Search in as a trusted service when it vectorizes or runs a knowledge base", () => {
+    for (const features of [{ integratedVectorization: true }, { agenticRetrieval: true }]) {
+      const json = privatePlatform({ features });
+      expect(onlyResource(json, "azurerm_cognitive_account").network_acls).toEqual({ default_action: "Deny", bypass: "AzureServices" });
+    }
   });
 
-  it("ingestion without vectorization: Storage trusts both callers, OpenAI trusts nobody", () => {
-    const json = privatePlatform({ features: { integratedVectorization: false } });
-    expect(onlyResource(json, "azurerm_cognitive_account").network_acls.bypass).toBe("None");
-    expect(onlyResource(json, "azurerm_storage_account").network_rules.private_link_access).toHaveLength(2);
+  it("F4: Storage trusts exactly the Search service when an indexer reads it and nothing reaches Storage privately", () => {
+    const json = privatePlatform({ profile: "openai", features: { ingestion: true } });
+    expect(onlyResource(json, "azurerm_storage_account").network_rules).toEqual({
+      default_action: "Deny",
+      bypass: ["AzureServices"],
+      private_link_access: [{ endpoint_resource_id: ref(json, "azurerm_search_service") }],
+    });
+    expect(endpointSubresources(json)).toEqual(["account"]);
+  });
+});
+
+describe("network mode private: the people who build the index (F10)", () => {
+  it("get private endpoints for OpenAI, Search and Storage even when the app calls only OpenAI", () => {
+    const { json, platform } = synthPlatform({ profile: "openai", developers: [{ objectId: "11111111-2222-3333-8444-555555555555" }], network: PRIVATE });
+    expect(endpointSubresources(json)).toEqual(["account", "blob", "searchService"]);
+    expect(platform.network.pathOf("F10", "developers", "search")?.summary).toMatch(/VPN or a peered network into the VNet/);
   });
 });
 
 describe("network mode private: the app's optional calls", () => {
-  it("F8, F11: private endpoints `searchService` and `blob` with their zones when the app queries Search and reads blobs", () => {
-    const json = privatePlatform({ features: { appQueriesSearch: true, appReadsBlobs: true } });
-    expect(endpointSubresources(json)).toEqual(["account", "blob", "searchService"]);
-    expect(resources(json, "azurerm_private_dns_zone").map((z) => z.name)).toEqual(expect.arrayContaining(["privatelink.search.windows.net", "privatelink.blob.core.windows.net"]));
-  });
-
   it("F7: a private endpoint `vault` when the app resolves Key Vault references (sign-in secret)", () => {
     const json = privatePlatform({
+      profile: "openai",
       webApp: { signIn: { clientId: "11111111-1111-1111-1111-111111111111", clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } },
     });
     expect(endpointSubresources(json)).toEqual(["account", "vault"]);
     expect(resources(json, "azurerm_private_dns_zone").map((z) => z.name)).toContain("privatelink.vaultcore.azure.net");
+    expect(onlyResource(json, "azurerm_key_vault")).toMatchObject({ public_network_access_enabled: false, network_acls: { default_action: "Deny", bypass: "None" } });
   });
 });
 
@@ -162,9 +168,20 @@ describe("network mode private: combinations refused with the reason", () => {
     );
   });
 
-  it("fails with keys and On Your Data (Search's trusted-service exception needs OpenAI's identity)", () => {
-    expect(() => privatePlatform({ authMode: "keys", network: { mode: "private", deployer: { ipRanges: ["203.0.113.10"] } } })).toThrow(
-      /authMode = "keys" with On Your Data cannot use network mode "private".*Fix: use authMode "keyless"/,
+  it("fails with On Your Data: Search closed with the trusted-services bypass is a path the sources contradict", () => {
+    const beforeRetirement: Partial<ChatPlatformProps> = {
+      profile: "sampleApp",
+      today: "2026-09-01",
+      openai: { chatModel: { modelName: "gpt-4.1", modelVersion: "2025-04-14", existingCustomer: true } },
+    };
+    expect(() => privatePlatform(beforeRetirement)).toThrow(
+      /features\.onYourData = true cannot be combined with network mode "private": .*contradict.*Fix: use app-side retrieval \(profile "searchOpenAIDemo"/,
+    );
+  });
+
+  it("fails with an indexer once Storage has a private endpoint (a shared private link would need an approval)", () => {
+    expect(() => privatePlatform({ features: { ingestion: true } })).toThrow(
+      /features\.ingestion = true cannot be combined with network mode "private" here: .*shared private link.*Fix: build the index from inside the VNet/,
     );
   });
 

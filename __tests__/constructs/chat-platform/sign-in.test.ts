@@ -10,6 +10,13 @@ const CLIENT_ID = "22222222-3333-5444-8555-666666666666";
 const GROUP = "aaaaaaaa-bbbb-cccc-9ddd-eeeeeeeeeeee";
 const OWNER = "bbbbbbbb-cccc-dddd-8eee-ffffffffffff";
 
+/** The sample app where it still works: ungrounded chat on a model a subscription already deploys. */
+const SAMPLE_APP_UNGROUNDED = {
+  profile: "sampleApp",
+  features: { onYourData: false },
+  openai: { chatModel: { modelName: "gpt-4.1", modelVersion: "2025-04-14", existingCustomer: true } },
+} as const;
+
 describe("resolving webApp.access and webApp.signIn (pure)", () => {
   const resolve = (webApp: ChatPlatformProps["webApp"]) => resolveChatPlatform(new Construct(newStack(), "Platform"), { environment: "dev", webApp }).webApp;
 
@@ -77,8 +84,16 @@ describe("sign-in by default: a registration the platform creates, without a sec
       login: { token_store_enabled: true },
       active_directory_v2: { client_id: `\${${app}.client_id}`, client_secret_setting_name: "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID" },
     });
-    expect(site.app_settings.AUTH_ENABLED).toBe("true");
+    // azure-search-openai-demo's own login stays off: App Service Authentication signs users in.
+    expect(site.app_settings.AZURE_USE_AUTHENTICATION).toBeUndefined();
     expect(site.tags["app-access"]).toBeUndefined();
+  });
+
+  it("tells the sample app it is behind sign-in (AUTH_ENABLED, which it reads Easy Auth's headers for)", () => {
+    const { json } = synthPlatform({ ...SAMPLE_APP_UNGROUNDED });
+    expect(onlyResource(json, "azurerm_linux_web_app").app_settings.AUTH_ENABLED).toBe("true");
+    const open = synthPlatform({ ...SAMPLE_APP_UNGROUNDED, webApp: { access: "open" } }).json;
+    expect(onlyResource(open, "azurerm_linux_web_app").app_settings.AUTH_ENABLED).toBe("false");
   });
 });
 
@@ -94,7 +109,8 @@ describe("a brought registration", () => {
   it("with a secret: only a Key Vault reference, resolved with the app's identity (F7); the value is nowhere in Terraform", () => {
     const { json, platform } = synthPlatform({ webApp: { signIn: { clientId: CLIENT_ID, clientSecretName: "auth-client-secret", clientSecretExpiresOn: "2027-06-30" } } });
     const site = onlyResource(json, "azurerm_linux_web_app");
-    expect(site.app_settings.MICROSOFT_PROVIDER_AUTHENTICATION_SECRET).toBe(`@Microsoft.KeyVault(VaultName=${platform.keyVault.name};SecretName=auth-client-secret)`);
+    expect(site.app_settings.MICROSOFT_PROVIDER_AUTHENTICATION_SECRET).toBe(`@Microsoft.KeyVault(VaultName=${platform.keyVault!.name};SecretName=auth-client-secret)`);
+    expect(platform.config.keyVault.reasons).toEqual(['holds the sign-in client secret "auth-client-secret" (F7)']);
     expect(platform.flows.map((f) => f.flow)).toContain("F7");
     expect(resources(json, "azurerm_key_vault_secret")).toEqual([]);
     expect(resources(json, "azurerm_user_assigned_identity")).toEqual([]);
@@ -117,13 +133,12 @@ describe("the shipped environments", () => {
     expect(json.provider.azuread).toBeDefined();
   });
 
-  it("dev is open only because its configuration says so: tagged, AUTH_ENABLED=false, no registration", () => {
+  it("dev is open only because its configuration says so: tagged, no registration", () => {
     expect(envs.dev.platform.webApp?.access).toBe("open");
     const { json } = synth("dev");
     const site = onlyResource(json, "azurerm_linux_web_app");
     expect(site.auth_settings_v2).toBeUndefined();
     expect(site.tags["app-access"]).toBe("open");
-    expect(site.app_settings.AUTH_ENABLED).toBe("false");
     expect(resources(json, "azuread_application")).toEqual([]);
   });
 

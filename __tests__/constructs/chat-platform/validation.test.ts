@@ -16,6 +16,12 @@ import { DEV_B, ExpectedError, expectValidationError } from "./support";
 const P = "test/Platform";
 const base = { resourceGroupName: "rg", location: "swedencentral" };
 const platform = (props: Partial<ChatPlatformProps>) => () => new ChatPlatform(newStack(), "Platform", { environment: "dev", ...props });
+/** The sample app's On Your Data, before its retirement, on a model the app can call (an existing customer's). */
+const onYourData: Partial<ChatPlatformProps> = {
+  profile: "sampleApp",
+  today: "2026-09-01",
+  openai: { chatModel: { modelName: "gpt-4.1", modelVersion: "2025-04-14", existingCustomer: true } },
+};
 
 interface Row extends ExpectedError {
   readonly name: string;
@@ -34,7 +40,7 @@ const platformRows: Row[] = [
   row("on a display-name region at platform level", platform({ location: "West Europe" }), P, "location", '"West Europe"', /programmatic name, lower case without spaces/),
   row("on a region name that is too short", platform({ location: "eu" }), P, "location", '"eu"', /e\.g\. "swedencentral"/),
   row("on an unknown auth mode", platform({ authMode: "apikey" as never }), P, "authMode", '"apikey"', /use one of "keyless", "keys"/),
-  row("on an unknown built-in profile", platform({ profile: "chatbot" as never }), P, "profile", '"chatbot"', /use one of "sampleApp", "openai"/),
+  row("on an unknown built-in profile", platform({ profile: "chatbot" as never }), P, "profile", '"chatbot"', /use one of "searchOpenAIDemo", "sampleApp", "openai"/),
   row(
     "on a profile object without a settings function",
     platform({ profile: { name: "mine" } as never }),
@@ -45,19 +51,59 @@ const platformRows: Row[] = [
   ),
   row(
     "on On Your Data with a profile that never sends it",
-    platform({ profile: "openai", features: { onYourData: true } }),
+    platform({ profile: "openai", features: { onYourData: true }, today: "2026-09-01" }),
     P,
     "features.onYourData",
     "true",
-    /use profile "sampleApp".*or set onYourData: false/,
+    /set onYourData: false/,
   ),
   row(
-    "on ingestion without On Your Data",
-    platform({ features: { onYourData: false, ingestion: true } }),
+    "on turning off the Search queries of an app that retrieves itself",
+    platform({ features: { appQueriesSearch: false } }),
     P,
-    "features.ingestion",
+    "features.appQueriesSearch",
+    "false",
+    /remove features\.appQueriesSearch; the profile needs it/,
+  ),
+  row(
+    "on agentic retrieval for a profile without it",
+    platform({ profile: "openai", features: { agenticRetrieval: true } }),
+    P,
+    "features.agenticRetrieval",
     "true",
-    /set onYourData: true, or ingestion: false/,
+    /use profile "searchOpenAIDemo", or set agenticRetrieval: false/,
+  ),
+  row(
+    "on agentic retrieval without the semantic ranker",
+    platform({ features: { agenticRetrieval: true }, search: { semanticSearch: "disabled", queryType: "simple" } }),
+    P,
+    "features.agenticRetrieval",
+    "true",
+    /set search\.semanticSearch to "free" or "standard", or agenticRetrieval: false/,
+  ),
+  row(
+    "on a knowledge base name without agentic retrieval",
+    platform({ search: { knowledgeBaseName: "kb" } }),
+    P,
+    "search.knowledgeBaseName",
+    '"kb"',
+    /remove it, or set agenticRetrieval: true/,
+  ),
+  row(
+    "on keys mode for an app that takes no key",
+    platform({ authMode: "keys", profile: { name: "idOnly", acceptsKeys: [], settings: () => [] } }),
+    P,
+    "authMode",
+    '"keys"',
+    /use authMode "keyless"/,
+  ),
+  row(
+    "on a vault switched off that a customer-managed key needs",
+    platform({ features: { customerManagedKey: true }, keyVault: { enabled: false } }),
+    P,
+    "keyVault.enabled",
+    "false",
+    /remove keyVault\.enabled/,
   ),
   row(
     "on integratedVectorization without an embedding model",
@@ -117,9 +163,10 @@ const platformRows: Row[] = [
     /name the index's vector fields/,
   ),
   row("on an unknown query type", platform({ search: { queryType: "fulltext" as never } }), P, "search.queryType", '"fulltext"', /use one of "simple", "semantic", "vector"/),
-  row("on topK 0", platform({ search: { topK: 0 } }), P, "search.topK", "0", /whole number from 1 to 20 \(On Your Data's top_n_documents\)/),
-  row("on topK above 20", platform({ search: { topK: 50 } }), P, "search.topK", "50", /from 1 to 20/),
-  row("on a fractional topK", platform({ search: { topK: 2.5 } }), P, "search.topK", "2.5", /whole number/),
+  // topK is On Your Data's top_n_documents: judged before its retirement, with the sample app.
+  row("on topK 0", platform({ ...onYourData, search: { topK: 0 } }), P, "search.topK", "0", /whole number from 1 to 20 \(On Your Data's top_n_documents\)/),
+  row("on topK above 20", platform({ ...onYourData, search: { topK: 50 } }), P, "search.topK", "50", /from 1 to 20/),
+  row("on a fractional topK", platform({ ...onYourData, search: { topK: 2.5 } }), P, "search.topK", "2.5", /whole number/),
   row("on an index name with a space and upper case", platform({ search: { indexName: "Docs Index" } }), P, "search.indexName", '"Docs Index"', /2-128 characters: lower-case/),
   row("on an index name with a dot", platform({ search: { indexName: "docs.v2" } }), P, "search.indexName", '"docs.v2"', /lower-case letters, digits, '-' and '_'/),
   row("on an index name with '__'", platform({ search: { indexName: "docs__v2" } }), P, "search.indexName", '"docs__v2"', /no '--' or '__'/),
@@ -201,10 +248,10 @@ const settingsRows: Row[] = [
   ),
   row(
     "on an extra setting that overrides a derived one in another case",
-    extra({ azure_openai_endpoint: "https://other.openai.azure.com/" }),
+    extra({ azure_openai_service: "other" }),
     P,
-    "webApp.extraSettings.azure_openai_endpoint",
-    '"https://other.openai.azure.com/"',
+    "webApp.extraSettings.azure_openai_service",
+    '"other"',
     /change the platform's configuration instead/,
   ),
   row(
@@ -216,10 +263,10 @@ const settingsRows: Row[] = [
     /change the platform's configuration instead/,
   ),
   row(
-    "on overriding the derived AZURE_OPENAI_KEY reference in keys mode",
-    extra({ AZURE_OPENAI_KEY: "@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/other)" }, { authMode: "keys" }),
+    "on overriding the derived AZURE_OPENAI_API_KEY_OVERRIDE reference in keys mode",
+    extra({ AZURE_OPENAI_API_KEY_OVERRIDE: "@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/other)" }, { authMode: "keys" }),
     P,
-    "webApp.extraSettings.AZURE_OPENAI_KEY",
+    "webApp.extraSettings.AZURE_OPENAI_API_KEY_OVERRIDE",
     '"@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/other)"',
     /change the platform's configuration instead/,
   ),
@@ -285,14 +332,14 @@ const partRows: Row[] = [
     /whole number from 1 to 10000/,
   ),
   row("on a fractional embedding capacity", platform({ openai: { embeddingModel: { capacity: 1.5 } } }), `${P}/OpenAI`, "deployments[1].capacity", "1.5", /whole number/),
-  row("on an empty model version", platform({ openai: { chatModel: { modelVersion: "" } } }), `${P}/OpenAI`, "deployments[0].modelVersion", '""', /e\.g\. "2024-11-20" or "1"/),
+  row("on an empty model version", platform({ openai: { chatModel: { modelVersion: "" } } }), `${P}/OpenAI`, "deployments[0].modelVersion", '""', /e\.g\. "2026-03-17" or "1"/),
   row(
     "on an empty model name",
     platform({ openai: { chatModel: { modelName: "" } } }),
-    `${P}/OpenAI`,
-    "deployments[0].modelName",
+    P,
+    "openai.chatModel.modelName",
     '""',
-    /use the model name Azure lists, e\.g\. "gpt-4o"/,
+    /use the model name Azure lists, e\.g\. "gpt-5\.4-mini"/,
   ),
   row(
     "on an unknown embedding deployment sku",
@@ -331,10 +378,24 @@ const partRows: Row[] = [
     `"${"a".repeat(25)}"`,
     /3-24 characters: lower-case letters and digits only/,
   ),
-  row("on soft-delete days above 90", platform({ keyVault: { softDeleteRetentionDays: 91 } }), `${P}/KeyVault`, "softDeleteRetentionDays", "91", /from 7 to 90/),
-  row("on fractional soft-delete days", platform({ keyVault: { softDeleteRetentionDays: 30.5 } }), `${P}/KeyVault`, "softDeleteRetentionDays", "30.5", /whole number/),
-  row("on a Key Vault name with a double hyphen", platform({ keyVault: { name: "kv--chat" } }), `${P}/KeyVault`, "name", '"kv--chat"', /3-24 characters/),
-  row("on a Key Vault sku in the wrong case", platform({ keyVault: { skuName: "Premium" as never } }), `${P}/KeyVault`, "skuName", '"Premium"', /use one of "standard", "premium"/),
+  row("on soft-delete days above 90", platform({ keyVault: { enabled: true, softDeleteRetentionDays: 91 } }), `${P}/KeyVault`, "softDeleteRetentionDays", "91", /from 7 to 90/),
+  row(
+    "on fractional soft-delete days",
+    platform({ keyVault: { enabled: true, softDeleteRetentionDays: 30.5 } }),
+    `${P}/KeyVault`,
+    "softDeleteRetentionDays",
+    "30.5",
+    /whole number/,
+  ),
+  row("on a Key Vault name with a double hyphen", platform({ keyVault: { enabled: true, name: "kv--chat" } }), `${P}/KeyVault`, "name", '"kv--chat"', /3-24 characters/),
+  row(
+    "on a Key Vault sku in the wrong case",
+    platform({ keyVault: { enabled: true, skuName: "Premium" as never } }),
+    `${P}/KeyVault`,
+    "skuName",
+    '"Premium"',
+    /use one of "standard", "premium"/,
+  ),
   row("on an unknown App Service plan sku", platform({ webApp: { planSku: "B4" as never } }), `${P}/WebApp`, "planSku", '"B4"', /use one of "F1", "B1"/),
   row("on a web app name with an underscore", platform({ webApp: { name: "app_1" } }), `${P}/WebApp`, "name", '"app_1"', /2-60 characters/),
   row(
@@ -436,7 +497,7 @@ const otherRows: Row[] = [
     "profile openai",
     "apiVersion",
     '"2024-10"',
-    /YYYY-MM-DD or YYYY-MM-DD-preview version, e\.g\. "2024-10-21"/,
+    /YYYY-MM-DD or YYYY-MM-DD-preview version, e\.g\. "2025-04-01-preview"/,
   ),
   row("on an openai apiVersion like v1", () => openAIProfile({ apiVersion: "v1" }), "profile openai", "apiVersion", '"v1"', /YYYY-MM-DD/),
   row("on a user-assigned identity name of 2 characters", () => new UserAssignedIdentity(newStack(), "Id", { ...base, name: "id" }), "test/Id", "name", '"id"', /3-128 characters/),
@@ -539,7 +600,7 @@ describe("validation gaps (fail until the constructs add the check)", () => {
       /GUID/,
     ),
     row("on a Key Vault tenant id that is not a GUID", () => new KeyVault(newStack(), "Vault", { ...base, tenantId: "contoso" }), "test/Vault", "tenantId", '"contoso"', /GUID/),
-    row("on a model name with a space", platform({ openai: { chatModel: { modelName: "gpt 4o" } } }), `${P}/OpenAI`, "deployments[0].modelName", '"gpt 4o"', /e\.g\. "gpt-4o"/),
+    row("on a model name with a space", platform({ openai: { chatModel: { modelName: "gpt 4o" } } }), P, "openai.chatModel.modelName", '"gpt 4o"', /e\.g\. "gpt-5\.4-mini"/),
     row(
       "on AZURE_CLIENT_ID for an app that runs as its system-assigned identity",
       extra({ AZURE_CLIENT_ID: "33333333-4444-5555-8666-777777777777" }),
@@ -611,7 +672,7 @@ describe("names Azure accepts are accepted (no check refuses more than the servi
 
   it("vector field names with upper case and '_'", () => {
     const p = new ChatPlatform(newStack(), "Platform", { environment: "dev", search: { queryType: "vector", vectorColumns: ["contentVector", "title_vector"] } });
-    expect(p.appSettings.find((s) => s.name === "AZURE_SEARCH_VECTOR_COLUMNS")?.value).toBe("contentVector|title_vector");
+    expect(p.appSettings.find((s) => s.name === "AZURE_SEARCH_FIELD_NAME_EMBEDDING")?.value).toBe("contentVector");
   });
 
   it("an extra setting name with a period", () => {

@@ -1,12 +1,15 @@
 import { SettingsProfile } from "../profile";
 import { openAIProfile } from "./openai";
 import { sampleAppProfile } from "./sample-app";
+import { searchOpenAIDemoProfile } from "./search-openai-demo";
 
 export * from "./openai";
 export * from "./sample-app";
+export * from "./search-openai-demo";
 
 /** The built-in profiles by name, with their default options. */
 export const BUILT_IN_PROFILES = {
+  searchOpenAIDemo: () => searchOpenAIDemoProfile(),
   sampleApp: () => sampleAppProfile(),
   openai: () => openAIProfile(),
 } satisfies Record<string, () => SettingsProfile>;

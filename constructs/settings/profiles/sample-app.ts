@@ -1,8 +1,19 @@
 import { ValidationError } from "../../errors";
+import type { WebAppRuntime } from "../../web-app";
 import { PlatformFacts, ProfileSetting, SettingsProfile } from "../profile";
+
+/** The sample app's image, as its "Deploy to Azure" template runs it (microsoft/sample-app-aoai-chatGPT, infrastructure/deployment.json). */
+export const SAMPLE_APP_IMAGE: WebAppRuntime = { kind: "container", registry: "sampleappaoaichatgpt.azurecr.io", image: "sample-app-aoai-chatgpt", tag: "latest" };
 
 /**
  * Microsoft's "sample-app-aoai-chatGPT", Azure OpenAI + Azure AI Search On Your Data.
+ *
+ * What it can still do (docs/retrieval.md "1. What broke in the shipped stacks"): its grounding is On Your Data, retired
+ * on 2026-10-14, so it can no longer ground a chat; and it always sends `max_tokens`,
+ * which reasoning models (the GPT-5 family, all a new subscription can deploy) reject
+ * (issue #1514). Left: ungrounded chat (`features.onYourData: false`) on a model it can
+ * call, which today means a subscription that already deploys one (`existingCustomer`).
+ * Its last commit is from 2025-05-28. For grounded chat use "searchOpenAIDemo".
  *
  * Variable names, defaults and rules come from the app's own settings code:
  * microsoft/sample-app-aoai-chatGPT, backend/settings.py at 54f0af2 (May 2025), with
@@ -56,6 +67,9 @@ export function sampleAppProfile(options: SampleAppProfileOptions = {}): Setting
   return {
     name: "sampleApp",
     onYourData: true,
+    acceptsKeys: ["openai", "search"],
+    sendsMaxTokens: true,
+    runtime: SAMPLE_APP_IMAGE,
     settings(facts: PlatformFacts): ProfileSetting[] {
       const out: ProfileSetting[] = [
         { name: "AZURE_OPENAI_RESOURCE", value: facts.openai.resourceName, description: "account name = custom subdomain" },
@@ -65,7 +79,11 @@ export function sampleAppProfile(options: SampleAppProfileOptions = {}): Setting
           value: facts.openai.chatDeployment.name,
           description: `chat deployment (${facts.openai.chatDeployment.modelName} ${facts.openai.chatDeployment.modelVersion})`,
         },
-        { name: "AZURE_OPENAI_PREVIEW_API_VERSION", value: previewApiVersion, description: `On Your Data API version (minimum ${SAMPLE_APP_MIN_PREVIEW_API_VERSION})` },
+        {
+          name: "AZURE_OPENAI_PREVIEW_API_VERSION",
+          value: previewApiVersion,
+          description: `API version (minimum ${SAMPLE_APP_MIN_PREVIEW_API_VERSION}); the app sends max_tokens, which GPT-5-family models reject`,
+        },
         {
           name: "AUTH_ENABLED",
           value: facts.signInEnabled ? "true" : "false",
@@ -80,7 +98,8 @@ export function sampleAppProfile(options: SampleAppProfileOptions = {}): Setting
       if (facts.openai.keyReference) {
         out.push({ name: "AZURE_OPENAI_KEY", value: facts.openai.keyReference, description: "account key from Key Vault", keyVaultReference: true });
       }
-      const search = facts.search;
+      // The sample app grounds only through On Your Data: without it, no search variable.
+      const search = facts.onYourData ? facts.search : undefined;
       if (search) {
         out.push(
           { name: "DATASOURCE_TYPE", value: "AzureCognitiveSearch", description: "turns On Your Data grounding on (exact value required)" },
