@@ -84,10 +84,12 @@ try {
     const webApps = Object.values(json.resource?.azurerm_linux_web_app ?? {});
     if (webApps.length !== 1) fail(`${stamp}: expected one azurerm_linux_web_app, found ${webApps.length}`);
     const settings = webApps[0].app_settings ?? {};
-    for (const name of ["CHAT_OPENAI_ENDPOINT", "CHAT_DEPLOYMENT", "CHAT_SEARCH_INDEX"]) {
+    for (const name of ["CHAT_OPENAI_ENDPOINT", "CHAT_DEPLOYMENT", "CHAT_SEARCH_ENDPOINT", "CHAT_SEARCH_INDEX", "CHAT_BLOB_CONTAINER"]) {
       if (!(name in settings)) fail(`${stamp}: the custom profile's ${name} is not among the app settings (${Object.keys(settings).join(", ")})`);
     }
-    if ("AZURE_OPENAI_MODEL" in settings) fail(`${stamp}: the sample app's settings are there although the example uses its own profile`);
+    for (const name of ["AZURE_OPENAI_MODEL", "AZURE_OPENAI_CHATGPT_DEPLOYMENT", "AZURE_SEARCH_ENDPOINT", "AZURE_STORAGE_BLOB_ENDPOINT"]) {
+      if (name in settings) fail(`${stamp}: ${name} is there although the example's own profile names every variable`);
+    }
   }
   // The audit command ships as the package's bin: it judges what the consumer synthesized.
   const bin = Object.keys(installed.bin ?? {})[0] ?? fail("the package declares no bin");
