@@ -5,9 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Checks never depend on the day they run (catalogue/today.ts): the model and service
+# lifecycles are judged on the day the catalogue was last checked. Users' synths judge on the
+# clock, and every deploy asks Azure's live model list (scripts/ci/check-models.ts).
+export CHAT_PLATFORM_TODAY="${CHAT_PLATFORM_TODAY:-2026-12-06}"
+
 # The CI tools that run without npm (Node strips their types) must use erasable syntax only.
 npx tsc --noEmit --strict --erasableSyntaxOnly --target es2022 --module nodenext --moduleResolution nodenext \
-  --types node --skipLibCheck scripts/ci/redact-plan.ts scripts/pr-comment.ts && echo "check: CI tools are erasable TypeScript"
+  --types node --skipLibCheck scripts/ci/redact-plan.ts scripts/ci/check-models.ts scripts/pr-comment.ts && echo "check: CI tools are erasable TypeScript"
 # Shell scripts parse.
 for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh parse"
 # The packed library installed into examples/consumer, type-checked and synthesized.
