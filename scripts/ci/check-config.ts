@@ -486,7 +486,7 @@ function readJson(file: string): { json: Json } | { error: string } {
 }
 
 // Not `require.main === module`: Node runs this file as an ES module when it strips the types.
-if (/check-config\.[jt]s$/.test(process.argv[1] ?? "")) {
+if (/check-config\.m?[jt]s$/.test(process.argv[1] ?? "")) {
   const { code, stdout, stderr } = runCli(process.argv.slice(2));
   process.stdout.write(stdout);
   process.stderr.write(stderr);
