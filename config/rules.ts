@@ -2,6 +2,7 @@ import { tagProblems } from "../constructs/tags";
 import type { ConfigIssue } from "./environments";
 import type { EnvironmentConfig, EnvironmentsFile, ObservabilityConfig, RemoteStateConfig } from "./schema";
 import { STACK_NAME, STACK_NAME_FIX } from "./stack-name";
+import { templateSequenceIssues } from "./template-text";
 
 /**
  * What Azure or the state backend would refuse at deploy time, refused when the
@@ -50,6 +51,8 @@ export function checkEnvironments(file: EnvironmentsFile): ConfigIssue[] {
       });
     }
   }
+  // Strings reach Terraform as templates: refused where they could run (config/template-text.ts).
+  issues.push(...templateSequenceIssues(file.defaults, "defaults"), ...templateSequenceIssues(file.environments, "environments"));
   if (file.defaults) issues.push(...checkEnvironment("defaults", file.defaults));
   for (const [name, env] of Object.entries(file.environments)) issues.push(...checkEnvironment(`environments.${name}`, env));
   if (file.defaults?.observability) issues.push(...checkObservability("defaults.observability", file.defaults.observability, file.defaults.observability));

@@ -25,6 +25,7 @@ import { networkReachability } from "./rules/network-reachability";
 import { networkDeployerDataPlane } from "./rules/network-deployer-data-plane";
 import { networkIntegrationSubnet } from "./rules/network-integration-subnet";
 import { searchSharedPrivateLinkApproval } from "./rules/search-shared-private-link-approval";
+import { templateInFreeText } from "./rules/template-in-free-text";
 
 /**
  * The Azure AI chat platform pack. Order is report order within a severity; ids are
@@ -57,4 +58,5 @@ export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
   networkDeployerDataPlane,
   networkIntegrationSubnet,
   searchSharedPrivateLinkApproval,
+  templateInFreeText,
 ]);
