@@ -39,4 +39,9 @@ else
   echo "check: SKIPPED tfvalidate of the shipped stacks, combinations and ejected HCL ($(command -v terraform > /dev/null || echo 'terraform not on PATH')$([ -f "$TFVALIDATE" ] || echo " $TFVALIDATE missing"))"
 fi
 
+# The pipeline's attack scenarios with the real tools: Terraform against a local listener
+# standing in for an attacker, the CI tools under a real Node 24, and check-config over every
+# configuration the product wrote (the shipped stacks and the combinations above).
+npm start > /dev/null && CI_ATTACKS_STACKS="cdktf.out/stacks:$COVER" node scripts/check-ci-attacks.mjs
+
 echo "check: all passed"

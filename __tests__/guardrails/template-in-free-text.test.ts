@@ -17,7 +17,7 @@ describe("AZ-TF-001 template-in-free-text", () => {
   it.each([
     ["a tag value", (s: TfJson) => (get(s, WEB).tags = { owner: '${base64encode(file("/proc/self/environ"))}' })],
     ["a tag name", (s: TfJson) => (get(s, WEB).tags = { '${file("/x")}': "x" })],
-    ["an app setting", (s: TfJson) => (get(s, WEB).app_settings = { ...get(s, WEB).app_settings, EXTRA: "%{ if true }x%{ endif }" })],
+    ["an app setting", (s: TfJson) => (get(s, WEB).app_settings = { ...(get(s, WEB).app_settings as object), EXTRA: "%{ if true }x%{ endif }" })],
   ])("fails on a function call or directive in %s", (_what, change) => {
     const [f, ...rest] = findings(change);
     expect(rest).toEqual([]);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderPlanSummary } from "../../scripts/ci/plan-summary";
@@ -148,5 +148,40 @@ describe("stack-lock.sh: the trusted lock file, narrowed to one stack's provider
   it("fails on a configuration that is not JSON", () => {
     writeFileSync(join(dir, "cdk.tf.json"), "{ not json");
     expect(bash("stack-lock.sh", [join(dir, "lock.hcl"), join(dir, "cdk.tf.json")]).status).not.toBe(0);
+  });
+});
+
+describe("deployed-config.sh: the configuration last deployed, beside the state", () => {
+  const dir = mkdtempSync(join(tmpdir(), "deployed-config-"));
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  // A fake az: records its arguments; the blob exists when BLOB_EXISTS says so.
+  writeFileSync(
+    join(bin, "az"),
+    `#!/usr/bin/env bash\necho "$*" >> "${dir}/calls"\ncase "$3" in exists) echo "\${BLOB_EXISTS:-false}" ;; download) echo '{"deployed":true}' > "\${@: -2:1}" ;; esac\n`,
+  );
+  chmodSync(join(bin, "az"), 0o755);
+  writeFileSync(
+    join(dir, "checked.json"),
+    JSON.stringify({ terraform: { backend: { azurerm: { storage_account_name: "acct", container_name: "tfstate-prod", key: "prod.tfstate" } } } }),
+  );
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync("bash", [join(__dirname, "..", "..", "scripts", "ci", "deployed-config.sh"), ...args], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
+    });
+
+  it("writes nothing on the first deploy, and fetches the blob beside the state afterwards", () => {
+    expect(run(["get", join(dir, "checked.json"), join(dir, "deployed.json")])).toMatchObject({ status: 0, stdout: expect.stringContaining("first deploy") });
+    expect(existsSync(join(dir, "deployed.json"))).toBe(false);
+    expect(run(["get", join(dir, "checked.json"), join(dir, "deployed.json")], { BLOB_EXISTS: "true" }).status).toBe(0);
+    expect(readFileSync(join(dir, "deployed.json"), "utf8")).toContain('"deployed":true');
+  });
+
+  it("records the checked configuration as <key>.config.json in the stack's own state container", () => {
+    expect(run(["put", join(dir, "checked.json")]).status).toBe(0);
+    expect(readFileSync(join(dir, "calls"), "utf8")).toContain(
+      `storage blob upload --auth-mode login --account-name acct --container-name tfstate-prod --name prod.tfstate.config.json --output none --file ${join(dir, "checked.json")} --overwrite`,
+    );
   });
 });
