@@ -15,6 +15,13 @@ import type { ConfigIssue } from "./environments";
 const SEQUENCES = ["${", "%{"] as const;
 
 /**
+ * cdktf's token markers (`${TfToken[TOKEN.12]}`), which code that builds props from other
+ * constructs passes through loadEnvironments: cdktf replaces them at synth, Terraform never
+ * sees them. Exactly that shape, nothing else inside the braces.
+ */
+const CDKTF_TOKEN = /\$\{TfToken\[TOKEN\.\d+\]\}/g;
+
+/**
  * Every key and string value under `root` (found at the dotted path `at`) holding a template
  * sequence. An explicit stack: depth costs no call stack.
  */
@@ -22,7 +29,8 @@ export function templateSequenceIssues(root: unknown, at: string): ConfigIssue[]
   const issues: ConfigIssue[] = [];
   const pending: { value: unknown; path: string }[] = [{ value: root, path: at }];
   const judge = (text: string, path: string, what: string) => {
-    const found = SEQUENCES.find((s) => text.includes(s));
+    const rest = text.replace(CDKTF_TOKEN, "");
+    const found = SEQUENCES.find((s) => rest.includes(s));
     if (found === undefined) return;
     issues.push({
       path,

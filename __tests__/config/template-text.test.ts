@@ -37,3 +37,10 @@ describe("configuration strings are data", () => {
     expect(issues({ environments: { dev: { tags: { cost: "$100 {approx}" } } } })).toEqual([]);
   });
 });
+
+describe("cdktf's token markers", () => {
+  it("pass: cdktf replaces them at synth and Terraform never sees them", () => {
+    expect(issues({ environments: { dev: { tags: { ref: "${TfToken[TOKEN.12]}" } } } })).toEqual([]);
+    expect(issues({ environments: { dev: { tags: { ref: '${TfToken[TOKEN.12]}${file("/x")}' } } } }).map((i) => i.path)).toEqual(["environments.dev.tags.ref"]);
+  });
+});
