@@ -211,6 +211,57 @@ for (const [name, config] of Object.entries(scenarios)) {
   );
 }
 
+// The backend check-config derives from a configuration file is the one the synth writes:
+// the shipped configuration and variants (defaults.remoteState, key, subscription), through
+// the real synth (`node scripts/run.cjs app --config FILE`, what `npm run synth` runs).
+{
+  const variants = {
+    shipped: JSON.parse(readFileSync(join(ROOT, "config", "environments.json"), "utf8")),
+    variants: {
+      defaults: { remoteState: { resourceGroupName: "rg", storageAccountName: "acct", containerName: "tfstate-weu" } },
+      environments: {
+        weu: {},
+        neu: {
+          location: "northeurope",
+          remoteState: { resourceGroupName: "rg2", storageAccountName: "acct2", key: "k.tfstate", subscriptionId: "00000000-0000-0000-0000-000000000001" },
+        },
+        dev: { remoteState: { resourceGroupName: "rg", storageAccountName: "acct", containerName: "tfstate-dev" } },
+      },
+    },
+  };
+  for (const [name, config] of Object.entries(variants)) {
+    const dir = join(work, `derive-${name}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, "environments.json"), JSON.stringify(config));
+    const synth = await run(process.execPath, [join(ROOT, "scripts", "run.cjs"), "app", "--config", join(dir, "environments.json")], {
+      cwd: ROOT,
+      env: { ...env, CDKTF_OUTDIR: join(dir, "out") },
+    });
+    const results = [];
+    for (const stack of Object.keys(config.environments)) {
+      const checked = await run(
+        node,
+        [
+          join(tools, "scripts", "ci", "check-config.ts"),
+          "check",
+          join(dir, "environments.json"),
+          stack,
+          join(dir, "out", "stacks", stack, "cdk.tf.json"),
+          "--out",
+          join(dir, `${stack}.json`),
+        ],
+        { env },
+      );
+      results.push(checked.code === 0 ? "" : `${stack}: ${checked.all.slice(0, 600)}`);
+    }
+    const failed = results.filter(Boolean);
+    check(
+      synth.code === 0 && failed.length === 0,
+      `the ${name} configuration: check-config derives each stack's backend exactly as the synth writes it${synth.code ? `\n${synth.all.slice(0, 1000)}` : ""}${failed.join("\n")}`,
+    );
+  }
+}
+
 // Every configuration the product writes passes the allowlist: the shipped stacks and each
 // accepted combination of `npm run combinations --out` (CI_ATTACKS_STACKS).
 {

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FLOWS } from "../../catalogue/flows";
 import { Roles } from "../../catalogue/roles";
-import { audit } from "../../guardrails/audit";
+import { StackModel } from "../../guardrails/model";
+import { privilegedRoleScope } from "../../guardrails/rules/privileged-role-scope";
 
 const ROOT = join(__dirname, "..", "..");
 const doc = readFileSync(join(ROOT, "docs", "delivery.md"), "utf8");
@@ -85,7 +86,7 @@ describe("docs/delivery.md tells the truth about CI", () => {
         const [role, scope] = fn === "grant_constrained" ? ["Role Based Access Control Administrator", a] : [a, b];
         resource[`g${i}`] = { scope: scopes[scope], role_definition_name: role, principal_id: `\${${principal}}`, principal_type: "ServicePrincipal" };
       });
-    const findings = audit({ resource: { azurerm_role_assignment: resource } }).findings.filter((f) => f.ruleId === "AZ-RBAC-003");
+    const findings = privilegedRoleScope.evaluate(StackModel.from({ resource: { azurerm_role_assignment: resource } }));
     expect(findings.map((f) => f.severity)).toEqual(["warning"]);
     expect(doc).toContain("The audit calls RBAC Administrator at subscription scope an error (AZ-RBAC-003) and at a\n  resource group a warning");
   });
