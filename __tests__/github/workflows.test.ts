@@ -149,7 +149,9 @@ describe(".github/workflows", () => {
       expect(comment).toContain("if [ ! -s comment.md ]; then");
       expect(comment).toContain("if: ${{ !cancelled() && hashFiles('comment.md') != '' }}");
       expect(comment).toContain("if (outdated && mine?.body?.includes(`<!-- commit: ${current} -->`))");
-      expect(text("pr-review.yml")).toMatch(/concurrency:\n {2}group: pr-plan-\$\{\{ github\.event\.workflow_run\.head_branch \}\}\n {2}cancel-in-progress: true/);
+      expect(text("pr-review.yml")).toMatch(
+        /concurrency:\n {2}group: pr-plan-\$\{\{ github\.event\.workflow_run\.head_repository\.full_name \}\}-\$\{\{ github\.event\.workflow_run\.head_branch \}\}\n {2}cancel-in-progress: true/,
+      );
     });
 
     it("uploads only the synthesized JSON, the review and redacted plans", () => {
