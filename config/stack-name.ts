@@ -3,17 +3,15 @@
  * GitHub environment's name (`<stack>` and `<stack>-plan`) and part of every resource name,
  * so the configuration loader, the CI scripts and the workflows all judge it here.
  *
- * 1-12 lower-case letters and digits, starting with a letter: no "-", so no stack can be
- * called `prod-plan` and deploy in the unreviewed plan environment of `prod`; no "." or
- * "/", so a name never walks out of a directory.
+ * 1-12 lower-case letters and digits, starting with a letter: no "-", so the suffix of the
+ * plan environments (`<stack>-plan`, .github/workflows/deploy-stack.yml) is reserved and no
+ * stack can be called `prod-plan` and deploy in the unreviewed plan environment of `prod`;
+ * no "." or "/", so a name never walks out of a directory.
  *
  * Dependency-free and erasable TypeScript: the CI tools import it from a trusted checkout
  * with no npm install (Node strips the types).
  */
 export const STACK_NAME = /^[a-z][a-z0-9]{0,11}$/;
-
-/** The GitHub environment of a stack's read-only plan: a name no stack can have. */
-export const PLAN_ENVIRONMENT_SUFFIX = "-plan";
 
 /** What a bad stack name should be instead, for error messages. */
 export const STACK_NAME_FIX = 'use 1-12 lower-case letters and digits, starting with a letter, e.g. "staging"';
