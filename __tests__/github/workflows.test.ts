@@ -192,7 +192,8 @@ describe(".github/workflows", () => {
         'node scripts/ci/check-models.ts check checked.json "${models[@]}"',
         "bash scripts/ci/plan-stacks.sh synth plans",
         '[ "$actual" != "$APPROVED_FINGERPRINT" ]',
-        'terraform -chdir="$RUNNER_TEMP/tfplan/$STACK" apply -input=false tfplan',
+        'terraform -chdir="$RUNNER_TEMP/tfplan/$STACK" apply -input=false -no-color -json tfplan > "$RUNNER_TEMP/apply.jsonl" 2>&1',
+        'node scripts/ci/diagnostics.ts "$RUNNER_TEMP/apply.jsonl"',
         'bash scripts/ci/deployed-config.sh put "plans/$STACK.config.json"',
       ];
       const at = order.map((line) => apply.indexOf(line));
