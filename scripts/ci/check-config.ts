@@ -33,6 +33,7 @@ import * as fs from "node:fs";
 import { findDuplicateKeys } from "../../config/duplicate-keys.ts";
 import { STACK_NAME, STACK_NAME_FIX, isStackName } from "../../config/stack-name.ts";
 import { scanTemplate } from "./terraform-template.ts";
+import { canonicalJson } from "./canonical-json.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -388,18 +389,6 @@ function onlyBooleans(value: Json): boolean {
     else return false;
   }
   return true;
-}
-
-/** JSON with object keys sorted at every level. */
-export function canonicalJson(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isObject(value)) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function shorten(text: string): string {

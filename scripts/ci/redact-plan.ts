@@ -36,6 +36,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { isCredentialAttribute, isSecretSetting, MIN_COPY_SKELETON, redactCopies, secretSkeletons } from "../../catalogue/secrets.ts";
+import { canonicalJson } from "./canonical-json.ts";
 import { renderPlanText } from "./plan-text.ts";
 import { RUNNER_CREDENTIALS, runnerCredentials } from "./runner-credentials.ts";
 
@@ -273,18 +274,6 @@ export function fileDigest(file: string, json: boolean): string {
   const bytes = fs.readFileSync(file);
   const material = json ? canonicalJson(JSON.parse(bytes.toString("utf8")) as Json) : bytes;
   return createHash("sha256").update(material).digest("hex");
-}
-
-/** JSON with object keys sorted at every level. */
-export function canonicalJson(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (isObject(value)) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function collectSensitiveState(state: Json | undefined, collect: (secret: Json) => void): void {
