@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { buildSync } from "esbuild";
 
 const ROOT = join(__dirname, "..", "..");
+/** Bundles already built in this test file, by tool. */
+const bundles = new Map<string, string>();
 
 /**
  * A trusted checkout as the token jobs have it: TOOLS_DIR/scripts/ci/<tool>.ts runnable by
@@ -15,14 +17,11 @@ export function trustedCheckout(tools: readonly string[], files: Record<string, 
   const dir = mkdtempSync(join(tmpdir(), "trusted-"));
   mkdirSync(join(dir, "scripts", "ci"), { recursive: true });
   for (const tool of tools) {
-    buildSync({
-      entryPoints: [join(ROOT, "scripts", "ci", `${tool}.ts`)],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile: join(dir, "scripts", "ci", `${tool}.mjs`),
-      logLevel: "silent",
-    });
+    if (!bundles.has(tool)) {
+      const built = buildSync({ entryPoints: [join(ROOT, "scripts", "ci", `${tool}.ts`)], bundle: true, platform: "node", format: "esm", write: false, logLevel: "silent" });
+      bundles.set(tool, built.outputFiles[0].text);
+    }
+    writeFileSync(join(dir, "scripts", "ci", `${tool}.mjs`), bundles.get(tool)!);
   }
   for (const script of ["stack-lock.sh", "list-stacks.sh", "plan-stacks.sh"]) copyFileSync(join(ROOT, "scripts", "ci", script), join(dir, "scripts", "ci", script));
   for (const [file, content] of Object.entries(files)) {
