@@ -357,6 +357,93 @@ export function isSecretSetting(name: string, value: string | undefined): boolea
 }
 
 // ---------------------------------------------------------------------------------
+// Copies of a known secret
+
+/**
+ * A secret's copy is a secret too, in whatever form it was written: upper or lower case,
+ * spaced or split across lines (a PEM body), JSON- or URL-escaped, base64 (standard or
+ * URL-safe, at any offset inside a longer encoded text) or hex. Copies are compared on their
+ * *skeleton*: the letters and digits alone, lower-cased, so case, blanks, punctuation and
+ * escapes do not hide them.
+ *
+ * Shorter skeletons are not searched: a short needle would redact ordinary words.
+ */
+export const MIN_COPY_SKELETON = 8;
+
+/** The skeletons a copy of `secret` can appear as (each at least MIN_COPY_SKELETON long). */
+export function secretSkeletons(secret: string): string[] {
+  const forms = new Set<string>();
+  const add = (text: string) => {
+    const s = skeleton(text).text;
+    if (s.length >= MIN_COPY_SKELETON) forms.add(s);
+  };
+  add(secret);
+  add(JSON.stringify(secret));
+  add(encodeURIComponent(secret));
+  // Each line on its own: a PEM key copied line by line, or one line of it quoted elsewhere.
+  for (const line of secret.split(/\r?\n/)) add(line);
+  const bytes = new TextEncoder().encode(secret);
+  add(Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(""));
+  // Base64 of a longer text holding the secret at byte offset k (mod 3): only the characters
+  // made of the secret's bits alone are fixed, whatever surrounds it.
+  for (let k = 0; k < 3; k++) {
+    const padded = new Uint8Array(k + bytes.length);
+    padded.set(bytes, k);
+    const encoded = base64(padded);
+    add(encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6)));
+  }
+  return [...forms];
+}
+
+/**
+ * `text` with every copy of the given skeletons (secretSkeletons) replaced by `replacement`:
+ * the span from the copy's first to its last letter or digit.
+ */
+export function redactCopies(text: string, skeletons: readonly string[], replacement = REDACTED): string {
+  if (skeletons.length === 0 || text.length < MIN_COPY_SKELETON) return text;
+  const { text: flat, index } = skeleton(text);
+  const spans: [number, number][] = [];
+  for (const needle of skeletons) {
+    for (let at = flat.indexOf(needle); at >= 0; at = flat.indexOf(needle, at + 1)) spans.push([index[at], index[at + needle.length - 1] + 1]);
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = "";
+  let from = 0;
+  for (const [start, end] of spans) {
+    if (end <= from) continue;
+    if (start >= from) out += `${text.slice(from, start)}${replacement}`;
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
+/** The letters and digits of `text`, lower-cased, with the position of each in `text`. */
+function skeleton(text: string): { text: string; index: number[] } {
+  let out = "";
+  const index: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isAlnum(c)) continue;
+    out += isUpper(c) ? String.fromCharCode(c + 32) : text[i];
+    index.push(i);
+  }
+  return { text: out, index };
+}
+
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/** Standard base64 without padding (no Buffer: this module also runs where Node's globals are not assumed). */
+function base64(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.ceil((Math.min(3, bytes.length - i) * 8) / 6);
+    for (let j = 0; j < chars; j++) out += BASE64[(n >> (18 - 6 * j)) & 63];
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;

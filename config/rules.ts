@@ -1,6 +1,8 @@
 import { tagProblems } from "../constructs/tags";
 import type { ConfigIssue } from "./environments";
 import type { EnvironmentConfig, EnvironmentsFile, ObservabilityConfig, RemoteStateConfig } from "./schema";
+import { STACK_NAME, STACK_NAME_FIX } from "./stack-name";
+import { templateSequenceIssues } from "./template-text";
 
 /**
  * What Azure or the state backend would refuse at deploy time, refused when the
@@ -9,8 +11,8 @@ import type { EnvironmentConfig, EnvironmentsFile, ObservabilityConfig, RemoteSt
  * (names, regions, SKUs); these rules cover the fields that reach Azure untouched.
  */
 
-/** A stack name: also the platform's `environment`, part of every resource name. */
-export const STACK_NAME = /^[a-z][a-z0-9]{0,11}$/;
+/** A stack name: also the platform's `environment`, part of every resource name (config/stack-name.ts). */
+export { STACK_NAME };
 
 /**
  * The azurerm backend's state storage.
@@ -45,10 +47,12 @@ export function checkEnvironments(file: EnvironmentsFile): ConfigIssue[] {
         path: `environments.${name}`,
         value: name,
         message: "is not a valid environment name (it names the stack and is part of every resource name)",
-        fix: 'use 1-12 lower-case letters and digits, starting with a letter, e.g. "staging"',
+        fix: STACK_NAME_FIX,
       });
     }
   }
+  // Strings reach Terraform as templates: refused where they could run (config/template-text.ts).
+  issues.push(...templateSequenceIssues(file.defaults, "defaults"), ...templateSequenceIssues(file.environments, "environments"));
   if (file.defaults) issues.push(...checkEnvironment("defaults", file.defaults));
   for (const [name, env] of Object.entries(file.environments)) issues.push(...checkEnvironment(`environments.${name}`, env));
   if (file.defaults?.observability) issues.push(...checkObservability("defaults.observability", file.defaults.observability, file.defaults.observability));

@@ -31,6 +31,7 @@ import { modelSkuNotInRegion } from "./rules/model-sku-not-in-region";
 import { modelRetiringSoon } from "./rules/model-retiring-soon";
 import { modelUnknownToCatalogue } from "./rules/model-unknown-to-catalogue";
 import { onYourDataRetiredRule } from "./rules/on-your-data-retired";
+import { templateInFreeText } from "./rules/template-in-free-text";
 
 /**
  * The Azure AI chat platform pack. Order is report order within a severity; ids are
@@ -69,4 +70,5 @@ export const AZURE_AI_CHAT_PACK: readonly Rule[] = Object.freeze([
   modelSkuNotInRegion,
   modelRetiringSoon,
   modelUnknownToCatalogue,
+  templateInFreeText,
 ]);

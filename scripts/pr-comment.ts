@@ -4,30 +4,44 @@
  * summary that holds what the comment had to leave out.
  *
  *   pr-comment --review review/review.md --audit review/audit.txt --audit-exit-code 1 \
- *              --stacks review/stacks.txt --plans-dir plans --out comment.md --summary-out summary.md
+ *              --stacks trusted-stacks.txt --plans-dir plans --job build=success --job plan=success \
+ *              --current-head SHA --out comment.md --summary-out summary.md
  *   pr-comment --log FILE        print FILE so that it is safe in an Actions log
  *
  * `--plans-dir` holds what scripts/ci/plan-stacks.sh writes per stack: `<stack>.plan.json`
- * (the plan, already redacted by scripts/ci/redact-plan.ts), `<stack>.plan.txt` (the redacted
- * human plan, or the failed command's output), `<stack>.skipped` (why no plan) or
- * `<stack>.failed` (which step failed). A stack in `--stacks` with none of these failed too:
- * the plan job died before it got there.
+ * (the plan, already redacted by scripts/ci/redact-plan.ts), `<stack>.plan.txt` (the human
+ * plan rendered from it), `<stack>.skipped` (why no plan) or `<stack>.failed` (which step
+ * failed) with `<stack>.diagnostics.txt` (Terraform's error summaries). `--stacks` is the base
+ * branch's list (scripts/ci/check-config.ts stacks), never the pull request's: a stack in it
+ * with none of these failed too (the plan job died before it got there), and an empty or
+ * missing list is a failure, not "0 of 0 planned". `--job NAME=RESULT` passes in the result of
+ * each job the comment depends on; anything but success is a failure. `--current-head` is the
+ * pull request's head now: when it is not the commit reviewed, the comment says the review is
+ * outdated instead of giving a verdict.
  *
  * Everything it prints is untrusted: stack names, addresses (for_each keys), the review and
  * the audit come from the pull request. Identifiers go in code spans fenced longer than any
  * backtick run inside; free text is Markdown-escaped; blocks go in fences the text cannot
  * close; the review keeps its Markdown but loses HTML (an unclosed `<!--` would hide the rest
- * of the comment) and its unclosed fences are closed; @mentions are broken with a zero-width
- * space everywhere. Every failure state is a ❌ in the comment and exit code 1.
+ * of the comment), links of every kind (inline, reference-style, bare URLs) and
+ * cross-references (`#12`, `GH-12`), and its unclosed fences are closed; @mentions are broken
+ * with a zero-width space everywhere. Every failure state is a ❌ in the comment and exit code
+ * 1, and so is a failure of the renderer itself (renderFailureComment). Input of any size is
+ * rendered in linear time without deep recursion.
  *
  * Runs in the comment job from the base branch with no npm install: dependency-free, one file,
  * erasable TypeScript only (Node 22.18+ runs it directly). `renderPrComment` is pure.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isStackName } from "../config/stack-name.ts";
 
-/** The comment's first line: the workflow updates the bot comment whose body starts with it. */
+/** The comment's first line: the workflow updates the comment of its own App whose body starts with it. */
 export const COMMENT_MARKER = "<!-- chat-platform-review -->";
+/** The second line names the commit the comment describes, so a run for an older head never replaces it. */
+export const commitMarker = (sha: string): string => `<!-- commit: ${sha} -->`;
+/** Each input file is read up to this many bytes; the rest is reported as cut. */
+export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 /** GitHub rejects issue comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** A job summary may hold 1 MiB per step: 300,000 characters stay under it even at 3 bytes each. */
@@ -71,9 +85,21 @@ export interface AuditInput {
   readonly exitCode?: number;
 }
 
+/** A job the comment depends on, and how it ended (`needs.<job>.result`, or a run's conclusion). */
+export interface JobResult {
+  readonly job: string;
+  readonly result: string;
+}
+
 export interface PrCommentInput {
   /** The review markdown `npm start` writes (access matrix, app settings, flows). */
   readonly review?: string;
+  /** Why an input could not be read (a directory where a file was expected, an unreadable file). */
+  readonly unreadable?: readonly string[];
+  /** The stacks the base branch's configuration says must have a result; absent: the list was missing. */
+  readonly expectedStacks?: readonly string[];
+  /** The results of the jobs this comment depends on; anything but success fails. */
+  readonly jobs?: readonly JobResult[];
   readonly audit?: AuditInput | string;
   readonly plans: readonly PlanInput[];
   /** Commit and run, shown so reviewers know which push the comment describes. */
@@ -129,6 +155,9 @@ export function summarizePlan(plan: TerraformPlanJson): PlanSummary {
 /** One line per problem that must fail the check; empty when everything ran. */
 export function failures(input: PrCommentInput): string[] {
   const out: string[] = [];
+  for (const why of input.unreadable ?? []) out.push(why);
+  for (const j of input.jobs ?? []) if (j.result !== "success") out.push(`job ${j.job}: ${j.result || "no result"}`);
+  if (input.expectedStacks !== undefined && input.expectedStacks.length === 0) out.push("the base branch's configuration lists no stack to plan");
   const audit = auditOf(input);
   if (!input.review?.trim()) out.push("no review: `npm start` did not write cdktf.out/review.md");
   if (!audit) out.push("the audit did not run");
@@ -156,15 +185,46 @@ export function renderPrComment(input: PrCommentInput): string {
   return render(input, input.maxLength ?? GITHUB_COMMENT_LIMIT, input.fullTextAt ?? "the job summary of the workflow run");
 }
 
+/**
+ * The comment when the pull request has moved on since the commit this run reviewed: no
+ * verdict (a re-run of an old run must not post its old ✅), only what happened.
+ */
+export function renderOutdatedComment(reviewed: string, current: string, runUrl?: string): string {
+  const sha = (s: string) => (/^[0-9a-f]{7,64}$/i.test(s) ? `\`${s.slice(0, 12)}\`` : "an unknown commit");
+  const run = runUrl && /^https:\/\/[\w.-]+\/[\w./-]+$/.test(runUrl) ? ` ([workflow run](${runUrl}))` : "";
+  return [
+    COMMENT_MARKER,
+    commitMarker(/^[0-9a-f]{7,64}$/i.test(reviewed) ? reviewed : "unknown"),
+    "## Chat platform review",
+    "",
+    `**⏳ Outdated:** this run reviewed commit ${sha(reviewed)}, but the pull request is now at ${sha(current)}${run}. The review of the new head replaces this comment when it finishes.`,
+    "",
+  ].join("\n");
+}
+
+/** What the comment says when the renderer itself failed: never the previous comment's verdict. */
+export function renderFailureComment(why: string, commit?: string): string {
+  return [
+    COMMENT_MARKER,
+    commitMarker(commit && /^[0-9a-f]{7,64}$/i.test(commit) ? commit : "unknown"),
+    "## Chat platform review",
+    "",
+    `**❌ The review could not be rendered:** ${inline(why).slice(0, 500)}. The check fails; see the workflow run.`,
+    "",
+  ].join("\n");
+}
+
 /** The same report for the job summary, with room for the full plans. */
 export function renderJobSummary(input: PrCommentInput): string {
-  return render({ ...input, maxLength: JOB_SUMMARY_LIMIT }, JOB_SUMMARY_LIMIT, "the run's plans artifact").slice(COMMENT_MARKER.length + 1);
+  const body = render({ ...input, maxLength: JOB_SUMMARY_LIMIT }, JOB_SUMMARY_LIMIT, "the run's plans artifact");
+  // Without the two marker lines: they only mean something in the comment.
+  return body.split("\n").slice(2).join("\n");
 }
 
 function render(input: PrCommentInput, limit: number, fullTextAt: string): string {
   const audit = auditOf(input);
   const problems = failures(input);
-  const head: string[] = [COMMENT_MARKER, "## Chat platform review", ""];
+  const head: string[] = [COMMENT_MARKER, commitMarker(input.commit && /^[0-9a-f]{7,64}$/i.test(input.commit) ? input.commit : "unknown"), "## Chat platform review", ""];
   const commit = input.commit && /^[0-9a-f]{7,64}$/i.test(input.commit) ? `commit \`${input.commit.slice(0, 12)}\`` : undefined;
   const run = input.runUrl && /^https:\/\/[\w.-]+\/[\w./-]+$/.test(input.runUrl) ? `[workflow run](${input.runUrl})` : undefined;
   const meta = [commit, run].filter(Boolean);
@@ -176,7 +236,11 @@ function render(input: PrCommentInput, limit: number, fullTextAt: string): strin
   }
   const planned = input.plans.filter((p) => p.planJson && !planFailure(p)).length;
   const failedPlans = input.plans.filter((p) => planFailure(p)).length;
-  head.push(`**Guardrails:** ${auditStatus(audit)} · **Plans:** ${failedPlans ? `❌ ${failedPlans} failed, ` : ""}${planned} of ${input.plans.length} stacks planned`, "");
+  const planStatus = failedPlans ? `❌ ${failedPlans} failed, ` : planned === 0 ? "⚠️ " : "";
+  head.push(`**Guardrails:** ${auditStatus(audit)} · **Plans:** ${planStatus}${planned} of ${input.plans.length} stacks planned`, "");
+  if (input.jobs?.length) {
+    head.push(`**Jobs:** ${input.jobs.map((j) => `${inline(j.job)} ${j.result === "success" ? "✅" : "❌"} ${inline(j.result || "no result")}`).join(" · ")}`, "");
+  }
 
   head.push("### Terraform plan", "", "| Stack | Add | Change | Destroy | Replace | Forget | |", "|---|---:|---:|---:|---:|---:|---|");
   const rows = input.plans.map(planRow);
@@ -309,7 +373,7 @@ export function neutraliseMentions(text: string): string {
 /** Free text for one Markdown line (and a table cell: `|` is escaped too): every ASCII punctuation escaped, no HTML, no mentions. */
 export function inline(text: string): string {
   const flat = stripControl(text).replace(/\s*\n\s*/g, " ");
-  const escaped = flat.replace(/[\\`*_{}[\]()#+!|~:=&<>@-]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+  const escaped = disarmAutolinks(flat).replace(/[\\`*_{}[\]()#+!|~:=&<>@-]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
   return neutraliseMentions(escaped);
 }
 
@@ -321,9 +385,36 @@ export function codeSpan(text: string, inTable = false): string {
   let s = stripControl(text).replace(/\n/g, " ");
   if (s.length > MAX_IDENTIFIER) s = `${s.slice(0, MAX_IDENTIFIER)}…`;
   if (inTable) s = s.replace(/\|/g, "\\|");
-  const ticks = "`".repeat(Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length)) + 1);
+  const ticks = "`".repeat(longestRun(s, "`") + 1);
   const pad = s.startsWith("`") || s.endsWith("`") || s === "" ? " " : "";
   return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+
+/**
+ * The longest run of `char` in `text`, in one pass: a spread of every run into Math.max
+ * overflows the call stack on hostile input (hundreds of thousands of backticks).
+ */
+export function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    run = text[i] === char ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}
+
+/**
+ * Links GitHub would make out of plain text, disarmed with a zero-width space: bare URLs
+ * (`https://`, `www.`), issue and pull-request references (`#12`, `owner/repo#12`, `GH-12`).
+ * https://docs.github.com/get-started/writing-on-github/working-with-advanced-formatting/autolinked-references-and-urls
+ */
+export function disarmAutolinks(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*):\/\//gi, "$1:\u200b//")
+    .replace(/\bwww\./gi, "www\u200b.")
+    .replace(/(?<!&)#(?=\d)/g, "#\u200b")
+    .replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}\u200b-`);
 }
 
 /** Text for HTML context (`<summary>`): entities, no mentions. */
@@ -334,7 +425,7 @@ export function html(text: string): string {
 
 /** A fenced code block longer than any backtick run inside, so the text cannot close it. */
 export function fence(text: string, lang: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const longest = Math.max(2, longestRun(text, "`"));
   const f = "`".repeat(longest + 1);
   return `${f}${lang}\n${text.replace(/\n+$/, "")}\n${f}`;
 }
@@ -342,8 +433,10 @@ export function fence(text: string, lang: string): string {
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
 /**
- * The review's Markdown without HTML or mentions outside its code fences, images and links
- * disarmed, and every fence closed. Inside fences the text is left alone: nothing renders there.
+ * The review's Markdown without HTML or mentions outside its code fences, images and links of
+ * every kind disarmed (every `[` is written as an entity, so neither inline nor
+ * reference-style links nor their definitions form; bare URLs and cross-references get a zero-width space), and every
+ * fence closed. Inside fences the text is left alone: nothing renders there.
  */
 export function sanitizeMarkdown(markdown: string): string {
   const lines = stripControl(markdown).split("\n");
@@ -360,11 +453,13 @@ export function sanitizeMarkdown(markdown: string): string {
     } else {
       out.push(
         neutraliseMentions(
-          line
-            .replace(/&(?![a-z]+;|#\d+;)/gi, "&amp;")
-            .replace(/</g, "&lt;")
-            .replace(/!\[/g, "!\\[")
-            .replace(/\]\(/g, "]\\("),
+          disarmAutolinks(
+            line
+              .replace(/&(?![a-z]+;|#\d+;)/gi, "&amp;")
+              .replace(/</g, "&lt;")
+              .replace(/\[/g, "&#91;")
+              .replace(/\]\(/g, "]\\("),
+          ),
         ),
       );
     }
@@ -403,71 +498,133 @@ export function safeForLog(text: string): string {
 // --- CLI ------------------------------------------------------------------------------
 
 export const USAGE = `Usage: pr-comment [--review FILE] [--audit FILE] [--audit-exit-code N] [--stacks FILE]
-                  [--plans-dir DIR] [--out FILE] [--summary-out FILE]
+                  [--plans-dir DIR] [--job NAME=RESULT]... [--current-head SHA]
+                  [--out FILE] [--summary-out FILE]
        pr-comment --log FILE
 
 Renders the pull-request review comment (markdown) from the review, the audit output and
-the per-stack results in DIR (<stack>.plan.json, .plan.txt, .skipped, .failed). --stacks
-lists the stacks that must have a result, one per line. Writes the comment to --out (else
-stdout) and the untruncated report to --summary-out. Exit 1 when anything failed (the
-comment says what), 2 on bad arguments. --log prints FILE safe for an Actions log.
+the per-stack results in DIR (<stack>.plan.json, .plan.txt, .skipped, .failed,
+.diagnostics.txt). --stacks is the base branch's list of stacks ("<stack> remote|local" a
+line, scripts/ci/check-config.ts stacks): each must have a result. --job gives the result of
+a job the comment depends on. With --current-head other than the reviewed commit
+(PR_HEAD_SHA), the comment says the review is outdated instead of giving a verdict. Writes
+the comment to --out (else stdout) and the untruncated report to --summary-out. Exit 1 when
+anything failed (the comment says what; a failure of the renderer itself too), 2 on bad
+arguments. --log prints FILE safe for an Actions log.
 `;
 
-const FLAGS = ["--review", "--audit", "--audit-exit-code", "--stacks", "--plans-dir", "--out", "--summary-out", "--log"];
+const FLAGS = ["--review", "--audit", "--audit-exit-code", "--stacks", "--plans-dir", "--job", "--current-head", "--out", "--summary-out", "--log"];
 
-export function readInputs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { input: PrCommentInput; out?: string; summaryOut?: string; log?: string } {
+export interface CliInputs {
+  readonly input: PrCommentInput;
+  readonly out?: string;
+  readonly summaryOut?: string;
+  readonly log?: string;
+  /** The pull request's head now, when the workflow looked it up. */
+  readonly currentHead?: string;
+}
+
+export function readInputs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliInputs {
   const args = new Map<string, string>();
+  const jobs: JobResult[] = [];
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (!FLAGS.includes(flag)) throw new UsageError(`unknown argument ${JSON.stringify(flag)}\n\n${USAGE}`);
     const value = argv[++i];
     if (value === undefined) throw new UsageError(`${flag} needs a value\n\n${USAGE}`);
-    args.set(flag, value);
+    if (flag === "--job") {
+      const at = value.indexOf("=");
+      if (at <= 0) throw new UsageError(`--job needs NAME=RESULT, not ${JSON.stringify(value)}\n\n${USAGE}`);
+      jobs.push({ job: value.slice(0, at), result: value.slice(at + 1) });
+    } else {
+      args.set(flag, value);
+    }
   }
-  const read = (file: string | undefined) => (file && fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined);
-  const auditText = read(args.get("--audit"));
+  const unreadable: string[] = [];
+  const read = (flag: string) => {
+    const file = args.get(flag);
+    if (file === undefined) return undefined;
+    const got = readBounded(file);
+    if (typeof got !== "string" && got.error !== "missing") unreadable.push(`${flag} ${JSON.stringify(file)} could not be read (${got.error})`);
+    return typeof got === "string" ? got : undefined;
+  };
+  const auditText = read("--audit");
   const rawExit = args.get("--audit-exit-code");
   const exitCode = rawExit !== undefined && /^\d+$/.test(rawExit.trim()) ? Number(rawExit) : undefined;
   const runUrl =
     env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
-  const stacks = read(args.get("--stacks"))
+  const stacksText = read("--stacks");
+  if (args.has("--stacks") && stacksText === undefined && !unreadable.some((u) => u.startsWith("--stacks"))) {
+    unreadable.push("the base branch's list of stacks to plan is missing");
+  }
+  const expectedStacks = stacksText
     ?.split("\n")
-    .map((s) => s.trim())
+    .map((line) => line.trim().split(/\s+/)[0])
     .filter(Boolean);
+  const review = read("--review");
+  const plans = readPlans(args.get("--plans-dir"), expectedStacks, unreadable);
   return {
     input: {
-      review: read(args.get("--review")),
+      review,
+      unreadable,
+      ...(args.has("--stacks") ? { expectedStacks: expectedStacks ?? [] } : {}),
+      jobs,
       audit: auditText !== undefined || rawExit !== undefined ? { text: auditText ?? "(no audit output)", exitCode } : undefined,
-      plans: readPlans(args.get("--plans-dir"), stacks),
+      plans,
       commit: env.PR_HEAD_SHA ?? env.GITHUB_SHA,
       runUrl,
     },
     out: args.get("--out"),
     summaryOut: args.get("--summary-out"),
     log: args.get("--log"),
+    currentHead: args.get("--current-head"),
   };
 }
 
 export class UsageError extends Error {}
 
-const PLAN_FILE = /\.(plan\.json|plan\.txt|skipped|failed|fingerprint)$/;
-/** The stack names scripts/ci/plan-stacks.sh accepts. */
-const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** A file's text, at most MAX_INPUT_BYTES of it, or why not: a directory, a device, no file. */
+function readBounded(file: string): string | { error: string } {
+  let fd: number | undefined;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) return { error: stat.isDirectory() ? "a directory, not a file" : "not a regular file" };
+    fd = fs.openSync(file, "r");
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_INPUT_BYTES));
+    const n = fs.readSync(fd, buffer, 0, buffer.length, 0);
+    const text = buffer.subarray(0, n).toString("utf8");
+    return stat.size > MAX_INPUT_BYTES ? `${text}\n… cut: the file has ${stat.size} bytes, ${MAX_INPUT_BYTES} were read\n` : text;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === "ENOENT" ? "missing" : (code ?? "unreadable") };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
 
-function readPlans(dir: string | undefined, expected: readonly string[] | undefined): PlanInput[] {
-  const found =
-    dir && fs.existsSync(dir)
-      ? fs
-          .readdirSync(dir)
-          .filter((f) => PLAN_FILE.test(f))
-          .map((f) => f.replace(PLAN_FILE, ""))
-      : [];
+const PLAN_FILE = /\.(plan\.json|plan\.txt|skipped|failed|fingerprint|diagnostics\.txt|config\.json)$/;
+
+function readPlans(dir: string | undefined, expected: readonly string[] | undefined, unreadable: string[]): PlanInput[] {
+  let found: string[] = [];
+  if (dir !== undefined) {
+    try {
+      found = fs
+        .readdirSync(dir)
+        .filter((f) => PLAN_FILE.test(f))
+        .map((f) => f.replace(PLAN_FILE, ""));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") unreadable.push(`the plans directory could not be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  }
   const stacks = [...new Set([...(expected ?? []), ...found])].sort();
   return stacks.map((stack): PlanInput => {
-    // The list comes from the pull request's build: a name that is not plain never becomes a path.
-    if (!PLAIN_NAME.test(stack)) return { stack, failed: "not a plain stack name (letters, digits, . _ -); not read" };
-    const file = (suffix: string) => path.join(dir ?? ".", `${stack}${suffix}`);
-    const text = (suffix: string) => (dir && fs.existsSync(file(suffix)) ? fs.readFileSync(file(suffix), "utf8") : undefined);
+    // A name outside the one stack-name grammar never becomes a path.
+    if (!isStackName(stack)) return { stack, failed: "not a stack name (config/stack-name.ts); not read" };
+    const text = (suffix: string) => {
+      const got = dir === undefined ? { error: "missing" } : readBounded(path.join(dir, `${stack}${suffix}`));
+      if (typeof got !== "string" && got.error !== "missing") unreadable.push(`${stack}${suffix} could not be read (${got.error})`);
+      return typeof got === "string" ? got : undefined;
+    };
     const json = text(".plan.json");
     let planJson: TerraformPlanJson | null | undefined;
     let planJsonError: string | undefined;
@@ -485,7 +642,8 @@ function readPlans(dir: string | undefined, expected: readonly string[] | undefi
     return {
       stack,
       ...(planJsonError ? { planJsonError } : { planJson }),
-      planText: text(".plan.txt"),
+      // A failed stack has Terraform's error summaries, never its raw output.
+      planText: failed === undefined ? text(".plan.txt") : text(".diagnostics.txt"),
       skipped: text(".skipped")?.trim(),
       failed: failed === undefined ? undefined : failed.trim() || true,
       fingerprint: text(".fingerprint")?.trim(),
@@ -493,23 +651,36 @@ function readPlans(dir: string | undefined, expected: readonly string[] | undefi
   });
 }
 
-function main(argv: readonly string[]): number {
-  const { input, out, summaryOut, log } = readInputs(argv);
+/** Runs the CLI; any failure of the renderer still writes a ❌ comment to --out. */
+export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = readInputs(argv, env);
+  const { input, out, summaryOut, log, currentHead } = parsed;
   if (log !== undefined) {
-    process.stdout.write(safeForLog(fs.existsSync(log) ? fs.readFileSync(log, "utf8") : `(no file ${log})\n`));
+    const got = readBounded(log);
+    process.stdout.write(safeForLog(typeof got === "string" ? got : `(no file ${log}: ${got.error})\n`));
     return 0;
   }
-  const body = renderPrComment(input);
-  if (out) fs.writeFileSync(out, body);
-  else process.stdout.write(body);
-  if (summaryOut) fs.writeFileSync(summaryOut, renderJobSummary(input));
+  const write = (body: string) => (out ? fs.writeFileSync(out, body) : process.stdout.write(body));
+  try {
+    if (currentHead !== undefined && input.commit !== undefined && currentHead !== input.commit) {
+      write(renderOutdatedComment(input.commit, currentHead, input.runUrl));
+      process.stderr.write(safeForLog(`pr-comment: outdated: reviewed ${input.commit}, the pull request is at ${currentHead}; no verdict\n`));
+      return 0;
+    }
+    write(renderPrComment(input));
+    if (summaryOut) fs.writeFileSync(summaryOut, renderJobSummary(input));
+  } catch (e) {
+    write(renderFailureComment(`${(e as Error).name}: ${(e as Error).message}`, input.commit));
+    process.stderr.write(safeForLog(`pr-comment: the renderer failed: ${(e as Error).message}\n`));
+    return 1;
+  }
   const problems = failures(input);
   for (const p of problems) process.stderr.write(safeForLog(`pr-comment: ❌ ${p}\n`));
   return problems.length ? 1 : 0;
 }
 
 // Not `require.main === module`: Node runs this file as an ES module when it strips the types.
-if (/pr-comment\.[jt]s$/.test(process.argv[1] ?? "")) {
+if (/pr-comment\.m?[jt]s$/.test(process.argv[1] ?? "")) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (e) {

@@ -7,6 +7,7 @@ import {
   type TerraformPlanJson,
   codeSpan,
   failures,
+  main,
   readInputs,
   renderJobSummary,
   renderPrComment,
@@ -139,7 +140,8 @@ describe("hostile input", () => {
     const out = render({ planJson: {}, planText: "x" }, { plans: [{ stack: "a|b <!-- @team", planJson: {}, planText: "x" }] });
     expect(out).toContain("| `a\\|b <!-- @team` | 0 | 0 | 0 | 0 | 0 | ✅ no changes |");
     expect(out).toContain("<summary>Plan output: <code>a|b &lt;!-- @\u200bteam</code></summary>");
-    expect(out.split("<!--").length).toBe(3); // the marker, and the name inside its code span
+    expect(out.split("<!--").length).toBe(4); // the two marker lines, and the name inside its code span
+    expect(out.split("\n").filter((l) => l.startsWith("<!--"))).toEqual([COMMENT_MARKER, "<!-- commit: unknown -->"]);
   });
 
   it("escapes skip reasons and failure messages as plain text", () => {
@@ -151,7 +153,7 @@ describe("hostile input", () => {
     const hostile = `# Review\n${COMMENT_MARKER}\n<!-- hides the rest\n@everyone look ![x](https://t.example/p.png)\n\`\`\`mermaid\nflowchart LR\n  a -->|"<br>"| b\n\`\`\`\n\`\`\`\nunclosed`;
     const clean = sanitizeMarkdown(hostile);
     expect(clean).toBe(
-      `# Review\n&lt;!-- chat-platform-review -->\n&lt;!-- hides the rest\n@\u200beveryone look !\\[x]\\(https://t.example/p.png)\n\`\`\`mermaid\nflowchart LR\n  a -->|"<br>"| b\n\`\`\`\n\`\`\`\nunclosed\n\`\`\``,
+      `# Review\n&lt;!-- chat-platform-review -->\n&lt;!-- hides the rest\n@\u200beveryone look !&#91;x]\\(https:\u200b//t.example/p.png)\n\`\`\`mermaid\nflowchart LR\n  a -->|"<br>"| b\n\`\`\`\n\`\`\`\nunclosed\n\`\`\``,
     );
     const out = renderPrComment({ review: hostile, audit, plans: [] });
     expect(out.indexOf(COMMENT_MARKER, 1)).toBe(-1);
@@ -194,7 +196,7 @@ describe("the CLI", () => {
     writeFileSync(join(dir, "stacks.txt"), "cut\nnul\nlost\n../../etc/x\n");
     const { input } = readInputs(["--plans-dir", dir, "--stacks", join(dir, "stacks.txt")]);
     expect(failures({ ...input, review, audit }).sort()).toEqual([
-      "../../etc/x: not a plain stack name (letters, digits, . _ -); not read",
+      "../../etc/x: not a stack name (config/stack-name.ts); not read",
       "cut: plan JSON unreadable: truncated or invalid JSON at character 50 of 50",
       "lost: no plan result (the plan job did not finish this stack)",
       "nul: plan JSON is null",
@@ -203,5 +205,96 @@ describe("the CLI", () => {
 
   it("rejects unknown arguments with the usage", () => {
     expect(() => readInputs(["--plan", "x"])).toThrow(/unknown argument "--plan"\n\nUsage: pr-comment/);
+  });
+});
+
+describe("the comment trusts only what the base branch decides (attack path 9)", () => {
+  it("fails when the base branch's list of stacks is empty or missing, instead of ✅ 0 of 0 planned", () => {
+    expect(failures({ review, audit, plans: [], expectedStacks: [] })).toEqual(["the base branch's configuration lists no stack to plan"]);
+    const dir = mkdtempSync(join(tmpdir(), "plans-"));
+    const { input } = readInputs(["--plans-dir", dir, "--stacks", join(dir, "absent.txt")]);
+    expect(failures({ ...input, review, audit })).toEqual(["the base branch's list of stacks to plan is missing", "the base branch's configuration lists no stack to plan"]);
+    expect(renderPrComment({ ...input, review, audit })).toContain("**Plans:** ⚠️ 0 of 0 stacks planned");
+  });
+
+  it("requires a result for every stack the base branch lists, whatever the pull request's build produced", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plans-"));
+    writeFileSync(join(dir, "trusted-stacks.txt"), "dev local\nprod remote\n");
+    writeFileSync(join(dir, "dev.skipped"), "local state\n");
+    const { input } = readInputs(["--plans-dir", dir, "--stacks", join(dir, "trusted-stacks.txt")]);
+    expect(failures({ ...input, review, audit })).toEqual(["prod: no plan result (the plan job did not finish this stack)"]);
+  });
+
+  it("shows the result of every job it depends on, and fails on anything but success", () => {
+    const { input } = readInputs(["--job", "build=success", "--job", "plan=skipped", "--job", "synth=failure"]);
+    expect(failures({ ...input, review, audit, plans: [] })).toEqual(["job plan: skipped", "job synth: failure"]);
+    expect(renderPrComment({ ...input, review, audit, plans: [] })).toContain("**Jobs:** build ✅ success · plan ❌ skipped · synth ❌ failure");
+  });
+});
+
+describe("links survive nothing (attack path 11)", () => {
+  it("disarms reference-style links and their definitions, bare URLs, www. links and cross-references in the review", () => {
+    const clean = sanitizeMarkdown(
+      "see [the docs][1] and [x]\n[1]: https://evil.example/a\nvisit https://evil.example or www.evil.example, fixes #12 and octo/repo#7 and GH-3; &#64; stays",
+    );
+    expect(clean).toBe(
+      "see &#91;the docs]&#91;1] and &#91;x]\n&#91;1]: https:\u200b//evil.example/a\nvisit https:\u200b//evil.example or www\u200b.evil.example, fixes #\u200b12 and octo/repo#\u200b7 and GH\u200b-3; &#64; stays",
+    );
+  });
+
+  it("disarms them in free text too (skip reasons, failures)", () => {
+    const out = renderPrComment({ review, audit, plans: [{ stack: "prod", skipped: "see https://evil.example and #5" }] });
+    expect(out).toContain("see https\\:\u200b//evil.example and \\#\u200b5");
+  });
+});
+
+describe("a failing or outdated run never leaves a stale verdict (attack path 12)", () => {
+  it("writes a ❌ comment when an input is a directory, not the previous comment's verdict", () => {
+    const dir = mkdtempSync(join(tmpdir(), "render-"));
+    const out = join(dir, "comment.md");
+    const code = main(["--review", dir, "--audit-exit-code", "0", "--stacks", join(dir, "none.txt"), "--out", out], { PR_HEAD_SHA: "0123456789abcdef" });
+    expect(code).toBe(1);
+    const body = readFileSync(out, "utf8");
+    expect(body.startsWith(`${COMMENT_MARKER}\n<!-- commit: 0123456789abcdef -->\n`)).toBe(true);
+    expect(body).toContain("❌ 4 problem(s); the check fails:");
+    expect(body).toContain("could not be read \\(a directory, not a file\\)");
+  });
+
+  it("writes a ❌ comment when the renderer itself fails", () => {
+    const dir = mkdtempSync(join(tmpdir(), "render-"));
+    writeFileSync(join(dir, "review.md"), review);
+    const out = join(dir, "comment.md");
+    const spy = jest.spyOn(Array.prototype, "flatMap").mockImplementation(() => {
+      throw new RangeError("Maximum call stack size exceeded");
+    });
+    let code: number;
+    try {
+      code = main(["--review", join(dir, "review.md"), "--out", out], { PR_HEAD_SHA: "0123456789abcdef" });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(1);
+    expect(readFileSync(out, "utf8")).toContain("**❌ The review could not be rendered:** RangeError\\: Maximum call stack size exceeded.");
+  });
+
+  it("says a run for an outdated head is outdated instead of posting its verdict", () => {
+    const dir = mkdtempSync(join(tmpdir(), "render-"));
+    const out = join(dir, "comment.md");
+    expect(main(["--current-head", "fedcba9876543210", "--out", out], { PR_HEAD_SHA: "0123456789abcdef" })).toBe(0);
+    const body = readFileSync(out, "utf8");
+    expect(body).toContain("**⏳ Outdated:** this run reviewed commit `0123456789ab`, but the pull request is now at `fedcba987654`");
+    expect(body).not.toMatch(/✅|❌|Guardrails/);
+  });
+
+  it("renders hostile input of any size without overflowing the stack: 500,000 backticks in an address, the plan and the review", () => {
+    const ticks = "`".repeat(500_000);
+    const started = Date.now();
+    const out = renderPrComment({
+      review: `${ticks}\n${"` ".repeat(200_000)}`,
+      audit,
+      plans: [{ stack: "prod", planJson: { resource_changes: [change(`a.b${"` ".repeat(200_000)}`, "delete")] }, planText: `${"` ".repeat(300_000)}${ticks}` }],
+    });
+    expect(out.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -1,37 +1,38 @@
 #!/usr/bin/env bash
 # The stacks the deploy workflow deploys, as a JSON array on $GITHUB_OUTPUT (`stacks=[...]`)
-# and stdout: every environment of CONFIG, in the file's order (dev before prod), whose
-# synthesized stack has remote state. A stack with local state is skipped with a notice: a
-# runner's local state disappears with the runner, and the next deploy would recreate everything.
+# and stdout: every environment of CONFIG, in the file's order (dev before prod), with remote
+# state. A stack with local state is skipped with a notice: a runner's local state disappears
+# with the runner, and the next deploy would recreate everything.
 #
-#   ONLY=<stack> scripts/ci/list-stacks.sh config/environments.json cdktf.out/stacks
+#   ONLY=<stack> scripts/ci/list-stacks.sh config/environments.json
+#
+# The list comes from the configuration file alone (scripts/ci/check-config.ts stacks, which
+# holds every name to the one stack-name grammar), read before anything is installed or
+# synthesized: nothing the build runs can add a stack or rename one.
+#   NODE  node binary with TypeScript type stripping (22.18+; default: node)
 set -euo pipefail
-config=${1:?usage: list-stacks.sh CONFIG STACKS_DIR}
-stacks_dir=${2:?usage: list-stacks.sh CONFIG STACKS_DIR}
+config=${1:?usage: list-stacks.sh CONFIG}
+here=$(cd "$(dirname "$0")" && pwd)
 only=${ONLY:-}
-if [ -n "$only" ] && ! [[ $only =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ ]]; then
-  echo "::error::the stack input must be a plain name (letters, digits, . _ -)"
+
+if ! listed=$("${NODE:-node}" "$here/check-config.ts" stacks "$config"); then
+  echo "::error::$config cannot be deployed from CI (see above)"
   exit 1
 fi
-
 list=()
 found_only=false
-while IFS= read -r stack; do
-  if ! [[ $stack =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ ]]; then
-    echo "::error::environment names must be plain names (letters, digits, . _ -) to deploy from CI"
-    exit 1
-  fi
+while read -r stack kind; do
   if [ -n "$only" ] && [ "$stack" != "$only" ]; then continue; fi
   found_only=true
-  if jq -e '.terraform.backend.azurerm' "$stacks_dir/$stack/cdk.tf.json" > /dev/null; then
+  if [ "$kind" = remote ]; then
     list+=("$stack")
   else
     echo "::notice::stack $stack skipped: local state (add remoteState for it in $config to deploy it from CI)"
   fi
-done < <(jq -r '.environments | keys_unsorted[]' "$config")
+done <<< "$listed"
 
 if [ -n "$only" ] && [ "$found_only" = false ]; then
-  echo "::error::no environment named $only in $config"
+  echo "::error::the stack input names no environment of $config"
   exit 1
 fi
 json=$(printf '%s\n' "${list[@]+"${list[@]}"}" | jq -R . | jq -cs 'map(select(. != ""))')
