@@ -209,25 +209,41 @@ function optionsOf(c: Combination): string[] {
  * caught by it; the full sweep (`COMBINATIONS=all`, scripts/check.sh) catches the rest.
  */
 export function pairwiseCombinations(all: readonly Combination[] = enumerateCombinations()): Combination[] {
-  const pairsOf = (c: Combination): string[] => {
-    const o = optionsOf(c);
-    const pairs: string[] = [];
-    for (let i = 0; i < o.length; i++) for (let j = i + 1; j < o.length; j++) pairs.push(`${i}=${o[i]}|${j}=${o[j]}`);
-    return pairs;
-  };
-  const uncovered = new Set(all.flatMap(pairsOf));
-  const chosen: Combination[] = [];
-  while (uncovered.size > 0) {
-    let best = all[0];
+  // Each pair (dimension i = option a, dimension j = option b) is one integer, so the greedy
+  // passes over thousands of combinations count array entries instead of building strings.
+  const options = all.map(optionsOf);
+  const dims = options[0]?.length ?? 0;
+  const codes = Array.from({ length: dims }, () => new Map<string, number>());
+  const encoded = options.map((o) => o.map((v, d) => codes[d].get(v) ?? codes[d].set(v, codes[d].size).get(v)!));
+  const offsets: number[][] = Array.from({ length: dims }, () => []);
+  let size = 0;
+  for (let i = 0; i < dims; i++) {
+    for (let j = i + 1; j < dims; j++) {
+      offsets[i][j] = size;
+      size += codes[i].size * codes[j].size;
+    }
+  }
+  const pairs = encoded.map((e) => {
+    const ids: number[] = [];
+    for (let i = 0; i < dims; i++) for (let j = i + 1; j < dims; j++) ids.push(offsets[i][j] + e[i] * codes[j].size + e[j]);
+    return ids;
+  });
+  const uncovered = new Uint8Array(size);
+  let left = 0;
+  for (const ids of pairs) for (const id of ids) if (!uncovered[id]) [uncovered[id], left] = [1, left + 1];
+  const chosen: number[] = [];
+  while (left > 0) {
+    let best = 0;
     let gain = -1;
-    for (const c of all) {
-      const g = pairsOf(c).filter((p) => uncovered.has(p)).length;
+    for (let c = 0; c < pairs.length; c++) {
+      let g = 0;
+      for (const id of pairs[c]) g += uncovered[id];
       if (g > gain) [best, gain] = [c, g];
     }
     chosen.push(best);
-    for (const p of pairsOf(best)) uncovered.delete(p);
+    for (const id of pairs[best]) if (uncovered[id]) [uncovered[id], left] = [0, left - 1];
   }
-  return chosen.sort((a, b) => all.indexOf(a) - all.indexOf(b));
+  return chosen.sort((a, b) => a - b).map((i) => all[i]);
 }
 
 /** Terraform JSON as synthesized (with cdktf's `"//"` metadata, like cdk.tf.json). */

@@ -78,6 +78,8 @@ const refusedByProfile = (c: Combination) =>
 const unsupported = (c: Combination) => c.features.onYourData || refusedByProfile(c) || refusedPrivate(c);
 
 const ALL = process.env.COMBINATIONS === "all";
+/** The enumeration, made once (12,288 combinations; every test reads the same list). */
+const ALL_COMBINATIONS = enumerateCombinations();
 /** Each auth mode and network mode with the most features it supports, identity and developer on: the most flows, grants and paths. */
 const featureCount = (c: Combination) => FEATURE_NAMES.filter((f) => c.features[f]).length;
 const fullestOf = (all: readonly Combination[]) => {
@@ -87,12 +89,12 @@ const fullestOf = (all: readonly Combination[]) => {
   return supported.filter((c) => featureCount(c) === most.get(`${c.authMode}|${c.network}`));
 };
 const sweep = ALL
-  ? enumerateCombinations()
+  ? ALL_COMBINATIONS
   : [
       ...new Set([
-        ...pairwiseCombinations(enumerateCombinations().filter((c) => !unsupported(c))),
-        ...pairwiseCombinations(enumerateCombinations().filter(unsupported)),
-        ...fullestOf(enumerateCombinations()),
+        ...pairwiseCombinations(ALL_COMBINATIONS.filter((c) => !unsupported(c))),
+        ...pairwiseCombinations(ALL_COMBINATIONS.filter(unsupported)),
+        ...fullestOf(ALL_COMBINATIONS),
       ]),
     ].sort((a, b) => a.name.localeCompare(b.name));
 const started = performance.now();
@@ -121,30 +123,28 @@ function digest(lines: readonly string[], max = 12): string[] {
 
 describe("the enumeration", () => {
   it("covers every auth mode, feature, identity choice, profile, developer choice, network and model choice, each combination once", () => {
-    const all = enumerateCombinations();
+    const all = ALL_COMBINATIONS;
     expect(all).toHaveLength(AUTH_MODES.length * 2 ** FEATURE_NAMES.length * 2 * BUILT_IN_PROFILE_NAMES.length * 2 * NETWORK_MODES.length * MODEL_CHOICE_NAMES.length);
     expect(new Set(all.map((c) => c.name)).size).toBe(all.length);
     expect(FEATURE_NAMES).toEqual(["onYourData", "ingestion", "integratedVectorization", "agenticRetrieval", "customerManagedKey", "appQueriesSearch", "appReadsBlobs"]);
-    for (const c of all) {
-      expect(Object.keys(c.props.features!).sort()).toEqual([...FEATURE_NAMES].sort());
-      expect(c.props.today).toBe(COMBINATION_TODAY);
-    }
+    const features = [...FEATURE_NAMES].sort().join();
+    expect(all.filter((c) => Object.keys(c.props.features!).sort().join() !== features || c.props.today !== COMBINATION_TODAY).map((c) => c.name)).toEqual([]);
   });
 
   it("names combinations by spelling out their options in a stable order", () => {
-    const all = enumerateCombinations();
+    const all = ALL_COMBINATIONS;
     expect(all[0].name).toBe("keyless-searchOpenAIDemo");
     expect(all[1].name).toBe("keyless-searchOpenAIDemo-eudz");
     expect(all.map((c) => c.name)).toContain("keys-oyd-ingest-vec-cmk-uami-sampleApp-devs");
     expect(all.map((c) => c.name)).toContain("keyless-oyd-ingest-vec-cmk-appsearch-appblobs-uami-openai-devs");
     expect(all.map((c) => c.name)).toContain("keyless-vec-agentic-appsearch-appblobs-searchOpenAIDemo-private-eudz");
     expect(all.map((c) => c.name)).toEqual(enumerateCombinations().map((c) => c.name));
-    for (const c of all) expect(combinationName(c)).toBe(c.name);
+    expect(all.filter((c) => combinationName(c) !== c.name).map((c) => c.name)).toEqual([]);
     expect(Object.values(FEATURE_DIMENSIONS).map((d) => d.token)).toEqual(["oyd", "ingest", "vec", "agentic", "cmk", "appsearch", "appblobs"]);
   });
 
   it("leaves no configuration to defaults: the default features resolve to an enumerated combination", () => {
-    const names = new Set(enumerateCombinations().map((c) => c.name));
+    const names = new Set(ALL_COMBINATIONS.map((c) => c.name));
     for (const authMode of AUTH_MODES) {
       for (const profile of BUILT_IN_PROFILE_NAMES) {
         // The sample app's defaults are refused (On Your Data retired, a reasoning model): its
@@ -157,7 +157,7 @@ describe("the enumeration", () => {
         const platform = build();
         const name = combinationName({ authMode, profile, features: platform.features, userAssignedIdentity: false, developers: false, network: "public", models: "default" });
         expect(names).toContain(name);
-        const explicit = results.find((r) => r.combination.name === name) ?? runCombinations({ combinations: enumerateCombinations().filter((c) => c.name === name) })[0];
+        const explicit = results.find((r) => r.combination.name === name) ?? runCombinations({ combinations: ALL_COMBINATIONS.filter((c) => c.name === name) })[0];
         expect(explicit.kind).toBe("accepted");
         expect(explicit.report!.flows).toEqual(flowIdsOf(platform.flows));
       }
@@ -186,10 +186,10 @@ describe("every combination is either synthesized or rejected on purpose", () =>
   it("runs every combination (COMBINATIONS=all) or every pair of options", () => {
     const pairs = (cs: readonly Combination[]) => new Set(cs.flatMap((c) => pairsOf(c)));
     for (const part of [(c: Combination) => !unsupported(c), unsupported]) {
-      const space = enumerateCombinations().filter(part);
+      const space = ALL_COMBINATIONS.filter(part);
       expect(pairs(results.map((r) => r.combination).filter(part))).toEqual(pairs(space));
     }
-    if (ALL) expect(results).toHaveLength(enumerateCombinations().length);
+    if (ALL) expect(results).toHaveLength(ALL_COMBINATIONS.length);
   });
 
   (ALL ? it : it.skip)("summary of all combinations", () => checkSummary());
@@ -236,7 +236,7 @@ describe.each(CHECK_IDS.map((id) => [id, CHECKS[id]] as const))("every accepted 
 
 describe("the checks catch what they promise (mutated JSON of an accepted combination)", () => {
   const name = "keyless-ingest-vec-agentic-cmk-appsearch-appblobs-uami-searchOpenAIDemo-devs";
-  const outcome = synthesizeCombination(enumerateCombinations().find((c) => c.name === name)!) as Accepted;
+  const outcome = synthesizeCombination(ALL_COMBINATIONS.find((c) => c.name === name)!) as Accepted;
   type Resources = Record<string, Record<string, Record<string, any>>>;
   /** The violations of `check` after `mutate` edits a copy of the JSON, minus those of the unmutated JSON. */
   const violationsAfter = (check: CheckId, mutate: (resources: Resources, json: any) => void): string[] => {
@@ -327,7 +327,7 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
   });
 
   it("network: an OpenAI private endpoint that does not wait for the model deployments", () => {
-    const priv = synthesizeCombination(enumerateCombinations().find((c) => c.name === "keyless-appsearch-appblobs-searchOpenAIDemo-private")!) as Accepted;
+    const priv = synthesizeCombination(ALL_COMBINATIONS.find((c) => c.name === "keyless-appsearch-appblobs-searchOpenAIDemo-private")!) as Accepted;
     const json = JSON.parse(JSON.stringify(priv.json));
     for (const e of Object.values(json.resource.azurerm_private_endpoint) as Record<string, any>[]) delete e.depends_on;
     expect(checkAccepted({ ...priv, json }).violations.network).toEqual([expect.stringMatching(/^the OpenAI private endpoint does not depend on every model deployment/)]);
@@ -338,7 +338,7 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
   });
 
   it("network: a private combination with a public service, no route-all, a missing private endpoint", () => {
-    const priv = synthesizeCombination(enumerateCombinations().find((c) => c.name === "keyless-vec-appblobs-openai-private")!) as Accepted;
+    const priv = synthesizeCombination(ALL_COMBINATIONS.find((c) => c.name === "keyless-vec-appblobs-openai-private")!) as Accepted;
     expect(checkAccepted(priv).violations.network).toEqual([]);
     const json = JSON.parse(JSON.stringify(priv.json));
     first(json.resource, "azurerm_search_service").public_network_access_enabled = true;
@@ -367,7 +367,7 @@ describe("the checks catch what they promise (mutated JSON of an accepted combin
 
 describe("the enumerated JSON is what Testing.synth produces", () => {
   it("matches Testing.synth(stack, true) for a sample combination, metadata aside", () => {
-    const sample = enumerateCombinations().find((c) => c.name === "keys-ingest-vec-agentic-cmk-appsearch-appblobs-uami-searchOpenAIDemo-devs")!;
+    const sample = ALL_COMBINATIONS.find((c) => c.name === "keys-ingest-vec-agentic-cmk-appsearch-appblobs-uami-searchOpenAIDemo-devs")!;
     let ours: unknown;
     runCombinations({ combinations: [sample], onAccepted: (a) => (ours = a.json) });
     const app = Testing.app();
