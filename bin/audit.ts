@@ -121,7 +121,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
   for (const file of args.files) {
     try {
       const input = await loadInput(file, { base, fs: io.fs ?? nodeInputFs });
-      results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate }));
+      results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate, config: input.config }));
     } catch (e) {
       // Shape errors from the parser name the JSON path; the file goes in front.
       const message = e instanceof InputError ? (e.message.startsWith(`${file}:`) ? e.message : `${file}: ${e.message}`) : `${file}: internal error: ${e instanceof Error ? e.message : String(e)}`;

@@ -3,7 +3,7 @@ import { StackModel } from "./model";
 import { AZURE_AI_CHAT_PACK } from "./pack";
 import { Finding, Rule, SourceLocation, finding } from "./rule";
 import { configAddress } from "./traversal";
-import { InputFormat, Suppression } from "./terraform-json";
+import { type ConfigOptions, InputFormat, Suppression } from "./terraform-json";
 import { compareText } from "../catalogue/order";
 
 /** A suppression reason must say why, not just "ok". */
@@ -57,6 +57,8 @@ export interface AuditOptions {
   readonly format?: InputFormat;
   /** Where a resource is defined (file and line), for report locations. */
   readonly locate?: (address: string) => SourceLocation | undefined;
+  /** For configuration read from files: the modules it calls, `.tfvars` values, `file()` (input.ts). */
+  readonly config?: ConfigOptions;
 }
 
 export interface SuppressedFinding extends Finding {
@@ -79,7 +81,7 @@ export interface AuditResult {
 
 /** Audits Terraform JSON (cdk.tf.json, `stack.toTerraform()`, plan or state JSON) or a built model. */
 export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
-  const model = StackModel.from(input, options.source, options.format);
+  const model = StackModel.from(input, options.source, options.format, options.config);
   const rules = options.rules ?? AZURE_AI_CHAT_PACK;
   const knownIds = new Set(rules.map((r) => r.id));
   const raw: Finding[] = [];

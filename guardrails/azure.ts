@@ -349,7 +349,7 @@ export function scopeLevelOfId(id: string): ScopeLevel {
 /** How a role assignment's scope covers `target`, or undefined when it does not. */
 export function scopeCovers(model: StackModel, a: RoleAssignment, target: TfResource): "resource" | "child" | ScopeLevel | undefined {
   for (const ref of a.scopeRefs) {
-    if (ref.address === target.address) return replaceInterpolations(a.scopeText, "").trim() === "" ? "resource" : "child";
+    if (model.is(ref, target)) return replaceInterpolations(a.scopeText, "").trim() === "" ? "resource" : "child";
     const child = model.get(ref.address);
     if (child && isChildOf(model, child, target)) return "child";
   }
@@ -363,15 +363,15 @@ export function scopeCovers(model: StackModel, a: RoleAssignment, target: TfReso
 const PARENT_ARGS = ["key_vault_id", "storage_account_id", "storage_account_name", "cognitive_account_id", "search_service_id"];
 
 function isChildOf(model: StackModel, child: TfResource, parent: TfResource): boolean {
-  return PARENT_ARGS.some((arg) => model.refs(child, arg).some((r) => r.address === parent.address));
+  return PARENT_ARGS.some((arg) => model.refs(child, arg).some((r) => model.is(r, parent)));
 }
 
 function sameResourceGroup(model: StackModel, a: RoleAssignment, target: TfResource): boolean {
   const targetRgRefs = model.refs(target, "resource_group_name").map((r) => r.address);
   const targetRgName = str(target.values.resource_group_name);
   for (const ref of a.scopeRefs) {
-    if (targetRgRefs.includes(ref.address)) return true;
     const rg = model.get(ref.address);
+    if (rg && targetRgRefs.some((t) => model.get(t) === rg)) return true;
     if (rg && targetRgName && str(rg.values.name) === targetRgName) return true;
   }
   const m = /\/resourceGroups\/([^/]+)\/?$/i.exec(a.scopeText);
@@ -386,7 +386,7 @@ export function principalIs(model: StackModel, a: RoleAssignment, caller: TfReso
   if (a.principal.kind === "system") return a.principal.resource === caller;
   if (a.principal.kind === "userAssigned" && !systemOnly) {
     const uami = a.principal.resource;
-    return identityOf(model, caller).userAssignedRefs.some((r) => r.address === uami.address);
+    return identityOf(model, caller).userAssignedRefs.some((r) => model.is(r, uami));
   }
   return false;
 }

@@ -243,7 +243,7 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
 
   if (!hasKey(settings, "storage")) {
     for (const storage of used("storage")) {
-      const viaKey = (uses.get(storage) ?? []).some((s) => s.refs.some((r) => r.address === storage.address && /key|connection_string/i.test(r.attribute)));
+      const viaKey = (uses.get(storage) ?? []).some((s) => s.refs.some((r) => model.is(r, storage) && /key|connection_string/i.test(r.attribute)));
       if (!viaKey) add("F11", app, storage, `${app.address} app settings ${names(storage)} point at ${storage.address} without a key`);
     }
   }

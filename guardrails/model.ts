@@ -1,4 +1,5 @@
-import { InputFormat, ParsedTerraform, Reference, TfResource, block, configAddress, detectFormat, parseTerraformJson, referencesIn } from "./terraform-json";
+import { type ConfigOptions, InputFormat, ParsedTerraform, Reference, TfResource, block, configAddress, detectFormat, parseTerraformJson, referencesIn } from "./terraform-json";
+import { withoutInstanceKey } from "./traversal";
 
 /**
  * The stack as the rules see it: every resource once, indexed by address and by type,
@@ -6,9 +7,12 @@ import { InputFormat, ParsedTerraform, Reference, TfResource, block, configAddre
  * share. Built once per audit; rules never walk the raw JSON.
  */
 export class StackModel {
-  /** Builds a model from a cdk.tf.json, `stack.toTerraform()`, or `terraform show -json` output. */
-  public static from(input: unknown, source?: string, format?: InputFormat): StackModel {
-    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input, format ?? detectFormat(input)), source);
+  /**
+   * Builds a model from a cdk.tf.json, `stack.toTerraform()`, configuration converted from
+   * HCL (with the modules, .tfvars and files the loader read), or `terraform show -json` output.
+   */
+  public static from(input: unknown, source?: string, format?: InputFormat, config?: ConfigOptions): StackModel {
+    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input, format ?? detectFormat(input), config), source);
   }
 
   public readonly format: InputFormat;
@@ -30,9 +34,9 @@ export class StackModel {
     this.problems = parsed.problems;
     for (const r of parsed.resources) {
       this.byAddress.set(r.address, r);
-      // Plans address instances (`x.y[0]`); references name the resource (`x.y`).
-      const plain = configAddress(r.address);
-      if (!this.byAddress.has(plain)) this.byAddress.set(plain, r);
+      // References name an instance (`x.y[0]`) or the resource (`x.y`, the first instance
+      // stands for it), inside a module instance or in configuration terms.
+      for (const alias of [withoutInstanceKey(r.address), configAddress(r.address)]) if (!this.byAddress.has(alias)) this.byAddress.set(alias, r);
       const key = r.mode === "data" ? `data.${r.type}` : r.type;
       const list = this.byType.get(key);
       if (list) list.push(r);
@@ -47,7 +51,12 @@ export class StackModel {
   }
 
   public get(address: string): TfResource | undefined {
-    return this.byAddress.get(address) ?? this.byAddress.get(configAddress(address));
+    return this.byAddress.get(address) ?? this.byAddress.get(withoutInstanceKey(address)) ?? this.byAddress.get(configAddress(address));
+  }
+
+  /** Whether a reference names `resource` (or, for a resource with instances, its first instance). */
+  public is(ref: Reference, resource: TfResource): boolean {
+    return ref.address === resource.address || this.get(ref.address) === resource;
   }
 
   /**

@@ -29,7 +29,7 @@ export const cognitiveContributorInference: Rule = {
       if (a.principal.kind === "system" && isWebApp(a.principal.resource)) why = `its principal is ${a.principal.resource.address}'s identity`;
       else if (a.principal.kind === "userAssigned") {
         const uami = a.principal.resource;
-        const app = webApps(model).find((w) => identityOf(model, w).userAssignedRefs.some((r) => r.address === uami.address));
+        const app = webApps(model).find((w) => identityOf(model, w).userAssignedRefs.some((r) => model.is(r, uami)));
         if (app) why = `its principal ${uami.address} is ${app.address}'s identity`;
       }
       if (!why) {

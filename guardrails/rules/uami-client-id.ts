@@ -39,7 +39,7 @@ export const uamiClientId: Rule = {
         continue;
       }
       const named = clientId.refs.map((r) => model.get(r.address)).find((r) => r?.type === TYPES.userAssignedIdentity);
-      if (named && !identity.userAssignedRefs.some((r) => r.address === named.address)) {
+      if (named && !identity.userAssignedRefs.some((r) => model.is(r, named))) {
         findings.push(finding(this, app, `${describe(app)}: app_settings.AZURE_CLIENT_ID names ${named.address}, which is not in identity.identity_ids.`));
       }
     }

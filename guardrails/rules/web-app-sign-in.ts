@@ -113,7 +113,7 @@ function credentialProblem(model: StackModel, app: TfResource): { message: strin
   }
   if (name.toUpperCase() !== MI_FIC_SETTING) return undefined;
   const named = s.refs.map((r) => model.get(r.address)).find((r) => r?.type === "azurerm_user_assigned_identity");
-  if (named && !identityOf(model, app).userAssignedRefs.some((r) => r.address === named.address)) {
+  if (named && !identityOf(model, app).userAssignedRefs.some((r) => model.is(r, named))) {
     return {
       message: `app_settings.${MI_FIC_SETTING} names ${named.address}, which is not in identity.identity_ids: App Service cannot get its token, so sign-in fails.`,
       fix: `Attach ${named.address} to the app (identity { type = "SystemAssigned, UserAssigned", identity_ids = [...] }).`,
