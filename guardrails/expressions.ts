@@ -497,10 +497,43 @@ function parse(text: string): Node | undefined {
 const NAMESPACES = new Set(["var", "local", "each", "count", "module", "path", "terraform"]);
 
 class Namespace {
-  constructor(
-    readonly name: string,
-    readonly detail?: string,
-  ) {}
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A value known only by the expression that computes it (`azapi_resource.this[0]`), kept
+ * as text so that a known condition, an attribute step or a local in between still
+ * leaves the reference a rule can follow: `local.account.id` where `local.account` is
+ * `var.ai ? azapi_resource.ai[0] : azapi_resource.this[0]` becomes
+ * `${azapi_resource.this[0].id}`.
+ */
+class Residual {
+  constructor(readonly text: string) {}
+}
+
+const PLAIN_TRAVERSAL = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[(?:\d+|"[^"\\]*")\])*$/;
+
+/** A whole-value interpolation (`"${azurerm_x.y}"`) as a residual; undefined for anything else. */
+function residualOf(x: unknown): Residual | undefined {
+  if (x instanceof Residual) return x;
+  if (typeof x !== "string" || !x.startsWith("${") || !x.endsWith("}")) return undefined;
+  let depth = 0;
+  for (let i = 2; i < x.length - 1; i++) {
+    if (x[i] === "{") depth++;
+    else if (x[i] === "}" && --depth < 0) return undefined;
+  }
+  const body = x.slice(2, -1).trim();
+  return new Residual(PLAIN_TRAVERSAL.test(body) ? body : `(${body})`);
+}
+
+/** Where a value is used as data (a function argument, an object element): a residual is its `${...}` text. */
+function asData(v: unknown): unknown {
+  return v instanceof Residual ? `\${${v.text}}` : v instanceof Namespace ? UNKNOWN : v;
+}
+
+/** Where a value is computed with (an operator, a condition): a residual is unknown. */
+function asOperand(v: unknown): unknown {
+  return v instanceof Residual || v instanceof Namespace ? UNKNOWN : v;
 }
 
 /** Whether a value is fully known (no UNKNOWN, no FAILED, no unresolved `${...}` text). */
@@ -529,13 +562,13 @@ class Evaluator {
   ) {}
 
   run(node: Node): unknown {
-    const v = this.eval(node);
-    return v instanceof Namespace ? UNKNOWN : v;
+    return asData(this.eval(node));
   }
 
   /** An unknown element of a tuple or object, kept as its text when it does not read `for` names. */
-  private keep(node: Node, v: unknown): unknown {
-    if (v !== UNKNOWN) return v;
+  private keep(node: Node, value: unknown): unknown {
+    const v = value instanceof Residual && !(this.bound.length > 0 && this.readsBound(node)) ? asData(value) : value;
+    if (v !== UNKNOWN && !(v instanceof Residual)) return v;
     if (this.bound.length > 0 && this.readsBound(node)) return UNKNOWN;
     return `\${${this.text.slice(node.s, node.e)}}`;
   }
@@ -567,7 +600,7 @@ class Evaluator {
         const it = this.env.iterators?.get(node.name);
         if (it) return it;
         if (NAMESPACES.has(node.name)) return new Namespace(node.name);
-        return UNKNOWN;
+        return new Residual(node.name);
       }
       case "attr":
         return this.attr(this.eval(node.x), node.name);
@@ -587,7 +620,7 @@ class Evaluator {
       case "object": {
         const out: Record<string, unknown> = Object.create(null);
         for (const [k, v] of node.entries) {
-          const key = this.eval(k);
+          const key = asOperand(this.eval(k));
           if (key === FAILED) return FAILED;
           if (typeof key !== "string" && typeof key !== "number") return UNKNOWN;
           const value = this.keep(v, this.eval(v));
@@ -600,7 +633,7 @@ class Evaluator {
       case "call":
         return this.call(node);
       case "unary": {
-        const x = this.eval(node.x);
+        const x = asOperand(this.eval(node.x));
         if (x === FAILED) return FAILED;
         if (node.op === "!") return typeof x === "boolean" ? !x : UNKNOWN;
         return typeof x === "number" ? -x : UNKNOWN;
@@ -608,7 +641,7 @@ class Evaluator {
       case "binary":
         return this.binary(node.op, node.l, node.r);
       case "cond": {
-        const c = this.eval(node.c);
+        const c = asOperand(this.eval(node.c));
         if (c === FAILED) return FAILED;
         if (typeof c !== "boolean") return UNKNOWN;
         return this.eval(c ? node.t : node.f);
@@ -622,6 +655,8 @@ class Evaluator {
     if (x === UNKNOWN || x === FAILED) return x;
     if (x instanceof Namespace) return this.namespaceAttr(x, name);
     if (x === null) return FAILED;
+    const residual = residualOf(x);
+    if (residual) return new Residual(`${residual.text}.${name}`);
     if (typeof x === "object" && !Array.isArray(x)) return Object.hasOwn(x, name) ? (x as Record<string, unknown>)[name] : FAILED;
     if (typeof x === "string" && x.includes("${")) return UNKNOWN;
     return FAILED;
@@ -651,9 +686,15 @@ class Evaluator {
     }
   }
 
-  private index(x: unknown, key: unknown): unknown {
+  private index(x: unknown, keyValue: unknown): unknown {
+    const key = asOperand(keyValue);
     if (x === FAILED || key === FAILED) return FAILED;
-    if (x === UNKNOWN || key === UNKNOWN || x instanceof Namespace || key instanceof Namespace) return UNKNOWN;
+    if (x === UNKNOWN || key === UNKNOWN || x instanceof Namespace) return UNKNOWN;
+    const residual = residualOf(x);
+    if (residual) {
+      if (typeof key === "number" && Number.isInteger(key)) return new Residual(`${residual.text}[${key}]`);
+      return typeof key === "string" && !key.includes("${") ? new Residual(`${residual.text}[${JSON.stringify(key)}]`) : UNKNOWN;
+    }
     if (x === null) return FAILED;
     if (Array.isArray(x)) {
       const n = typeof key === "number" ? key : typeof key === "string" && /^\d+$/.test(key) ? Number(key) : Number.NaN;
@@ -669,7 +710,7 @@ class Evaluator {
   }
 
   private splat(node: Extract<Node, { k: "splat" }>): unknown {
-    const x = this.eval(node.x);
+    const x = asOperand(this.eval(node.x));
     if (x === FAILED || x === UNKNOWN || x instanceof Namespace) return x instanceof Namespace ? UNKNOWN : x;
     // A splat of null is an empty list; of one object, a list of it.
     const list = x === null ? [] : Array.isArray(x) ? x : [x];
@@ -684,12 +725,12 @@ class Evaluator {
   }
 
   private binary(op: string, ln: Node, rn: Node): unknown {
-    const l = this.eval(ln);
+    const l = asOperand(this.eval(ln));
     if (l === FAILED) return FAILED;
     // Short circuits Terraform does not have, but whose answer is the same when the other side is known.
     if (op === "&&" && l === false) return this.eval(rn) === FAILED ? FAILED : false;
     if (op === "||" && l === true) return this.eval(rn) === FAILED ? FAILED : true;
-    const r = this.eval(rn);
+    const r = asOperand(this.eval(rn));
     if (r === FAILED) return FAILED;
     if (op === "&&" || op === "||") {
       if (op === "&&" && r === false && l === UNKNOWN) return false;
@@ -697,6 +738,9 @@ class Evaluator {
       if (typeof l !== "boolean" || typeof r !== "boolean") return UNKNOWN;
       return op === "&&" ? l && r : l || r;
     }
+    // `v != null` over a value kept as text: the text is some value, and the usual filter
+    // (`{ for k, v in {...} : k => v if v != null }`) keeps it.
+    if ((op === "==" || op === "!=") && (l === null || r === null) && l !== UNKNOWN && r !== UNKNOWN) return (l === r) === (op === "==");
     if (!isKnownDeep(l) || !isKnownDeep(r)) return UNKNOWN;
     switch (op) {
       case "==":
@@ -732,7 +776,7 @@ class Evaluator {
   }
 
   private forExpr(node: Extract<Node, { k: "for" }>): unknown {
-    const coll = this.eval(node.coll);
+    const coll = asOperand(this.eval(node.coll));
     if (coll === FAILED) return FAILED;
     if (coll === UNKNOWN || coll instanceof Namespace || coll === null || typeof coll !== "object") return coll === null ? FAILED : UNKNOWN;
     if (node.group) return UNKNOWN;
@@ -750,7 +794,7 @@ class Evaluator {
       this.bound.push(frame);
       try {
         if (node.cond) {
-          const c = this.eval(node.cond);
+          const c = asOperand(this.eval(node.cond));
           if (c === FAILED) return FAILED;
           if (typeof c !== "boolean") return UNKNOWN;
           if (!c) continue;
@@ -759,7 +803,7 @@ class Evaluator {
         if (value === FAILED) return FAILED;
         if (value === UNKNOWN || value instanceof Namespace) return UNKNOWN;
         if (node.kexpr) {
-          const key = this.eval(node.kexpr);
+          const key = asOperand(this.eval(node.kexpr));
           if (key === FAILED) return FAILED;
           if (typeof key !== "string" && typeof key !== "number") return UNKNOWN;
           if (typeof key === "string" && key.includes("${")) return UNKNOWN;
@@ -778,19 +822,19 @@ class Evaluator {
     if (name === "try") {
       for (const arg of node.args) {
         const v = this.eval(arg);
-        if (v !== FAILED) return v instanceof Namespace ? UNKNOWN : v;
+        if (v !== FAILED) return v;
       }
       return FAILED;
     }
     if (name === "can") {
-      const v = node.args.length === 1 ? this.eval(node.args[0]) : UNKNOWN;
-      return v === FAILED ? false : v === UNKNOWN || v instanceof Namespace ? UNKNOWN : true;
+      const v = node.args.length === 1 ? asOperand(this.eval(node.args[0])) : UNKNOWN;
+      return v === FAILED ? false : v === UNKNOWN ? UNKNOWN : true;
     }
     const args: unknown[] = [];
     for (const a of node.args) {
       const v = this.eval(a);
       if (v === FAILED) return FAILED;
-      args.push(v instanceof Namespace ? UNKNOWN : v);
+      args.push(asData(v));
     }
     if (node.expand) {
       const last = args.pop();
@@ -974,6 +1018,27 @@ const FUNCTIONS: Readonly<Record<string, Fn>> = {
   lower: ([x]) => toText(x)?.toLowerCase() ?? UNKNOWN,
   upper: ([x]) => toText(x)?.toUpperCase() ?? UNKNOWN,
   trimspace: ([x]) => toText(x)?.trim() ?? UNKNOWN,
+  strcontains: ([x, p]) => (toText(x) !== undefined && toText(p) !== undefined ? toText(x)!.includes(toText(p)!) : UNKNOWN),
+  anytrue: ([x]) => (Array.isArray(x) ? (x.some((v) => v === true) ? true : x.every((v) => typeof v === "boolean") ? false : UNKNOWN) : x === UNKNOWN ? UNKNOWN : FAILED),
+  alltrue: ([x]) => (Array.isArray(x) ? (x.some((v) => v === false) ? false : x.every((v) => v === true) ? true : UNKNOWN) : x === UNKNOWN ? UNKNOWN : FAILED),
+  trimprefix: ([x, p]) => (toText(x) !== undefined && toText(p) !== undefined ? (toText(x)!.startsWith(toText(p)!) ? toText(x)!.slice(toText(p)!.length) : toText(x)) : UNKNOWN),
+  trimsuffix: ([x, p]) =>
+    toText(x) !== undefined && toText(p) !== undefined ? (toText(x)!.endsWith(toText(p)!) && toText(p) !== "" ? toText(x)!.slice(0, -toText(p)!.length) : toText(x)) : UNKNOWN,
+  reverse: ([x]) => (Array.isArray(x) ? [...x].reverse() : x === UNKNOWN ? UNKNOWN : FAILED),
+  zipmap: ([k, v]) =>
+    Array.isArray(k) && Array.isArray(v) && k.length === v.length && k.every((x) => toText(x) !== undefined)
+      ? Object.fromEntries(k.map((x, i) => [toText(x)!, v[i]]))
+      : unknownIn([k, v])
+        ? UNKNOWN
+        : FAILED,
+  range: (args) => {
+    if (!args.every((a) => typeof a === "number")) return UNKNOWN;
+    const [start, end, step] = args.length === 1 ? [0, args[0] as number, 1] : [args[0] as number, args[1] as number, (args[2] as number) ?? 1];
+    if (step === 0 || Math.abs((end - start) / step) > MAX_ELEMENTS) return UNKNOWN;
+    const out: number[] = [];
+    for (let i = start; step > 0 ? i < end : i > end; i += step) out.push(i);
+    return out;
+  },
   startswith: ([x, p]) => (toText(x) !== undefined && toText(p) !== undefined ? toText(x)!.startsWith(toText(p)!) : UNKNOWN),
   endswith: ([x, p]) => (toText(x) !== undefined && toText(p) !== undefined ? toText(x)!.endsWith(toText(p)!) : UNKNOWN),
   replace: ([x, from, to]) => {

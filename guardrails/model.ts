@@ -1,4 +1,5 @@
 import { type ConfigOptions, InputFormat, ParsedTerraform, Reference, TfResource, block, configAddress, detectFormat, parseTerraformJson, referencesIn } from "./terraform-json";
+import { normalize } from "./normalize";
 import { withoutInstanceKey } from "./traversal";
 
 /**
@@ -22,21 +23,31 @@ export class StackModel {
   public readonly providers: ParsedTerraform["providers"];
   public readonly problems: ParsedTerraform["problems"];
 
+  /** Resources whose instances or values the loader could not know (reported as not judged). */
+  public readonly unexpanded: TfResource[] = [];
+
   private readonly byAddress = new Map<string, TfResource>();
   private readonly byType = new Map<string, TfResource[]>();
   private readonly memo = new Map<string, unknown>();
 
   constructor(parsed: ParsedTerraform, source?: string) {
+    // azapi and ARM template resources are read as their azurerm counterparts (normalize.ts).
+    const normalized = normalize(parsed.resources);
     this.format = parsed.format;
     this.source = source;
-    this.resources = parsed.resources;
+    this.resources = normalized.resources;
     this.providers = parsed.providers;
-    this.problems = parsed.problems;
-    for (const r of parsed.resources) {
+    this.problems = [...parsed.problems, ...normalized.problems];
+    for (const r of this.resources) {
       this.byAddress.set(r.address, r);
       // References name an instance (`x.y[0]`) or the resource (`x.y`, the first instance
       // stands for it), inside a module instance or in configuration terms.
       for (const alias of [withoutInstanceKey(r.address), configAddress(r.address)]) if (!this.byAddress.has(alias)) this.byAddress.set(alias, r);
+      // A resource the loader could not expand is reported as not judged, never judged too.
+      if (r.notJudged !== undefined) {
+        this.unexpanded.push(r);
+        continue;
+      }
       const key = r.mode === "data" ? `data.${r.type}` : r.type;
       const list = this.byType.get(key);
       if (list) list.push(r);
@@ -44,7 +55,7 @@ export class StackModel {
     }
   }
 
-  /** Managed resources of the given types (prefix `data.` for data sources). */
+  /** Judged resources of the given types (prefix `data.` for data sources). */
   public ofType(...types: string[]): readonly TfResource[] {
     if (types.length === 1) return this.byType.get(types[0]) ?? [];
     return types.flatMap((t) => this.byType.get(t) ?? []);

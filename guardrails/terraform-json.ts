@@ -20,6 +20,7 @@
  */
 
 import { type ConfigOptions, parseConfig } from "./configuration";
+import { ARM_FILE_ADDRESS, templateResources } from "./normalize";
 import { InputError, type Json, isObject, kindOf } from "./values";
 import { type Reference, configAddress, interpolations, parseTraversal } from "./traversal";
 
@@ -29,7 +30,19 @@ export { readSuppressions } from "./configuration";
 export type { ConfigOptions, ModuleFiles } from "./configuration";
 export { configAddress, parseTraversal } from "./traversal";
 
-export type InputFormat = "cdktf" | "hcl" | "plan" | "state";
+export type InputFormat = "cdktf" | "hcl" | "plan" | "state" | "arm";
+
+/** Where a resource written another way than azurerm's came from (normalize.ts). */
+export interface ResourceOrigin {
+  /** An `azapi_resource`, or a resource of an ARM template. */
+  readonly via: "azapi" | "arm";
+  /** The ARM type as written: `Microsoft.CognitiveServices/accounts`. */
+  readonly armType: string;
+  /** For a template's resource: the Terraform resource that deploys the template. */
+  readonly deployment?: string;
+  /** For a template's resource: where it sits in the template (`resources[2]`). */
+  readonly path?: string;
+}
 
 /** A rule the owner of a resource chose to switch off for it, with the reason why. */
 export interface Suppression {
@@ -62,6 +75,8 @@ export interface TfResource {
   readonly unknown: ReadonlySet<string>;
   /** Why this resource's values are not fully known to the audit (an unexpanded `for_each`). */
   readonly notJudged?: string;
+  /** Set when the resource was written as azapi or ARM and is read as its azurerm counterpart. */
+  readonly origin?: ResourceOrigin;
 }
 
 export interface LoadProblem {
@@ -92,15 +107,31 @@ export function detectFormat(input: unknown): InputFormat | undefined {
   if (has(input, "planned_values") || has(input, "configuration") || has(input, "resource_changes")) return "plan";
   if (isObject(input.values) && has(input.values, "root_module")) return "state";
   if (CONFIG_KEYS.some((k) => has(input, k))) return "cdktf";
+  if (isArmTemplate(input)) return "arm";
   return undefined;
+}
+
+/** An ARM deployment template (`bicep build` output, a "Deploy to Azure" azuredeploy.json). */
+function isArmTemplate(input: Json): boolean {
+  const schema = typeof input.$schema === "string" ? input.$schema.toLowerCase() : "";
+  return schema.includes("deploymenttemplate.json") && (Array.isArray(input.resources) || isObject(input.resources));
 }
 
 /** One line on what the audit reads, for errors about unrecognised input. */
 export const EXPECTED_INPUT =
-  "expected Terraform configuration (.tf files, a directory of them, *.tf.json or cdktf's cdk.tf.json) or `terraform show -json` output of a plan or state";
+  "expected Terraform configuration (.tf files, a directory of them, *.tf.json or cdktf's cdk.tf.json), `terraform show -json` output of a plan or state, or an ARM template";
 
 export function parseTerraformJson(input: unknown, format: InputFormat | undefined = detectFormat(input), options: ConfigOptions = {}): ParsedTerraform {
   if (!format) throw new InputError(`not Terraform: ${EXPECTED_INPUT}`);
+  if (format === "arm") {
+    const { resources, problems } = templateResources(input as Json, {}, ARM_FILE_ADDRESS);
+    return {
+      format,
+      resources,
+      providers: new Map(),
+      problems: problems.map((message) => ({ address: ARM_FILE_ADDRESS, message: `${message}, so it is not judged`, kind: "notJudged" })),
+    };
+  }
   return format === "cdktf" || format === "hcl" ? parseConfig(input as Json, format, options) : parseShowJson(input as Json, format);
 }
 

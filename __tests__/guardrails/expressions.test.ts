@@ -40,9 +40,17 @@ describe("expressions", () => {
     expect(evaluate("jsonencode({ id = azurerm_x.y.id })")).toBe('{"id":"${azurerm_x.y.id}"}');
   });
 
-  it("is unknown for a resource attribute, a variable without default and an unknown function", () => {
-    expect(evaluate("azurerm_x.y.id")).toBe(UNKNOWN);
+  it("keeps a resource attribute as its reference, through a known condition and attribute steps", () => {
+    expect(evaluate("azurerm_x.y.id")).toBe("${azurerm_x.y.id}");
+    expect(evaluate('(var.kind == "AIServices" ? azapi_resource.ai[0] : azapi_resource.this[0]).id')).toBe("${azapi_resource.this[0].id}");
+    const local = new Map<string, unknown>([["account", "${azapi_resource.this[0]}"]]);
+    const withLocal: Environment = { ...env, local: (n) => (local.has(n) ? local.get(n) : UNKNOWN) };
+    expect(evaluateExpression('local.account.output.properties["endpoint"]', withLocal, (raw) => raw)).toBe('${azapi_resource.this[0].output.properties["endpoint"]}');
+  });
+
+  it("is unknown for a variable without default, an unknown condition and an unknown function", () => {
     expect(evaluate("var.nope ? 1 : 0")).toBe(UNKNOWN);
+    expect(evaluate("var.nope ? azurerm_a.b.id : azurerm_c.d.id")).toBe(UNKNOWN);
     expect(evaluate("uuid()")).toBe(UNKNOWN);
     expect(evaluate("provider::namep::namestring(var.kind)")).toBe(UNKNOWN);
   });

@@ -1,4 +1,4 @@
-import { describe, webApps } from "../azure";
+import { appKind, apps, describe } from "../azure";
 import { NETWORK_TYPES, appIntegration } from "../network";
 import { type Finding, type Rule, finding } from "../rule";
 import { blocks, str } from "../terraform-json";
@@ -25,7 +25,8 @@ export const networkIntegrationSubnet: Rule = {
   helpUri: "https://learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements",
   evaluate(model) {
     const findings: Finding[] = [];
-    for (const app of webApps(model)) {
+    // App Service's requirements; a Container Apps environment's subnet has its own.
+    for (const app of apps(model).filter((a) => appKind(a) !== "containerApp")) {
       const subnet = appIntegration(model, app).subnet;
       if (!subnet) continue;
       const problems: string[] = [];

@@ -1,6 +1,6 @@
 import { NETWORK_PATHS } from "../../catalogue/network-paths";
 import { FLOWS } from "../../catalogue/flows";
-import { TYPES, describe, isTrue, openAiAccounts, settingTargets, appSettings, webApps, isWebApp } from "../azure";
+import { TYPES, appSettings, apps, describe, isApp, isTrue, openAiAccounts, settingTargets } from "../azure";
 import { type ImpliedFlow, inferFlows } from "../flow-inference";
 import type { StackModel } from "../model";
 import { appIntegration, endpointsTo, isRestricted, privateLinkOf, trustedPath } from "../network";
@@ -33,7 +33,7 @@ function callsOf(model: StackModel): Call[] {
   }
   // With a key, the app's call to OpenAI is no access flow (no role), but it crosses the
   // network all the same.
-  for (const app of webApps(model)) {
+  for (const app of apps(model)) {
     for (const s of appSettings(model, app)) {
       for (const t of settingTargets(model, s)) {
         if (openAiAccounts(model).includes(t) && !calls.some((c) => c.caller === app && c.target === t)) calls.push({ flowId: "F1", caller: app, target: t });
@@ -45,7 +45,7 @@ function callsOf(model: StackModel): Call[] {
 
 function problemsOf(model: StackModel, call: Call): string[] {
   const { caller, target } = call;
-  if (!isWebApp(caller)) {
+  if (!isApp(caller)) {
     const trusted = trustedPath(model, caller, target);
     return trusted.ok ? [] : [`${target.address} closes its public endpoint and does not let ${caller.address} in as a trusted service: missing ${trusted.missing}`];
   }
