@@ -200,12 +200,12 @@ class ArmEvaluator {
   }
 
   /** A variable's value: objects and arrays hold expressions too. */
-  private deepValue(value: unknown): unknown {
+  private deepValue(value: unknown, depth = 0): unknown {
     if (typeof value === "string") return this.value(value);
-    if (typeof value !== "object" || value === null) return value;
-    if (Array.isArray(value)) return value.map((v) => this.deepValue(v));
+    if (typeof value !== "object" || value === null || depth > MAX_DEPTH) return value;
+    if (Array.isArray(value)) return value.map((v) => this.deepValue(v, depth + 1));
     const out: Json = Object.create(null);
-    for (const [k, v] of Object.entries(value)) out[k] = this.deepValue(v);
+    for (const [k, v] of Object.entries(value)) out[k] = this.deepValue(v, depth + 1);
     return out;
   }
 

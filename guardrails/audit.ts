@@ -4,7 +4,7 @@ import { StackModel } from "./model";
 import { AZURE_AI_CHAT_PACK } from "./pack";
 import { Finding, Rule, SourceLocation, finding } from "./rule";
 import { configAddress } from "./traversal";
-import { type ConfigOptions, InputFormat, Suppression } from "./terraform-json";
+import { type ConfigOptions, InputFormat, Suppression, type TfResource } from "./terraform-json";
 import { compareText } from "../catalogue/order";
 
 /** A suppression reason must say why, not just "ok". */
@@ -57,7 +57,7 @@ export interface AuditOptions {
   /** The input's format when the caller knows it (an empty .tf file is still configuration). @default detected */
   readonly format?: InputFormat;
   /** Where a resource is defined (file and line), for report locations. */
-  readonly locate?: (address: string) => SourceLocation | undefined;
+  readonly locate?: (address: string, resource?: TfResource) => SourceLocation | undefined;
   /** For configuration read from files: the modules it calls, `.tfvars` values, `file()` (input.ts). */
   readonly config?: ConfigOptions;
 }
@@ -129,7 +129,7 @@ export function audit(input: unknown, options: AuditOptions = {}): AuditResult {
   const suppressed: SuppressedFinding[] = [];
   const locate = options.locate;
   for (const found of raw) {
-    const location = locate ? (locate(found.address) ?? locate(configAddress(found.address))) : undefined;
+    const location = locate ? (locate(found.address, model.get(found.address)) ?? locate(configAddress(found.address))) : undefined;
     const f = location ? { ...found, location } : found;
     const s = f.ruleId === ENGINE_RULE.id ? undefined : suppressionsByAddress.get(f.address)?.find((x) => x.ruleId === f.ruleId);
     if (s) suppressed.push({ ...f, reason: s.reason });

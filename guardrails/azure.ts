@@ -3,7 +3,7 @@ import { isCredentialAttribute, isKeySettingName, isKeyVaultReference } from "..
 import type { ResourceParty } from "../catalogue/flows";
 import { StackModel } from "./model";
 import { Reference, TfResource, block, blocks, bool, referencesIn, str } from "./terraform-json";
-import { replaceInterpolations } from "./traversal";
+import { addressType, replaceInterpolations } from "./traversal";
 
 /**
  * What the rules know about Azure resources in Terraform JSON: types, identities,
@@ -88,6 +88,58 @@ export function appKind(r: TfResource): AppKind | undefined {
   return undefined;
 }
 
+/** A model deployment read the same way whether written as azurerm, azapi or ARM. */
+export interface CognitiveDeployment {
+  /** `azurerm_cognitive_deployment.x`, `azapi_resource.x`, or a template's resource. */
+  readonly resource: TfResource;
+  /** The account it deploys into (`cognitive_account_id`), when it is in the configuration. */
+  readonly account?: TfResource;
+  /** The account's region: its `location`, or its resource group's when it names that. */
+  readonly location?: string;
+  readonly model: { readonly format?: string; readonly name?: string; readonly version?: string };
+  readonly sku: { readonly name?: string; readonly capacity?: number };
+}
+
+/**
+ * Every model deployment with its account and region. azapi
+ * `Microsoft.CognitiveServices/accounts/deployments` and ARM template deployments are
+ * already `azurerm_cognitive_deployment` here (normalize.ts), with `cognitive_account_id`
+ * naming the parent account and the azurerm `model` / `sku` blocks.
+ */
+export function cognitiveDeployments(model: StackModel): readonly CognitiveDeployment[] {
+  return model.derive("cognitiveDeployments", (m) =>
+    m.ofType(TYPES.cognitiveDeployment).map((resource) => {
+      const account = m.referenced(resource, ["cognitive_account_id"], [TYPES.cognitiveAccount])[0];
+      const modelBlock = block(resource.values.model) ?? {};
+      const sku = block(resource.values.sku) ?? {};
+      const capacity = sku.capacity;
+      return {
+        resource,
+        account,
+        location: account ? locationOf(m, account) : undefined,
+        model: { format: str(modelBlock.format), name: str(modelBlock.name), version: str(modelBlock.version) },
+        sku: { name: str(sku.name), capacity: typeof capacity === "number" ? capacity : typeof capacity === "string" && /^\d+$/.test(capacity) ? Number(capacity) : undefined },
+      };
+    }),
+  );
+}
+
+/**
+ * A resource's region as a literal (`swedencentral`), following `location =
+ * azurerm_resource_group.x.location` to the group; undefined when it is known only at
+ * apply. Azure compares regions without case or spaces ("Sweden Central").
+ */
+export function locationOf(model: StackModel, r: TfResource): string | undefined {
+  const literal = str(r.values.location);
+  if (literal !== undefined && !literal.includes("${")) return literal;
+  for (const ref of model.refs(r, "location")) {
+    const group = model.get(ref.address);
+    const groupLocation = group && ref.attribute === "location" ? str(group.values.location) : undefined;
+    if (groupLocation !== undefined && !groupLocation.includes("${")) return groupLocation;
+  }
+  return undefined;
+}
+
 export function openAiAccounts(model: StackModel): TfResource[] {
   return model.derive("openai", (m) => m.ofType(TYPES.cognitiveAccount).filter(isOpenAiAccount));
 }
@@ -100,6 +152,32 @@ export function webApps(model: StackModel): readonly TfResource[] {
 /** Every app: web apps, Function Apps and Container Apps. */
 export function apps(model: StackModel): readonly TfResource[] {
   return model.ofType(...APP_TYPES);
+}
+
+/** The ARM property behind an azurerm argument, for resources written as azapi or ARM (normalize.ts). */
+const ARM_PROPERTY: Readonly<Record<string, string>> = {
+  custom_subdomain_name: "properties.customSubDomainName",
+  local_auth_enabled: "properties.disableLocalAuth",
+  local_authentication_enabled: "properties.disableLocalAuth",
+  authentication_failure_mode: "properties.authOptions.aadOrApiKey.aadAuthFailureMode",
+  public_network_access_enabled: "properties.publicNetworkAccess",
+  network_rule_bypass_option: "properties.networkRuleSet.bypass",
+  shared_access_key_enabled: "properties.allowSharedKeyAccess",
+  allow_nested_items_to_be_public: "properties.allowBlobPublicAccess",
+  rbac_authorization_enabled: "properties.enableRbacAuthorization",
+  purge_protection_enabled: "properties.enablePurgeProtection",
+  https_only: "properties.httpsOnly",
+  app_settings: "properties.siteConfig.appSettings",
+};
+
+/**
+ * How a message names an argument of `r`: azurerm's name, or for a resource written as
+ * azapi or ARM the property that holds it (`body.properties.customSubDomainName`).
+ */
+export function argument(r: TfResource, name: string): string {
+  const property = r.origin ? ARM_PROPERTY[name] : undefined;
+  if (!property) return name;
+  return r.origin?.via === "azapi" ? `body.${property}` : property;
 }
 
 /** Human name for messages: `azurerm_cognitive_account.openai (dev/platform/openai)`. */
@@ -429,7 +507,8 @@ function resolveRole(model: StackModel, r: TfResource): { roleId?: string; roleL
 
 function resolvePrincipal(model: StackModel, r: TfResource): Principal {
   for (const ref of model.refs(r, "principal_id")) {
-    if (ref.address.startsWith(`${TYPES.clientConfig}.`)) return { kind: "deployer", address: ref.address };
+    // The principal running terraform, in the root module or any other.
+    if (addressType(ref.address) === TYPES.clientConfig) return { kind: "deployer", address: ref.address };
     const target = model.get(ref.address);
     if (!target) continue;
     if (target.type === TYPES.userAssignedIdentity) return { kind: "userAssigned", resource: target };

@@ -46,14 +46,14 @@ const MAX_INSTANCES = 1000;
 /** Modules nest at most this deep (Terraform has no limit; real trees stay under 5). */
 const MAX_MODULE_DEPTH = 12;
 /** Module instances expanded per input, so a `count = 1000` module of modules stays bounded. */
-const MAX_MODULE_INSTANCES = 2000;
+const MAX_MODULE_INSTANCES = 500;
 
 const META_ARGUMENTS = new Set(["source", "version", "count", "for_each", "providers", "depends_on"]);
 
 export function parseConfig(root: Json, format: "cdktf" | "hcl", options: ConfigOptions = {}): ParsedTerraform {
   const reader = new ConfigReader(options);
   reader.expand({ json: root, key: "", prefix: "", dir: ".", inputs: options.variables ?? new Map(), depth: 0, root: true });
-  return { format, resources: reader.resources, providers: providersOf(root.provider), problems: reader.problems };
+  return { format, resources: reader.resources, providers: providersOf(root.provider), problems: reader.finish() };
 }
 
 interface ModuleContext {
@@ -73,8 +73,21 @@ class ConfigReader {
   readonly resources: TfResource[] = [];
   readonly problems: LoadProblem[] = [];
   private moduleInstances = 0;
+  /** Module calls reported not judged, by address, with the resources whose instances their outputs decide. */
+  private readonly unexpandedCalls = new Map<string, { index: number; dependents: string[] }>();
 
   constructor(private readonly options: ConfigOptions) {}
+
+  /** The problems, each unexpanded module call naming the resources its outputs left unexpanded. */
+  finish(): LoadProblem[] {
+    for (const { index, dependents } of this.unexpandedCalls.values()) {
+      if (dependents.length === 0) continue;
+      const p = this.problems[index];
+      const shown = dependents.slice(0, 5).join(", ") + (dependents.length > 5 ? ` and ${dependents.length - 5} more` : "");
+      this.problems[index] = { ...p, message: `${p.message}. Its outputs also decide the instances of ${shown}, not judged either` };
+    }
+    return this.problems;
+  }
 
   /** Expands one module instance; returns its outputs (`output "x"` values by name). */
   expand(ctx: ModuleContext): Record<string, unknown> {
@@ -123,7 +136,7 @@ class ConfigReader {
           for (const [name, raw] of Object.entries(names)) {
             const base = `${ctx.prefix}${mode === "data" ? `data.${type}.${name}` : `${type}.${name}`}`;
             for (const body of bodiesOf(raw, () => `${key}.${shown(type)}.${shown(name)}`, "an object of arguments")) {
-              this.addResource(scope, mode, type, name, base, body);
+              this.addResource(ctx, scope, mode, type, name, base, body);
             }
           }
         }
@@ -131,7 +144,7 @@ class ConfigReader {
     }
   }
 
-  private addResource(module: ModuleScope, mode: "managed" | "data", type: string, name: string, base: string, body: Json): void {
+  private addResource(ctx: ModuleContext, module: ModuleScope, mode: "managed" | "data", type: string, name: string, base: string, body: Json): void {
     const { "//": meta, depends_on, for_each, count, lifecycle: _lifecycle, provider: _provider, ...rest } = body;
     const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : undefined;
     const constructPath = str(metadata?.path);
@@ -152,22 +165,28 @@ class ConfigReader {
       unknown: new Set(),
       ...(notJudged ? { notJudged } : {}),
     });
-    const notJudged = (what: string): void => {
+    const notJudged = (what: string, expression?: unknown): void => {
       const message = `${base}: ${what}, so its instances are not judged; audit \`terraform show -json\` of a plan to check them`;
       const resource = make(base, resolveBody(rest, { module }), message);
-      this.problems.push({ address: base, constructPath, message, kind: "notJudged", resource });
       this.resources.push(resource);
+      // Instances decided by a module that was not expanded: that module's one finding says so.
+      const call =
+        typeof expression === "string"
+          ? [...expression.matchAll(/\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)/g)].map((m) => this.unexpandedCalls.get(`${ctx.prefix}module.${m[1]}`)).find(Boolean)
+          : undefined;
+      if (call) call.dependents.push(base);
+      else this.problems.push({ address: base, constructPath, message, kind: "notJudged", resource });
     };
     const scope: Scope = { module };
 
     if (for_each !== undefined) {
       const instances = forEachInstances(for_each, scope);
-      if (!instances) notJudged(`for_each = ${showExpression(for_each)} cannot be resolved statically${why(for_each, module)}`);
+      if (!instances) notJudged(`for_each = ${showExpression(for_each)} cannot be resolved statically${why(for_each, module)}`, for_each);
       else if (instances.length > MAX_INSTANCES) notJudged(`for_each has ${instances.length} instances (over ${MAX_INSTANCES})`);
       else for (const each of instances) this.resources.push(make(`${base}[${JSON.stringify(each.key)}]`, resolveBody(rest, { module, each })));
     } else if (count !== undefined) {
       const n = countOf(count, scope);
-      if (n === undefined) notJudged(`count = ${showExpression(count)} cannot be resolved statically${why(count, module)}`);
+      if (n === undefined) notJudged(`count = ${showExpression(count)} cannot be resolved statically${why(count, module)}`, count);
       else if (n > MAX_INSTANCES) notJudged(`count = ${n} (over ${MAX_INSTANCES})`);
       else for (let k = 0; k < n; k++) this.resources.push(make(`${base}[${k}]`, resolveBody(rest, { module, countIndex: k })));
     } else {
@@ -185,6 +204,7 @@ class ConfigReader {
     const key = ctx.key ? `${ctx.key}.${name}` : name;
     const source = str(call.source) ?? "";
     const notJudged = (message: string) => {
+      this.unexpandedCalls.set(address, { index: this.problems.length, dependents: [] });
       this.problems.push({ address, message: `${address}${source ? ` (source ${JSON.stringify(source)})` : ""} ${message}`, kind: "notJudged" });
       return UNKNOWN;
     };

@@ -888,23 +888,27 @@ function isKnownDeep(v: unknown): boolean {
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) {
-    // Terraform converts numbers and their string forms for ==? No: 1 == "1" is false.
-    return a === b;
-  }
-  return stableJson(a) === stableJson(b);
+  // Terraform compares by type too: 1 == "1" is false.
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null) return a === b;
+  const left = stableJson(a);
+  return left !== undefined && left === stableJson(b);
 }
 
-function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x) =>
-    typeof x === "object" && x !== null && !Array.isArray(x)
-      ? Object.fromEntries(
-          Object.keys(x)
-            .sort()
-            .map((k) => [k, x[k]]),
-        )
-      : x,
-  );
+/** JSON with sorted keys; undefined for a value too deep to print (it then compares unequal). */
+function stableJson(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v, (_k, x) =>
+      typeof x === "object" && x !== null && !Array.isArray(x)
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, x[k]]),
+          )
+        : x,
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 function toNumber(v: unknown): number | undefined {
@@ -925,7 +929,8 @@ type Fn = (args: unknown[], env: Environment) => unknown;
 const unknownIn = (args: unknown[]) => args.some((a) => a === UNKNOWN);
 
 const FUNCTIONS: Readonly<Record<string, Fn>> = {
-  toset: ([x]) => (Array.isArray(x) ? (x.every(isKnownScalar) ? [...new Set(x)] : UNKNOWN) : x === UNKNOWN ? UNKNOWN : FAILED),
+  // A set of objects is a set too (a dynamic block's for_each over toset(list of objects)).
+  toset: ([x]) => (Array.isArray(x) ? (x.every(isKnownDeep) ? x.filter((v, i) => x.findIndex((w) => sameValue(v, w)) === i) : UNKNOWN) : x === UNKNOWN ? UNKNOWN : FAILED),
   tolist: ([x]) => (Array.isArray(x) ? x : x === UNKNOWN ? UNKNOWN : FAILED),
   tomap: ([x]) => (typeof x === "object" && x !== null && !Array.isArray(x) ? x : x === UNKNOWN ? UNKNOWN : FAILED),
   tostring: ([x]) => (x === null ? null : (toText(x) ?? UNKNOWN)),

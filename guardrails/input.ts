@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hclToJson } from "./hcl";
-import { hclLines, jsonLines } from "./locations";
+import { armResourceLines, hclLines, jsonLines } from "./locations";
 import type { SourceLocation } from "./rule";
 import type { ConfigOptions, ModuleFiles } from "./configuration";
-import { EXPECTED_INPUT, InputError, type InputFormat, block, detectFormat, isObject } from "./terraform-json";
+import { EXPECTED_INPUT, InputError, type InputFormat, type TfResource, block, detectFormat, isObject } from "./terraform-json";
 import { configAddress, modulePathOf } from "./traversal";
 
 /**
@@ -24,8 +24,8 @@ export interface LoadedInput {
   readonly source: string;
   readonly json: unknown;
   readonly format: InputFormat;
-  /** Where a resource address is defined. */
-  readonly locate: (address: string) => SourceLocation | undefined;
+  /** Where a resource address is defined (an ARM template's resources by their place in it). */
+  readonly locate: (address: string, resource?: TfResource) => SourceLocation | undefined;
   /** For configuration: the modules it calls, `.tfvars` values and `file()` (configuration.ts). */
   readonly config?: ConfigOptions;
 }
@@ -87,6 +87,10 @@ export async function loadInput(file: string, options: { base?: string; fs?: Inp
   }
   const format = detectFormat(json);
   if (!format) throw new InputError(`${file}: not Terraform: ${EXPECTED_INPUT}, e.g. \`terraform show -json plan.tfplan > plan.json\``);
+  if (format === "arm") {
+    const lines = armResourceLines(text);
+    return { source, json, format, locate: (_a, r) => (r?.origin?.path ? at(source, lines, r.origin.path) : undefined) };
+  }
   const lines = jsonLines(text);
   const loaded: LoadedInput = { source, json, format, locate: (a) => at(source, lines, a) };
   return format === "cdktf" && isObject(json) && json.module !== undefined ? withModules(loaded, path.dirname(file), base, io) : loaded;
@@ -186,8 +190,9 @@ function readBounded(io: InputFs, file: string, budget: Budget, what: string): s
   return read(io, file);
 }
 
-/** Module trees deeper or wider than this are not read (Terraform has no limit; real ones stay far below). */
+/** Module trees wider or deeper than this are not read (Terraform has no limit; real ones stay far below). */
 const MAX_MODULE_DIRECTORIES = 200;
+const MAX_MODULE_NESTING = 12;
 
 /** `terraform init`'s record of the modules it installed: module path -> directory. */
 function installedModules(root: string, io: InputFs): Map<string, string> {
@@ -232,6 +237,11 @@ async function withModules(input: LoadedInput, rootDir: string, base: string, io
     const { key, json, dir } = queue[q];
     for (const [name, source] of moduleSources(json)) {
       const childKey = key ? `${key}.${name}` : name;
+      // A module that calls itself (source = "./") nests forever: stop where the parser stops.
+      if (childKey.split(".").length > MAX_MODULE_NESTING) {
+        modules.set(childKey, `nests deeper than ${MAX_MODULE_NESTING} modules, so its resources are not judged; audit \`terraform show -json\` of a plan`);
+        continue;
+      }
       const installedDir = installed.get(childKey);
       let childDir: string;
       if (installedDir !== undefined) childDir = path.normalize(installedDir);

@@ -1,6 +1,7 @@
 import { TYPES, identityOf, isTrue } from "./azure";
 import type { StackModel } from "./model";
 import { type Reference, type TfResource, blocks, referencesIn, str } from "./terraform-json";
+import { addressType } from "./traversal";
 
 /**
  * Key Vault's two permission models. A vault with `rbac_authorization_enabled` authorizes
@@ -61,7 +62,7 @@ export function unexpandedPolicies(model: StackModel, vault: TfResource): TfReso
  * one unless `systemOnly`), or the deployer when `caller` is undefined.
  */
 export function policyNames(model: StackModel, p: AccessPolicy, caller: TfResource | undefined, systemOnly: boolean): boolean {
-  if (!caller) return p.objectRefs.some((r) => r.address.includes(`${TYPES.clientConfig}.`) && r.attribute === "object_id");
+  if (!caller) return p.objectRefs.some((r) => addressType(r.address) === TYPES.clientConfig && r.attribute === "object_id");
   for (const ref of p.objectRefs) {
     const target = model.get(ref.address);
     if (target === caller && /^identity(\[\d+\])?\.principal_id$/.test(ref.attribute)) return true;

@@ -355,6 +355,20 @@ const MAPPINGS: Readonly<Record<string, Mapping>> = {
         identity: arm.identity,
       }),
   },
+  "microsoft.resources/deploymentscripts": {
+    type: (arm) =>
+      typeof arm.kind === "string" && arm.kind.toLowerCase() === "azurepowershell"
+        ? "azurerm_resource_deployment_script_azure_power_shell"
+        : "azurerm_resource_deployment_script_azure_cli",
+    values: (arm) => {
+      const settings = obj(arm.properties, "storageAccountSettings");
+      return compact({
+        name: arm.name,
+        identity: arm.identity,
+        storage_account: Object.keys(settings).length > 0 ? [compact({ name: prop(settings, "storageAccountName"), key: prop(settings, "storageAccountKey") })] : undefined,
+      });
+    },
+  },
   "microsoft.network/privateendpoints": {
     type: () => "azurerm_private_endpoint",
     values: (arm) => {

@@ -1,4 +1,4 @@
-import { TYPES, describe, roleAssignments, scopeCovers } from "../azure";
+import { TYPES, argument, describe, roleAssignments, scopeCovers } from "../azure";
 import { usesRbac } from "../key-vault";
 import { Finding, Rule, finding, show } from "../rule";
 
@@ -30,14 +30,19 @@ export const keyVaultRbac: Rule = {
           finding(
             this,
             vault,
-            `${describe(vault)}: rbac_authorization_enabled = ${show(value)}; the vault uses access policies, so ${ignored.map((a) => `${a.resource.address} ("${a.roleLabel}")`).join(", ")} ${ignored.length === 1 ? "has" : "have"} no effect.`,
+            `${describe(vault)}: ${argument(vault, "rbac_authorization_enabled")} = ${show(value)}; the vault uses access policies, so ${ignored.map((a) => `${a.resource.address} ("${a.roleLabel}")`).join(", ")} ${ignored.length === 1 ? "has" : "have"} no effect.`,
           ),
         );
       } else {
         findings.push(
-          finding(this, vault, `${describe(vault)}: rbac_authorization_enabled = ${show(value)}; the vault uses legacy access policies (the flows into it are judged by them).`, {
-            severity: "warning",
-          }),
+          finding(
+            this,
+            vault,
+            `${describe(vault)}: ${argument(vault, "rbac_authorization_enabled")} = ${show(value)}; the vault uses legacy access policies (the flows into it are judged by them).`,
+            {
+              severity: "warning",
+            },
+          ),
         );
       }
     }

@@ -1,7 +1,7 @@
 import { appKind, apps, describe } from "../azure";
 import { NETWORK_TYPES, appIntegration } from "../network";
 import { type Finding, type Rule, finding } from "../rule";
-import { blocks, str } from "../terraform-json";
+import { blocks } from "../terraform-json";
 
 /** Smallest subnet App Service regional VNet integration accepts. */
 const MIN_PREFIX = 28;
@@ -30,7 +30,9 @@ export const networkIntegrationSubnet: Rule = {
       const subnet = appIntegration(model, app).subnet;
       if (!subnet) continue;
       const problems: string[] = [];
-      const delegated = blocks(subnet.values.delegation).some((d) => blocks(d.service_delegation).some((s) => str(s.name) === "Microsoft.Web/serverFarms"));
+      const names = blocks(subnet.values.delegation).flatMap((d) => blocks(d.service_delegation).map((s) => s.name));
+      // A delegation whose name the audit cannot resolve (a dynamic block over unknown input) may be the right one.
+      const delegated = names.some((n) => n === "Microsoft.Web/serverFarms" || typeof n !== "string" || n.includes("${"));
       if (!delegated) problems.push("is not delegated to Microsoft.Web/serverFarms");
       const prefixes = Array.isArray(subnet.values.address_prefixes) ? subnet.values.address_prefixes.map(String) : [];
       const small = prefixes.filter((p) => Number(/\/(\d+)$/.exec(p)?.[1] ?? 0) > MIN_PREFIX);

@@ -1,4 +1,4 @@
-import { appKind, apps, describe, isTrue } from "../azure";
+import { appKind, apps, argument, describe, isTrue } from "../azure";
 import { Finding, Rule, finding, show } from "../rule";
 import { block, str } from "../terraform-json";
 
@@ -34,7 +34,9 @@ export const webAppTransport: Rule = {
         continue;
       }
       if (!isTrue(app.values.https_only)) {
-        findings.push(finding(this, app, `${name}: https_only = ${show(app.values.https_only)}; the app also answers on plain HTTP.`, { fix: "Set https_only = true." }));
+        findings.push(
+          finding(this, app, `${name}: ${argument(app, "https_only")} = ${show(app.values.https_only)}; the app also answers on plain HTTP.`, { fix: "Set https_only = true." }),
+        );
       }
       const site = block(app.values.site_config) ?? {};
       const tls = str(site.minimum_tls_version);
