@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * audit: run the guardrails over Terraform: configuration (.tf files, a directory,
- * *.tf.json, cdktf's cdk.tf.json) or `terraform show -json` output of a plan or state.
+ * audit: run the guardrails over Terraform: configuration (.tf files, a directory with
+ * its modules, *.tf.json, cdktf's cdk.tf.json), `terraform show -json` output of a plan
+ * or state, or an ARM template.
  *
  *   audit cdktf.out/stacks/dev/cdk.tf.json
  *   audit infra/                                   (a directory of .tf files)
@@ -37,6 +38,9 @@ export const nodeIo: CliIo = {
   fs: nodeInputFs,
 };
 
+/** Inputs read ahead of the one being audited. */
+const READ_AHEAD = 8;
+
 const FORMATS = ["table", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ["error", "warning"] as const;
@@ -45,9 +49,11 @@ type FailOn = (typeof FAIL_ON)[number];
 export const USAGE = `Usage: audit <input>... [--format table|json|sarif] [--out FILE] [--fail-on error|warning] [--base DIR]
 
 Audits Terraform against the Azure AI chat guardrails. Each input is one of:
-  - a .tf file, or a directory of .tf / .tf.json files (one module, not its subdirectories)
+  - a .tf file, or a directory of .tf / .tf.json files (one root module, with its .tfvars,
+    its local modules and the modules \`terraform init\` installed)
   - Terraform JSON configuration: *.tf.json or cdktf's cdk.tf.json
   - \`terraform show -json <planfile>\` (plan) or \`terraform show -json\` (state) output
+  - an ARM template (bicep build output, an azuredeploy.json)
 Files over ${MAX_INPUT_BYTES / 1024 / 1024} MiB (HCL: 1 MiB) and special files (FIFOs, devices) are refused.
 
 Options:
@@ -118,9 +124,20 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
 
   const base = args.base ?? io.cwd ?? process.cwd();
   const results: AuditResult[] = [];
-  for (const file of args.files) {
+  // Inputs are read a few ahead of the one being audited (converting HCL waits on its
+  // own scheduler), and audited in order: the first bad input still ends the run.
+  const load = (file: string) => loadInput(file, { base, fs: io.fs ?? nodeInputFs });
+  const ahead: Promise<Awaited<ReturnType<typeof loadInput>>>[] = [];
+  const fetch = (i: number) => {
+    if (i < args.files.length && ahead[i] === undefined) {
+      ahead[i] = load(args.files[i]);
+      ahead[i].catch(() => undefined);
+    }
+  };
+  for (const [i, file] of args.files.entries()) {
+    for (let k = i; k < i + READ_AHEAD; k++) fetch(k);
     try {
-      const input = await loadInput(file, { base, fs: io.fs ?? nodeInputFs });
+      const input = await ahead[i];
       results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate, config: input.config }));
     } catch (e) {
       // Shape errors from the parser name the JSON path; the file goes in front.

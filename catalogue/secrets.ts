@@ -227,8 +227,9 @@ export function clientSecretRun(text: string): string | undefined {
     let ok = true;
     for (let i = start; i < at - 1; i++) if (!body(text.charCodeAt(i)) || text.charCodeAt(i) === 0x2d) ok = false;
     if (!ok || (start > 0 && body(text.charCodeAt(start - 1)))) continue;
+    // At most 35 characters are read past `Q~`: the scan stays linear on hostile text.
     let end = at + 2;
-    while (end < text.length && body(text.charCodeAt(end))) end++;
+    while (end < text.length && end - (at + 2) <= 34 && body(text.charCodeAt(end))) end++;
     const tail = end - (at + 2);
     if (tail >= 31 && tail <= 34) return text.slice(start, end);
   }
