@@ -73,6 +73,12 @@ const NOT_SECRET_LAST_WORDS: ReadonlySet<string> = new Set([
   "DAYS",
   "LENGTH",
   "SIZE",
+  // Where or when, not what: AZURE_AI_CREDENTIAL_DOMAIN, KEY_EXPIRATION_DATE.
+  "DOMAIN",
+  "HOST",
+  "HOSTNAME",
+  "REGION",
+  "DATE",
 ]);
 
 /**
@@ -254,8 +260,10 @@ export function looksLikeSecretValue(value: string): boolean {
   if (v.length > 40) return true;
   if (/^-?\d+(\.\d+)?$/.test(v)) return false;
   if (/^(true|false|yes|no|on|off)$/i.test(v)) return false;
-  // 15m, 7d, 1h30m, 500ms; ISO 8601 durations (PT1H, P7D).
-  if (/^(\d+(ms|s|m|h|d|w))+$/i.test(v) || /^P(\d+[YMWD])*(T(\d+[HMS])+)?$/i.test(v)) return false;
+  // 15m, 7d, 1h30m, 500ms; ISO 8601 durations (PT1H, P7D) and dates.
+  if (/^(\d+(ms|s|m|h|d|w))+$/i.test(v) || /^P(\d+[YMWD])*(T(\d+[HMS])+)?$/i.test(v) || /^\d{4}-\d{2}-\d{2}/.test(v)) return false;
+  // A host or domain name (cognitiveservices.azure.com): where a credential is used, not the credential.
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v) && /[a-z]/i.test(v.slice(v.lastIndexOf(".") + 1))) return false;
   return true;
 }
 

@@ -330,7 +330,8 @@ function serviceKey(target: TfResource, attribute: string): { service: KeyedServ
 /** Which service a setting name is about, by the naming the sample apps use. */
 export function serviceOfSetting(name: string): "openai" | "search" | "storage" | undefined {
   if (/OPENAI|AOAI/i.test(name)) return "openai";
-  if (/SEARCH/i.test(name)) return "search";
+  // BING_SEARCH_KEY is Bing's (a Microsoft.Bing account), not Azure AI Search's.
+  if (/SEARCH/i.test(name) && !/BING/i.test(name)) return "search";
   if (/STORAGE|BLOB/i.test(name)) return "storage";
   return undefined;
 }

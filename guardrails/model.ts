@@ -1,6 +1,6 @@
 import { type ConfigOptions, InputFormat, ParsedTerraform, Reference, TfResource, block, configAddress, detectFormat, parseTerraformJson, referencesIn } from "./terraform-json";
 import { normalize } from "./normalize";
-import { withoutInstanceKey } from "./traversal";
+import { replaceInterpolations, withoutInstanceKey } from "./traversal";
 
 /**
  * The stack as the rules see it: every resource once, indexed by address and by type,
@@ -52,6 +52,33 @@ export class StackModel {
       const list = this.byType.get(key);
       if (list) list.push(r);
       else this.byType.set(key, [r]);
+    }
+    this.aliasDataSources();
+  }
+
+  /**
+   * A data source that reads a resource this configuration manages (`data
+   * "azurerm_key_vault" "existing" { name = module.kv.name }`, common across modules) is
+   * that resource: references through it resolve to the managed one.
+   */
+  private aliasDataSources(): void {
+    const byName = new Map<string, TfResource>();
+    for (const r of this.resources) {
+      const name = r.values.name;
+      if (r.mode === "managed" && typeof name === "string" && !name.includes("${")) byName.set(`${r.type}|${name.toLowerCase()}`, r);
+    }
+    for (const d of this.resources) {
+      if (d.mode !== "data" || !this.byType.has(d.type)) continue;
+      const name = d.values.name;
+      if (typeof name !== "string") continue;
+      let managed = name.includes("${") ? undefined : byName.get(`${d.type}|${name.toLowerCase()}`);
+      if (!managed) {
+        const ref = referencesIn(name)[0];
+        const target = ref && ref.attribute === "name" && replaceInterpolations(name, "").trim() === "" ? this.get(ref.address) : undefined;
+        if (target?.mode === "managed" && target.type === d.type) managed = target;
+      }
+      if (!managed) continue;
+      for (const alias of [d.address, withoutInstanceKey(d.address), configAddress(d.address)]) this.byAddress.set(alias, managed);
     }
   }
 

@@ -51,6 +51,8 @@ describe("secret setting names", () => {
     "REFRESH_TOKEN_EXPIRY",
     "SESSION_TOKEN_TTL",
     "JWT_SECRET_LENGTH",
+    "AZURE_AI_CREDENTIAL_DOMAIN",
+    "KEY_EXPIRATION_DATE",
   ])("does not flag %s", (name) => {
     expect(isSecretSettingName(name)).toBe(false);
   });
@@ -90,7 +92,16 @@ describe("secret literals", () => {
   });
 
   it("tells values about a secret from a secret under a secret-looking name", () => {
-    expect(["604800000", "15m", "1h30m", "PT1H", "true", "64"].map(looksLikeSecretValue)).toEqual([false, false, false, false, false, false]);
+    expect(["604800000", "15m", "1h30m", "PT1H", "true", "64", "2030-01-01", "cognitiveservices.azure.com"].map(looksLikeSecretValue)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(["hunter2hunter2", "changeme", "P@ssw0rd!"].map(looksLikeSecretValue)).toEqual([true, true, true]);
   });
 

@@ -209,6 +209,13 @@ describe("false alarms that are gone", () => {
     ]);
   });
 
+  it("a data source that reads a vault the configuration manages is that vault (found in PubSec-Info-Assistant)", async () => {
+    const result = await auditDir("data-source-alias");
+    expect(result.flows.find((c) => c.implied.flow.id === "F7")?.missingPermissions).toEqual([]);
+    // BING_SEARCH_KEY is Bing's; a domain or a date under a CREDENTIAL or KEY name is no secret.
+    expect(ids(result)).toEqual([["AZ-KV-001", "warning", "azurerm_key_vault.kv"]]);
+  });
+
   it("a subnet delegated through a dynamic block is delegated", async () => {
     expect(only(await auditDir("dynamic-delegation"), "AZ-NET-003")).toEqual([]);
   });
