@@ -39,7 +39,12 @@ export interface ConfigOptions {
   readonly variables?: ReadonlyMap<string, unknown>;
   /** `file(path)`, relative to the root module's directory. */
   readonly readFile?: (path: string) => string | undefined;
+  /** The root module's directory as reports name it, for "run `terraform init` in ...". */
+  readonly root?: string;
 }
+
+/** What `modules` holds for a registry or remote module `terraform init` has not installed. */
+export const NOT_INSTALLED = "(not installed)";
 
 /** More instances than this from one `count` / `for_each` are not expanded. */
 const MAX_INSTANCES = 1000;
@@ -75,16 +80,37 @@ class ConfigReader {
   private moduleInstances = 0;
   /** Module calls reported not judged, by address, with the resources whose instances their outputs decide. */
   private readonly unexpandedCalls = new Map<string, { index: number; dependents: string[] }>();
+  /** Remote modules not installed: one root cause, one finding (finish). */
+  private readonly notInstalled: { address: string; source: string }[] = [];
 
   constructor(private readonly options: ConfigOptions) {}
 
   /** The problems, each unexpanded module call naming the resources its outputs left unexpanded. */
   finish(): LoadProblem[] {
+    const list = (items: string[]) => items.slice(0, 5).join(", ") + (items.length > 5 ? ` and ${items.length - 5} more` : "");
     for (const { index, dependents } of this.unexpandedCalls.values()) {
-      if (dependents.length === 0) continue;
+      if (dependents.length === 0 || index < 0) continue;
       const p = this.problems[index];
-      const shown = dependents.slice(0, 5).join(", ") + (dependents.length > 5 ? ` and ${dependents.length - 5} more` : "");
-      this.problems[index] = { ...p, message: `${p.message}. Its outputs also decide the instances of ${shown}, not judged either` };
+      this.problems[index] = { ...p, message: `${p.message}. Its outputs also decide the instances of ${list(dependents)}, not judged either` };
+    }
+    if (this.notInstalled.length > 0) {
+      // One root cause (init has not run here), one finding that names every call.
+      this.notInstalled.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+      const [first] = this.notInstalled;
+      const calls = this.notInstalled.map((c) => `${c.address} (source ${JSON.stringify(c.source)})`);
+      const what =
+        calls.length === 1
+          ? `${calls[0]} is a remote module that \`terraform init\` has not installed here`
+          : `${calls.length} remote modules (${list(calls)}) are not installed here: \`terraform init\` has not run`;
+      const where = this.options.root ? ` in ${this.options.root}` : "";
+      const dependents = this.notInstalled.flatMap((c) => this.unexpandedCalls.get(c.address)?.dependents ?? []);
+      this.problems.push({
+        address: first.address,
+        message:
+          `${what} (no .terraform/modules/modules.json entry), so ${calls.length === 1 ? "its" : "their"} resources are not judged; run \`terraform init\`${where} and audit again, or audit \`terraform show -json\` of a plan` +
+          (dependents.length > 0 ? `. ${calls.length === 1 ? "Its" : "Their"} outputs also decide the instances of ${list(dependents)}, not judged either` : ""),
+        kind: "notJudged",
+      });
     }
     return this.problems;
   }
@@ -213,6 +239,11 @@ class ConfigReader {
       return notJudged(
         "is not expanded: the audit reads modules from a directory (local paths, and what `terraform init` put in .terraform/modules), so its resources are not judged; audit the directory, or `terraform show -json` of a plan",
       );
+    }
+    if (loaded === NOT_INSTALLED) {
+      this.notInstalled.push({ address, source });
+      this.unexpandedCalls.set(address, { index: -1, dependents: [] });
+      return UNKNOWN;
     }
     if (typeof loaded === "string") return notJudged(loaded);
     if (ctx.depth + 1 > MAX_MODULE_DEPTH)

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { hclToJson } from "./hcl";
 import { armResourceLines, hclLines, jsonLines } from "./locations";
 import type { SourceLocation } from "./rule";
-import type { ConfigOptions, ModuleFiles } from "./configuration";
+import { type ConfigOptions, type ModuleFiles, NOT_INSTALLED } from "./configuration";
 import { EXPECTED_INPUT, InputError, type InputFormat, type TfResource, block, detectFormat, isObject } from "./terraform-json";
 import { configAddress, modulePathOf } from "./traversal";
 
@@ -283,10 +283,7 @@ async function withModules(input: LoadedInput, rootDir: string, base: string, io
       if (installedDir !== undefined) childDir = path.normalize(installedDir);
       else if (isLocalSource(source)) childDir = path.normalize(path.join(dir, source));
       else {
-        modules.set(
-          childKey,
-          `is a remote module that \`terraform init\` has not installed here (no .terraform/modules/modules.json entry), so its resources are not judged; run \`terraform init\` in ${displayPath(rootDir, base)} and audit again, or audit \`terraform show -json\` of a plan`,
-        );
+        modules.set(childKey, NOT_INSTALLED);
         continue;
       }
       if (byDir.size >= MAX_MODULE_DIRECTORIES && !byDir.has(childDir)) {
@@ -325,7 +322,7 @@ async function withModules(input: LoadedInput, rootDir: string, base: string, io
   };
   return {
     ...input,
-    config: { modules, variables: tfvars, readFile },
+    config: { modules, variables: tfvars, readFile, root: displayPath(rootDir, base) },
     locate: (address) => {
       const inModule = modulePathOf(address);
       if (inModule === "") return input.locate(address);

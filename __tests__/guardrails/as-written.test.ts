@@ -43,10 +43,14 @@ describe("modules", () => {
     expect((await auditDir("modules-granted")).findings).toEqual([]);
   });
 
-  it("reports a remote module that is not installed once, saying how to get it judged", async () => {
+  it("reports remote modules that are not installed in one finding that names each call and says how to get them judged", async () => {
     const result = await auditDir("modules-remote");
-    expect(ids(result)).toEqual([["GR-001", "warning", "module.openai"]]);
-    expect(result.findings[0].message).toContain("run `terraform init` in modules-remote and audit again, or audit `terraform show -json` of a plan");
+    expect(ids(result)).toEqual([["GR-001", "warning", "module.naming"]]);
+    expect(result.findings[0].message).toBe(
+      '2 remote modules (module.naming (source "example/naming/azurerm"), module.openai (source "example/openai/azurerm")) are not installed here: `terraform init` has not run ' +
+        "(no .terraform/modules/modules.json entry), so their resources are not judged; run `terraform init` in modules-remote and audit again, or audit `terraform show -json` of a plan. " +
+        "Their outputs also decide the instances of azurerm_role_assignment.openai, not judged either",
+    );
   });
 
   it("follows a registry module that terraform init installed (.terraform/modules/modules.json)", async () => {
