@@ -60,7 +60,9 @@ export const storageSharedKey: Rule = {
 /** A resource that uses `storage`'s keys on its own (a workspace, a deployment script). */
 function keyUser(model: StackModel, storage: TfResource): TfResource | undefined {
   for (const user of KEY_USERS) {
-    for (const r of model.ofType(...user.types)) {
+    // One the loader could not expand still uses the keys: evidence, not a verdict on it.
+    const candidates = [...model.ofType(...user.types), ...model.unexpanded.filter((r) => user.types.includes(r.type))];
+    for (const r of candidates) {
       if (user.keyless?.(r)) continue;
       const refs = model.refs(r, ...user.argument);
       if (refs.some((ref) => model.is(ref, storage))) return r;
