@@ -14,6 +14,7 @@
  *   template         ts-node bench/fixtures/template-style/main.ts (package-root imports)
  *   cli              npx cdktf synth (the CLI around the app)
  *   stamps N         node scripts/run.cjs stamps N  (N = 1, 5, 20): N stamps in one app
+ *   audit 100        the audit CLI over 100 directories of Terraform as written (bench/audit-corpus.mjs)
  *
  * A config edit rewrites a scratch copy of config/environments.json (CHAT_CONFIG) with
  * another plan SKU and checks the synthesized stack has it; a source edit appends a
@@ -42,6 +43,7 @@ import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import { writeAuditCorpus } from "./audit-corpus.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "package.json"));
@@ -82,6 +84,7 @@ const TARGETS = {
   startEditedVsFloor: 6, // npm start after a config or a source edit
   appRssMB: 100, // the app's peak RSS
   testsSeconds: 30, // npm test
+  audit100Seconds: 10, // the audit CLI over 100 directories (issue 26)
 };
 /** Reported for comparison with earlier results, not gating. */
 const GOALS = {
@@ -227,6 +230,9 @@ const cdktfJson = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8"));
 const appCommand = splitCommand(cdktfJson.app);
 const appEntry = appCommand.at(-1);
 
+/** The audit CLI is compiled once per bench run, from the current sources. */
+let auditBuilt = false;
+
 /** Before a measured run: bring the bundle to the state the case measures. */
 const fresh = (entry) => async () => {
   if (staleBundles.has(entry)) await measure(run(entry), { env: { ...env, CDKTF_OUTDIR: tmp("refresh") } });
@@ -290,6 +296,18 @@ const cases = [
     rounds: opts.cliRounds,
     warmup: false,
     prepare: fresh(appEntry),
+  },
+  {
+    id: "audit100",
+    label: "audit CLI, 100 directories",
+    display: "node dist/lib/bin/audit.js <100 directories> --format json",
+    // Exit 1 means findings, which the corpus has on purpose; 2 would be a failure.
+    cmd: ["sh", "-c", 'node dist/lib/bin/audit.js "$@" --format json > /dev/null; [ $? -le 1 ]', "audit", ...writeAuditCorpus(root, mkdtempSync(join(scratch, "audit-")), 100)],
+    rounds: opts.rounds,
+    prepare: async () => {
+      if (!existsSync(join(root, "dist", "lib", "bin", "audit.js")) || !auditBuilt) await measure(["npm", "run", "--silent", "build:lib"]);
+      auditBuilt = true;
+    },
   },
   ...[1, 5, 20].map((n) => ({
     id: `stamps${n}`,
@@ -382,6 +400,7 @@ const targets = [
   ...(tests ? [target("npm test (s)", tests.exitCode === 0 ? tests.seconds : NaN, TARGETS.testsSeconds, "max")] : []),
   ...(byId.template.runs.length ? [target("template style / app", ratio("template", "app"), GOALS.templateVsApp, "min", false)] : []),
   target("20 stamps / 1 stamp", ratio("stamps20", "stamps1"), GOALS.stamps20vs1, "max", false),
+  target("audit CLI, 100 directories (s)", byId.audit100.medianMs / 1000, TARGETS.audit100Seconds, "max"),
 ];
 
 const git = (args) => sh("git", args).stdout?.trim();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * audit: run the guardrails over Terraform: configuration (.tf files, a directory,
- * *.tf.json, cdktf's cdk.tf.json) or `terraform show -json` output of a plan or state.
+ * audit: run the guardrails over Terraform: configuration (.tf files, a directory with
+ * its modules, *.tf.json, cdktf's cdk.tf.json), `terraform show -json` output of a plan
+ * or state, or an ARM template.
  *
  *   audit cdktf.out/stacks/dev/cdk.tf.json
  *   audit infra/                                   (a directory of .tf files)
@@ -38,6 +39,9 @@ export const nodeIo: CliIo = {
   fs: nodeInputFs,
 };
 
+/** Inputs read ahead of the one being audited. */
+const READ_AHEAD = 8;
+
 const FORMATS = ["table", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ["error", "warning"] as const;
@@ -46,15 +50,17 @@ type FailOn = (typeof FAIL_ON)[number];
 export const USAGE = `Usage: audit <input>... [--format table|json|sarif] [--out FILE] [--fail-on error|warning] [--base DIR] [--today YYYY-MM-DD]
 
 Audits Terraform against the Azure AI chat guardrails. Each input is one of:
-  - a .tf file, or a directory of .tf / .tf.json files (one module, not its subdirectories)
+  - a .tf file, or a directory of .tf / .tf.json files (one root module, with its .tfvars,
+    its local modules and the modules \`terraform init\` installed)
   - Terraform JSON configuration: *.tf.json or cdktf's cdk.tf.json
   - \`terraform show -json <planfile>\` (plan) or \`terraform show -json\` (state) output
+  - an ARM template (bicep build output, an azuredeploy.json)
 Files over ${MAX_INPUT_BYTES / 1024 / 1024} MiB (HCL: 1 MiB) and special files (FIFOs, devices) are refused.
 
 Options:
   --format, -f  table (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning)
   --out, -o     write the report to FILE instead of stdout
-  --fail-on     lowest severity that fails the run: error (default) or warning
+  --fail-on     lowest severity that fails the run: error (default) or warning (notes never fail)
   --base        directory report paths are relative to (default: the working directory)
   --today       the day model and service lifecycles are judged on (default: $CHAT_PLATFORM_TODAY, else the clock)
   --help, -h    show this help
@@ -134,10 +140,21 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
     return 2;
   }
   const results: AuditResult[] = [];
-  for (const file of args.files) {
+  // Inputs are read a few ahead of the one being audited (converting HCL waits on its
+  // own scheduler), and audited in order: the first bad input still ends the run.
+  const load = (file: string) => loadInput(file, { base, fs: io.fs ?? nodeInputFs });
+  const ahead: Promise<Awaited<ReturnType<typeof loadInput>>>[] = [];
+  const fetch = (i: number) => {
+    if (i < args.files.length && ahead[i] === undefined) {
+      ahead[i] = load(args.files[i]);
+      ahead[i].catch(() => undefined);
+    }
+  };
+  for (const [i, file] of args.files.entries()) {
+    for (let k = i; k < i + READ_AHEAD; k++) fetch(k);
     try {
-      const input = await loadInput(file, { base, fs: io.fs ?? nodeInputFs });
-      results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate, today }));
+      const input = await ahead[i];
+      results.push(audit(input.json, { source: input.source, format: input.format, locate: input.locate, config: input.config, today }));
     } catch (e) {
       // Shape errors from the parser name the JSON path; the file goes in front.
       const message = e instanceof InputError ? (e.message.startsWith(`${file}:`) ? e.message : `${file}: ${e.message}`) : `${file}: internal error: ${e instanceof Error ? e.message : String(e)}`;
@@ -162,9 +179,10 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo): Promise
   }
   const errors = results.reduce((n, r) => n + r.errors, 0);
   const warnings = results.reduce((n, r) => n + r.warnings, 0);
+  const notes = results.reduce((n, r) => n + r.notes, 0);
   if (args.out || args.format !== "table") {
     // Keep a one-line verdict on stderr when the report goes elsewhere or is machine-readable.
-    io.stderr(`audit: ${summary({ errors, warnings, suppressed: results.flatMap((r) => r.suppressed) })}\n`);
+    io.stderr(`audit: ${summary({ errors, warnings, notes, suppressed: results.flatMap((r) => r.suppressed) })}\n`);
   }
   return errors > 0 || (args.failOn === "warning" && warnings > 0) ? 1 : 0;
 }

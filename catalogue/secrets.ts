@@ -59,6 +59,26 @@ const NOT_SECRET_LAST_WORDS: ReadonlySet<string> = new Set([
   "ENABLED",
   "HEADER",
   "PATH",
+  // How long or how big a secret is, not the secret: REFRESH_TOKEN_EXPIRY, SESSION_TOKEN_TTL.
+  "EXPIRY",
+  "EXPIRES",
+  "EXPIRATION",
+  "TTL",
+  "TIMEOUT",
+  "LIFETIME",
+  "DURATION",
+  "SECONDS",
+  "MINUTES",
+  "HOURS",
+  "DAYS",
+  "LENGTH",
+  "SIZE",
+  // Where or when, not what: AZURE_AI_CREDENTIAL_DOMAIN, KEY_EXPIRATION_DATE.
+  "DOMAIN",
+  "HOST",
+  "HOSTNAME",
+  "REGION",
+  "DATE",
 ]);
 
 /**
@@ -201,11 +221,52 @@ export function keyShapedRun(text: string): string | undefined {
   return undefined;
 }
 
-/** Whether a literal value looks like a credential: inline markers or key material. */
+/**
+ * An Entra ID (Azure AD) application client secret in a text, or undefined: three
+ * characters, a digit, `Q~`, then 31-34 of `[A-Za-z0-9_~.-]` (the shape gitleaks' rule
+ * `azure-ad-client-secret` matches). Its `~` and `.` end a key-shaped run, so
+ * keyShapedRun alone misses it.
+ */
+export function clientSecretRun(text: string): string | undefined {
+  const body = (c: number) => isAlnum(c) || c === 0x5f /* _ */ || c === 0x7e /* ~ */ || c === 0x2e /* . */ || c === 0x2d; /* - */
+  for (let at = text.indexOf("Q~"); at >= 0; at = text.indexOf("Q~", at + 1)) {
+    const start = at - 4;
+    if (start < 0 || !isDigit(text.charCodeAt(at - 1))) continue;
+    let ok = true;
+    for (let i = start; i < at - 1; i++) if (!body(text.charCodeAt(i)) || text.charCodeAt(i) === 0x2d) ok = false;
+    if (!ok || (start > 0 && body(text.charCodeAt(start - 1)))) continue;
+    // At most 35 characters are read past `Q~`: the scan stays linear on hostile text.
+    let end = at + 2;
+    while (end < text.length && end - (at + 2) <= 34 && body(text.charCodeAt(end))) end++;
+    const tail = end - (at + 2);
+    if (tail >= 31 && tail <= 34) return text.slice(start, end);
+  }
+  return undefined;
+}
+
+/** Whether a literal value looks like a credential: inline markers, key material or a client secret. */
 export function looksLikeSecretLiteral(value: string): boolean {
   if (isKeyVaultReference(value)) return false;
   const literal = literalText(value);
-  return inlineCredential(literal) !== undefined || keyShapedRun(literal) !== undefined;
+  return inlineCredential(literal) !== undefined || keyShapedRun(literal) !== undefined || clientSecretRun(literal) !== undefined;
+}
+
+/**
+ * Whether a literal under a secret-looking name could be the secret: not a number, a
+ * boolean or a duration (`604800000`, `true`, `15m`, `PT1H`), which are settings about a
+ * secret that the name alone mistakes for one.
+ */
+export function looksLikeSecretValue(value: string): boolean {
+  const v = value.trim();
+  // Bounded before any pattern runs: numbers and durations are short.
+  if (v.length > 40) return true;
+  if (/^-?\d+(\.\d+)?$/.test(v)) return false;
+  if (/^(true|false|yes|no|on|off)$/i.test(v)) return false;
+  // 15m, 7d, 1h30m, 500ms; ISO 8601 durations (PT1H, P7D) and dates.
+  if (/^(\d+(ms|s|m|h|d|w))+$/i.test(v) || /^P(\d+[YMWD])*(T(\d+[HMS])+)?$/i.test(v) || /^\d{4}-\d{2}-\d{2}/.test(v)) return false;
+  // A host or domain name (cognitiveservices.azure.com): where a credential is used, not the credential.
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v) && /[a-z]/i.test(v.slice(v.lastIndexOf(".") + 1))) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------

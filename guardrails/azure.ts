@@ -1,8 +1,9 @@
 import { BuiltInRole, Roles, roleFromDefinitionId, roleFromName } from "../catalogue/roles";
+import { isCredentialAttribute, isKeySettingName, isKeyVaultReference } from "../catalogue/secrets";
 import type { ResourceParty } from "../catalogue/flows";
 import { StackModel } from "./model";
-import { Reference, TfResource, block, bool, str } from "./terraform-json";
-import { replaceInterpolations } from "./traversal";
+import { Reference, TfResource, block, blocks, bool, referencesIn, str } from "./terraform-json";
+import { addressType, replaceInterpolations } from "./traversal";
 
 /**
  * What the rules know about Azure resources in Terraform JSON: types, identities,
@@ -23,10 +24,42 @@ export const TYPES = Object.freeze({
   resourceGroup: "azurerm_resource_group",
   timeSleep: "time_sleep",
   clientConfig: "data.azurerm_client_config",
+  cognitiveDeployment: "azurerm_cognitive_deployment",
+  keyVaultAccessPolicy: "azurerm_key_vault_access_policy",
+  containerAppEnvironment: "azurerm_container_app_environment",
 });
 
-/** Resources that run the app and carry `app_settings` + `identity`. */
-export const WEB_APP_TYPES = Object.freeze(["azurerm_linux_web_app", "azurerm_windows_web_app", "azurerm_linux_web_app_slot", "azurerm_windows_web_app_slot"]);
+/**
+ * App Service web apps and their slots, which carry `app_settings`, `identity`,
+ * `site_config` and App Service Authentication. `azurerm_app_service` (azurerm 2.x/3.x,
+ * removed in 4.0) is still in older samples.
+ */
+export const WEB_APP_TYPES = Object.freeze([
+  "azurerm_linux_web_app",
+  "azurerm_windows_web_app",
+  "azurerm_linux_web_app_slot",
+  "azurerm_windows_web_app_slot",
+  "azurerm_app_service",
+  "azurerm_app_service_slot",
+]);
+
+/** Function Apps: App Service sites too (settings, identity, site_config), with HTTP triggers behind function keys. */
+export const FUNCTION_APP_TYPES = Object.freeze([
+  "azurerm_linux_function_app",
+  "azurerm_windows_function_app",
+  "azurerm_linux_function_app_slot",
+  "azurerm_windows_function_app_slot",
+  "azurerm_function_app_flex_consumption",
+  "azurerm_function_app",
+]);
+
+/** Container Apps: `env` and `secret` instead of app settings, sign-in through `authConfigs`. */
+export const CONTAINER_APP_TYPES = Object.freeze(["azurerm_container_app"]);
+
+/** Every resource that runs the app's code and calls the services: the callers of F1, F7, F8, F11. */
+export const APP_TYPES = Object.freeze([...WEB_APP_TYPES, ...FUNCTION_APP_TYPES, ...CONTAINER_APP_TYPES]);
+
+export type AppKind = "webApp" | "functionApp" | "containerApp";
 
 /**
  * Kinds that serve Azure OpenAI models. "AIServices" (Azure AI Foundry) exposes the same
@@ -38,16 +71,113 @@ export function isOpenAiAccount(r: TfResource): boolean {
   return r.type === TYPES.cognitiveAccount && OPENAI_KINDS.has((str(r.values.kind) ?? "").toLowerCase());
 }
 
+/** App Service web apps and slots (not Function Apps or Container Apps). */
 export function isWebApp(r: TfResource): boolean {
   return WEB_APP_TYPES.includes(r.type);
+}
+
+/** Any resource that runs the app: a web app, a Function App or a Container App. */
+export function isApp(r: TfResource): boolean {
+  return APP_TYPES.includes(r.type);
+}
+
+export function appKind(r: TfResource): AppKind | undefined {
+  if (WEB_APP_TYPES.includes(r.type)) return "webApp";
+  if (FUNCTION_APP_TYPES.includes(r.type)) return "functionApp";
+  if (CONTAINER_APP_TYPES.includes(r.type)) return "containerApp";
+  return undefined;
+}
+
+/** A model deployment read the same way whether written as azurerm, azapi or ARM. */
+export interface CognitiveDeployment {
+  /** `azurerm_cognitive_deployment.x`, `azapi_resource.x`, or a template's resource. */
+  readonly resource: TfResource;
+  /** The account it deploys into (`cognitive_account_id`), when it is in the configuration. */
+  readonly account?: TfResource;
+  /** The account's region: its `location`, or its resource group's when it names that. */
+  readonly location?: string;
+  readonly model: { readonly format?: string; readonly name?: string; readonly version?: string };
+  readonly sku: { readonly name?: string; readonly capacity?: number };
+}
+
+/**
+ * Every model deployment with its account and region. azapi
+ * `Microsoft.CognitiveServices/accounts/deployments` and ARM template deployments are
+ * already `azurerm_cognitive_deployment` here (normalize.ts), with `cognitive_account_id`
+ * naming the parent account and the azurerm `model` / `sku` blocks.
+ */
+export function cognitiveDeployments(model: StackModel): readonly CognitiveDeployment[] {
+  return model.derive("cognitiveDeployments", (m) =>
+    m.ofType(TYPES.cognitiveDeployment).map((resource) => {
+      const account = m.referenced(resource, ["cognitive_account_id"], [TYPES.cognitiveAccount])[0];
+      const modelBlock = block(resource.values.model) ?? {};
+      const sku = block(resource.values.sku) ?? {};
+      const capacity = sku.capacity;
+      return {
+        resource,
+        account,
+        location: account ? locationOf(m, account) : undefined,
+        model: { format: str(modelBlock.format), name: str(modelBlock.name), version: str(modelBlock.version) },
+        sku: { name: str(sku.name), capacity: typeof capacity === "number" ? capacity : typeof capacity === "string" && /^\d+$/.test(capacity) ? Number(capacity) : undefined },
+      };
+    }),
+  );
+}
+
+/**
+ * A resource's region as a literal (`swedencentral`), following `location =
+ * azurerm_resource_group.x.location` to the group; undefined when it is known only at
+ * apply. Azure compares regions without case or spaces ("Sweden Central").
+ */
+export function locationOf(model: StackModel, r: TfResource): string | undefined {
+  const literal = str(r.values.location);
+  if (literal !== undefined && !literal.includes("${")) return literal;
+  for (const ref of model.refs(r, "location")) {
+    const group = model.get(ref.address);
+    const groupLocation = group && ref.attribute === "location" ? str(group.values.location) : undefined;
+    if (groupLocation !== undefined && !groupLocation.includes("${")) return groupLocation;
+  }
+  return undefined;
 }
 
 export function openAiAccounts(model: StackModel): TfResource[] {
   return model.derive("openai", (m) => m.ofType(TYPES.cognitiveAccount).filter(isOpenAiAccount));
 }
 
+/** App Service web apps and slots. */
 export function webApps(model: StackModel): readonly TfResource[] {
   return model.ofType(...WEB_APP_TYPES);
+}
+
+/** Every app: web apps, Function Apps and Container Apps. */
+export function apps(model: StackModel): readonly TfResource[] {
+  return model.ofType(...APP_TYPES);
+}
+
+/** The ARM property behind an azurerm argument, for resources written as azapi or ARM (normalize.ts). */
+const ARM_PROPERTY: Readonly<Record<string, string>> = {
+  custom_subdomain_name: "properties.customSubDomainName",
+  local_auth_enabled: "properties.disableLocalAuth",
+  local_authentication_enabled: "properties.disableLocalAuth",
+  authentication_failure_mode: "properties.authOptions.aadOrApiKey.aadAuthFailureMode",
+  public_network_access_enabled: "properties.publicNetworkAccess",
+  network_rule_bypass_option: "properties.networkRuleSet.bypass",
+  shared_access_key_enabled: "properties.allowSharedKeyAccess",
+  allow_nested_items_to_be_public: "properties.allowBlobPublicAccess",
+  rbac_authorization_enabled: "properties.enableRbacAuthorization",
+  purge_protection_enabled: "properties.enablePurgeProtection",
+  https_only: "properties.httpsOnly",
+  app_settings: "properties.siteConfig.appSettings",
+};
+
+/**
+ * How a message names an argument of `r`: azurerm's name, or for a resource written as
+ * azapi or ARM the property that holds it (`body.properties.customSubDomainName`).
+ */
+export function argument(r: TfResource, name: string): string {
+  const property = r.origin ? ARM_PROPERTY[name] : undefined;
+  if (!property) return name;
+  return r.origin?.via === "azapi" ? `body.${property}` : property;
 }
 
 /** Human name for messages: `azurerm_cognitive_account.openai (dev/platform/openai)`. */
@@ -88,24 +218,71 @@ export function identityOf(model: StackModel, r: TfResource): IdentityInfo {
 
 export interface AppSetting {
   readonly name: string;
-  /** The value as written; undefined when known only after apply (plans). */
+  /** The value as written; undefined when known only after apply (plans) or held by a secret. */
   readonly value: string | undefined;
   readonly refs: readonly Reference[];
+  /** Where it is written, for messages: `app_settings.X`, `connection_string "X"`, `env X`. */
+  readonly where: string;
+  /** A Container App `env` backed by a Key Vault secret (`secret { key_vault_secret_id }`): resolved with the app's identity, like a Key Vault reference. */
+  readonly keyVault?: boolean;
 }
 
+/**
+ * What the app's code reads from its environment: App Service `app_settings` and
+ * `connection_string` blocks, a Container App's `env` (a `secret_name` stands for the
+ * secret's value).
+ */
 export function appSettings(model: StackModel, app: TfResource): readonly AppSetting[] {
-  return model.derive(`settings:${app.address}`, (m) => {
-    const raw = block(app.values.app_settings) ?? {};
-    const names = new Set(Object.keys(raw));
-    // Plans omit unknown map entries from values; after_unknown still names them.
-    for (const path of app.unknown) if (path.startsWith("app_settings.")) names.add(path.slice("app_settings.".length));
-    return [...names].map((name) => {
-      const v = raw[name];
-      // Numbers and booleans are settings too; lists and objects are not values App Service accepts.
-      const value = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
-      return { name, value, refs: m.refs(app, "app_settings", name) };
-    });
-  });
+  return model.derive(`settings:${app.address}`, (m) => (appKind(app) === "containerApp" ? containerEnv(m, app) : siteSettings(m, app)));
+}
+
+function scalar(v: unknown): string | undefined {
+  // Numbers and booleans are settings too; lists and objects are not values App Service accepts.
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+}
+
+function siteSettings(model: StackModel, app: TfResource): AppSetting[] {
+  const raw = block(app.values.app_settings) ?? {};
+  const names = new Set(Object.keys(raw));
+  // Plans omit unknown map entries from values; after_unknown still names them.
+  for (const path of app.unknown) if (path.startsWith("app_settings.")) names.add(path.slice("app_settings.".length));
+  const out: AppSetting[] = [...names].map((name) => ({ name, value: scalar(raw[name]), refs: model.refs(app, "app_settings", name), where: `app_settings.${name}` }));
+  for (const c of blocks(app.values.connection_string)) {
+    const name = str(c.name);
+    if (name !== undefined) out.push({ name, value: scalar(c.value), refs: referencesIn(c.value), where: `connection_string ${JSON.stringify(name)}` });
+  }
+  return out;
+}
+
+function containerEnv(model: StackModel, app: TfResource): AppSetting[] {
+  const secrets = new Map(containerSecrets(model, app).map((s) => [s.name, s]));
+  const out: AppSetting[] = [];
+  for (const template of blocks(app.values.template)) {
+    for (const container of blocks(template.container)) {
+      for (const env of blocks(container.env)) {
+        const name = str(env.name);
+        if (name === undefined) continue;
+        const secretName = str(env.secret_name);
+        const secret = secretName !== undefined ? secrets.get(secretName) : undefined;
+        if (secret) out.push({ name, value: undefined, refs: secret.refs, where: `env ${name} (secret ${JSON.stringify(secretName)})`, keyVault: secret.keyVault });
+        else out.push({ name, value: scalar(env.value), refs: referencesIn(env.value), where: `env ${name}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** A Container App's `secret` blocks: a value, or a Key Vault secret the app reads with its identity. */
+export function containerSecrets(model: StackModel, app: TfResource): readonly AppSetting[] {
+  return model.derive(`secrets:${app.address}`, () =>
+    blocks(app.values.secret).flatMap((s) => {
+      const name = str(s.name);
+      if (name === undefined) return [];
+      const keyVault = s.key_vault_secret_id !== undefined && s.key_vault_secret_id !== null;
+      const source = keyVault ? s.key_vault_secret_id : s.value;
+      return [{ name, value: keyVault ? undefined : scalar(s.value), refs: referencesIn(source), where: `secret ${JSON.stringify(name)}`, keyVault }];
+    }),
+  );
 }
 
 export function setting(model: StackModel, app: TfResource, name: string): AppSetting | undefined {
@@ -116,10 +293,45 @@ export function setting(model: StackModel, app: TfResource, name: string): AppSe
 // constructs, the rules and the review (catalogue/secrets.ts).
 export { isKeySettingName, isKeyVaultReference } from "../catalogue/secrets";
 
+export type KeyedService = "openai" | "search" | "storage";
+
+/**
+ * Whose key a setting carries, by evidence (catalogue/secrets.ts judges what a credential
+ * is): its value is a service's key attribute (`${azurerm_cognitive_account.x.primary_access_key}`
+ * under any name, AZURE_API_KEY included), or it is a Key Vault reference to a secret
+ * whose value is one; failing that, a key-named setting whose name says the service
+ * (AZURE_OPENAI_KEY). Undefined when nothing says it is a service's key.
+ */
+export function keyOf(model: StackModel, s: AppSetting): { service: KeyedService; account?: TfResource } | undefined {
+  const viaVault = s.keyVault === true || isKeyVaultReference(s.value);
+  for (const ref of s.refs) {
+    const target = model.get(ref.address);
+    if (!target) continue;
+    const own = serviceKey(target, ref.attribute);
+    if (own) return own;
+    if (target.type === TYPES.keyVaultSecret && (viaVault || ref.attribute === "value")) {
+      for (const inner of model.refs(target, "value")) {
+        const account = model.get(inner.address);
+        const held = account ? serviceKey(account, inner.attribute) : undefined;
+        if (held) return held;
+      }
+    }
+  }
+  const service = isKeySettingName(s.name) ? serviceOfSetting(s.name) : undefined;
+  return service ? { service } : undefined;
+}
+
+function serviceKey(target: TfResource, attribute: string): { service: KeyedService; account: TfResource } | undefined {
+  if (!isCredentialAttribute(target.type, attribute)) return undefined;
+  const party = partyOf(target);
+  return party === "openai" || party === "search" || party === "storage" ? { service: party, account: target } : undefined;
+}
+
 /** Which service a setting name is about, by the naming the sample apps use. */
 export function serviceOfSetting(name: string): "openai" | "search" | "storage" | undefined {
   if (/OPENAI|AOAI/i.test(name)) return "openai";
-  if (/SEARCH/i.test(name)) return "search";
+  // BING_SEARCH_KEY is Bing's (a Microsoft.Bing account), not Azure AI Search's.
+  if (/SEARCH/i.test(name) && !/BING/i.test(name)) return "search";
   if (/STORAGE|BLOB/i.test(name)) return "storage";
   return undefined;
 }
@@ -130,7 +342,7 @@ export function partyOf(r: TfResource): ResourceParty | undefined {
   if (r.type === TYPES.search) return "search";
   if (r.type === TYPES.storage) return "storage";
   if (r.type === TYPES.keyVault) return "keyVault";
-  if (isWebApp(r)) return "webApp";
+  if (isApp(r)) return "webApp";
   return undefined;
 }
 
@@ -252,6 +464,11 @@ export function roleAssignments(model: StackModel): readonly RoleAssignment[] {
   return model.derive("roleAssignments", (m) => m.ofType(TYPES.roleAssignment).map((r) => toRoleAssignment(m, r)));
 }
 
+/** Role assignments the loader could not expand: never judged themselves, but they may hold a role a flow needs. */
+export function unexpandedRoleAssignments(model: StackModel): readonly RoleAssignment[] {
+  return model.derive("unexpandedRoleAssignments", (m) => m.unexpanded.filter((r) => r.type === TYPES.roleAssignment).map((r) => toRoleAssignment(m, r)));
+}
+
 function toRoleAssignment(model: StackModel, r: TfResource): RoleAssignment {
   const { roleId, roleLabel } = resolveRole(model, r);
   const scopeText = str(r.values.scope) ?? "";
@@ -291,7 +508,8 @@ function resolveRole(model: StackModel, r: TfResource): { roleId?: string; roleL
 
 function resolvePrincipal(model: StackModel, r: TfResource): Principal {
   for (const ref of model.refs(r, "principal_id")) {
-    if (ref.address.startsWith(`${TYPES.clientConfig}.`)) return { kind: "deployer", address: ref.address };
+    // The principal running terraform, in the root module or any other.
+    if (addressType(ref.address) === TYPES.clientConfig) return { kind: "deployer", address: ref.address };
     const target = model.get(ref.address);
     if (!target) continue;
     if (target.type === TYPES.userAssignedIdentity) return { kind: "userAssigned", resource: target };
@@ -349,7 +567,7 @@ export function scopeLevelOfId(id: string): ScopeLevel {
 /** How a role assignment's scope covers `target`, or undefined when it does not. */
 export function scopeCovers(model: StackModel, a: RoleAssignment, target: TfResource): "resource" | "child" | ScopeLevel | undefined {
   for (const ref of a.scopeRefs) {
-    if (ref.address === target.address) return replaceInterpolations(a.scopeText, "").trim() === "" ? "resource" : "child";
+    if (model.is(ref, target)) return replaceInterpolations(a.scopeText, "").trim() === "" ? "resource" : "child";
     const child = model.get(ref.address);
     if (child && isChildOf(model, child, target)) return "child";
   }
@@ -363,15 +581,15 @@ export function scopeCovers(model: StackModel, a: RoleAssignment, target: TfReso
 const PARENT_ARGS = ["key_vault_id", "storage_account_id", "storage_account_name", "cognitive_account_id", "search_service_id"];
 
 function isChildOf(model: StackModel, child: TfResource, parent: TfResource): boolean {
-  return PARENT_ARGS.some((arg) => model.refs(child, arg).some((r) => r.address === parent.address));
+  return PARENT_ARGS.some((arg) => model.refs(child, arg).some((r) => model.is(r, parent)));
 }
 
 function sameResourceGroup(model: StackModel, a: RoleAssignment, target: TfResource): boolean {
   const targetRgRefs = model.refs(target, "resource_group_name").map((r) => r.address);
   const targetRgName = str(target.values.resource_group_name);
   for (const ref of a.scopeRefs) {
-    if (targetRgRefs.includes(ref.address)) return true;
     const rg = model.get(ref.address);
+    if (rg && targetRgRefs.some((t) => model.get(t) === rg)) return true;
     if (rg && targetRgName && str(rg.values.name) === targetRgName) return true;
   }
   const m = /\/resourceGroups\/([^/]+)\/?$/i.exec(a.scopeText);
@@ -386,7 +604,7 @@ export function principalIs(model: StackModel, a: RoleAssignment, caller: TfReso
   if (a.principal.kind === "system") return a.principal.resource === caller;
   if (a.principal.kind === "userAssigned" && !systemOnly) {
     const uami = a.principal.resource;
-    return identityOf(model, caller).userAssignedRefs.some((r) => r.address === uami.address);
+    return identityOf(model, caller).userAssignedRefs.some((r) => model.is(r, uami));
   }
   return false;
 }

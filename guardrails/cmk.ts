@@ -28,7 +28,7 @@ export function cmkBindings(model: StackModel): readonly CmkBinding[] {
       const grants = roleAssignments(m).filter((a) => {
         if (!roleSatisfies(a.roleId, Roles.KeyVaultCryptoServiceEncryptionUser)) return false;
         const principalOk = uami ? a.principal.kind === "userAssigned" && a.principal.resource === uami : account !== undefined && principalIs(m, a, account, true);
-        const scopeOk = (vault && scopeCovers(m, a, vault) !== undefined) || (key && a.scopeRefs.some((r) => r.address === key.address));
+        const scopeOk = (vault && scopeCovers(m, a, vault) !== undefined) || (key && a.scopeRefs.some((r) => m.is(r, key)));
         return principalOk && !!scopeOk;
       });
       return { binding, account, key, vault, userAssignedIdentity: uami, grants };

@@ -2,30 +2,33 @@ import { FLOWS, type FlowDefinition, type FlowId } from "../catalogue/flows";
 import { type BuiltInRole, Roles } from "../catalogue/roles";
 import {
   type AppSetting,
+  type KeyedService,
   type RoleAssignment,
   TYPES,
+  appKind,
   appSettings,
+  apps,
   describe,
   identityFits,
   identityOf,
   isFalse,
-  isKeySettingName,
   isKeyVaultReference,
-  isTrue,
+  keyOf,
   partyOf,
   roleAssignments,
   roleSatisfies,
   scopeCovers,
-  serviceOfSetting,
   settingTargets,
-  webApps,
 } from "./azure";
+import { type PolicyNeed, missingPermissions, unexpandedPolicies, usesRbac } from "./key-vault";
 import type { StackModel } from "./model";
 import { type TfResource, str } from "./terraform-json";
 import { SERVICES, serviceRetired } from "../catalogue/lifecycle";
 
 /** The flows that served only Azure OpenAI On Your Data (catalogue/flows.ts). */
 export const ON_YOUR_DATA_FLOWS: readonly FlowId[] = ["F2", "F3"];
+
+export { usesRbac } from "./key-vault";
 
 /**
  * Flow inference, shared by the flow audit rule (rules/flow-audit.ts), the review and
@@ -61,6 +64,13 @@ export interface FlowCheck {
   /** Undefined when the caller's identity fits the flow. */
   readonly identityProblem?: string;
   readonly missingRoles: readonly BuiltInRole[];
+  /**
+   * Into an access-policy vault, which authorizes with its policies, not roles: the
+   * permissions no policy for the caller grants (`secret Get`). Empty otherwise.
+   */
+  readonly missingPermissions: readonly string[];
+  /** Access policies of the target the loader could not expand (they may grant what is missing). */
+  readonly unexpandedPolicies: readonly string[];
   /** Roles held only through a resource-group or subscription scope. */
   readonly broadRoles: readonly BuiltInRole[];
   /** The principal_id expression that a fix should assign roles to. */
@@ -124,6 +134,20 @@ function check(model: StackModel, f: ImpliedFlow): FlowCheck {
   }
   const missingRoles: BuiltInRole[] = [];
   const broadRoles: BuiltInRole[] = [];
+  const need = f.target?.type === TYPES.keyVault && !usesRbac(f.target) ? policyNeed(f.roles) : undefined;
+  if (f.target && need) {
+    const caller = f.caller && f.flow.caller !== "deployer" ? f.caller : undefined;
+    const missing = missingPermissions(model, f.target, caller, f.systemOnly, need);
+    return {
+      implied: f,
+      identityProblem,
+      missingRoles,
+      missingPermissions: missing,
+      unexpandedPolicies: missing.length > 0 ? unexpandedPolicies(model, f.target).map((r) => r.address) : [],
+      broadRoles,
+      principalHint: principalHint(model, f),
+    };
+  }
   if (f.target) {
     const target = f.target;
     const assignments = heldBy(model, f.caller && f.flow.caller !== "deployer" ? f.caller : undefined, f.systemOnly);
@@ -136,7 +160,33 @@ function check(model: StackModel, f: ImpliedFlow): FlowCheck {
       else if (!covering.some((s) => s === "resource" || s === "child")) broadRoles.push(role);
     }
   }
-  return { implied: f, identityProblem, missingRoles, broadRoles, principalHint: principalHint(model, f) };
+  return { implied: f, identityProblem, missingRoles, missingPermissions: [], unexpandedPolicies: [], broadRoles, principalHint: principalHint(model, f) };
+}
+
+/**
+ * The access-policy permissions (azurerm's names) that do what a flow's Key Vault role
+ * does. Key Vault references: secret Get
+ * (https://learn.microsoft.com/azure/app-service/app-service-key-vault-references);
+ * customer-managed keys: get, wrap key, unwrap key
+ * (https://learn.microsoft.com/azure/ai-services/openai/encrypt-data-at-rest); Terraform
+ * writing secrets and keys: Set, Create (the azurerm key_vault_secret and key_vault_key examples).
+ */
+const POLICY_FOR_ROLE: ReadonlyMap<string, PolicyNeed> = new Map([
+  [Roles.KeyVaultSecretsUser.id, { secret: ["Get"] }],
+  [Roles.KeyVaultSecretsOfficer.id, { secret: ["Set"] }],
+  [Roles.KeyVaultCryptoOfficer.id, { key: ["Create"] }],
+  [Roles.KeyVaultCryptoServiceEncryptionUser.id, { key: ["Get", "WrapKey", "UnwrapKey"] }],
+]);
+
+function policyNeed(roles: readonly BuiltInRole[]): PolicyNeed {
+  const secret = new Set<string>();
+  const key = new Set<string>();
+  for (const role of roles) {
+    const need = POLICY_FOR_ROLE.get(role.id);
+    for (const p of need?.secret ?? []) secret.add(p);
+    for (const p of need?.key ?? []) key.add(p);
+  }
+  return { secret: [...secret], key: [...key] };
 }
 
 // ---------------------------------------------------------------------------------
@@ -180,7 +230,7 @@ function infer(model: StackModel): ImpliedFlow[] {
     }
   };
 
-  for (const app of webApps(model)) inferFromApp(model, app, add);
+  for (const app of apps(model)) inferFromApp(model, app, add);
   inferFromCustomerManagedKeys(model, add);
   inferFromVaultWrites(model, add);
   inferFromRoleAssignments(model, add);
@@ -198,17 +248,18 @@ type Add = (
 ) => void;
 
 /**
- * Settings conventions (sample-app-aoai-chatGPT backend/settings.py and the plain
- * OpenAI profile): a service is used "with a key" when a non-empty `*_KEY` setting
- * whose name mentions it exists (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY...). An empty key
- * is keyless (and AZ-APP-001 flags it).
+ * A service is used "with a key" when a non-empty setting carries its key: by evidence
+ * (the value is the account's key, or a Key Vault reference to it), or by the sample
+ * apps' naming (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY; sample-app-aoai-chatGPT
+ * backend/settings.py). An empty key is keyless (and AZ-APP-001 flags it).
  */
-function hasKey(settings: readonly AppSetting[], service: "openai" | "search" | "storage"): AppSetting | undefined {
-  return settings.find((s) => isKeySettingName(s.name) && serviceOfSetting(s.name) === service && (s.value === undefined || s.value.trim() !== ""));
+function hasKey(model: StackModel, settings: readonly AppSetting[], service: KeyedService): AppSetting | undefined {
+  return settings.find((s) => (s.value === undefined || s.value.trim() !== "") && keyOf(model, s)?.service === service);
 }
 
 function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
   const settings = appSettings(model, app);
+  const word = appKind(app) === "containerApp" ? "env" : "app settings";
   const uses = new Map<TfResource, AppSetting[]>();
   for (const s of settings) {
     for (const t of settingTargets(model, s)) {
@@ -220,15 +271,15 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
   const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
   const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
 
-  const openAiKey = hasKey(settings, "openai");
+  const openAiKey = hasKey(model, settings, "openai");
   const openais = used("openai");
   for (const account of openais) {
-    if (!openAiKey) add("F1", app, account, `${app.address} app settings ${names(account)} point at ${account.address} and no OpenAI key setting is present`);
+    if (!openAiKey) add("F1", app, account, `${app.address} ${word} ${names(account)} point at ${account.address} and no OpenAI key setting is present`);
     else if (isFalse(account.values.local_auth_enabled))
       add("F1", app, account, `${account.address} has local_auth_enabled = false, so the app's ${openAiKey.name} cannot be used`);
   }
 
-  const searchKey = hasKey(settings, "search");
+  const searchKey = hasKey(model, settings, "search");
   const searches = used("search");
   const onYourData = searchKey ? undefined : onYourDataEvidence(model, app, settings, searches, openais, names);
   if (onYourData && onYourDataRetired(model)) {
@@ -245,44 +296,39 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
     }
   } else if (!searchKey) {
     for (const search of searches)
-      add("F8", app, search, `${app.address} app settings ${names(search)} point at ${search.address} without a search key, so the app queries the index with its identity`);
+      add("F8", app, search, `${app.address} ${word} ${names(search)} point at ${search.address} without a search key, so the app queries the index with its identity`);
   }
 
-  if (!hasKey(settings, "storage")) {
+  if (!hasKey(model, settings, "storage")) {
     for (const storage of used("storage")) {
-      const viaKey = (uses.get(storage) ?? []).some((s) => s.refs.some((r) => r.address === storage.address && /key|connection_string/i.test(r.attribute)));
-      if (!viaKey) add("F11", app, storage, `${app.address} app settings ${names(storage)} point at ${storage.address} without a key`);
+      const viaKey = (uses.get(storage) ?? []).some(
+        (s) => keyOf(model, s)?.account === storage || s.refs.some((r) => model.is(r, storage) && /connection_string/i.test(r.attribute)),
+      );
+      if (!viaKey) add("F11", app, storage, `${app.address} ${word} ${names(storage)} point at ${storage.address} without a key`);
     }
   }
 
-  for (const s of settings.filter((x) => isKeyVaultReference(x.value))) {
+  for (const s of settings.filter((x) => x.keyVault || isKeyVaultReference(x.value))) {
     const vaults = settingTargets(model, s).filter((t) => t.type === TYPES.keyVault);
-    const because = `${app.address} app setting ${s.name} is a Key Vault reference, resolved by App Service with the app's identity`;
+    const because = s.keyVault
+      ? `${app.address} ${s.where} is a Key Vault secret, read by Container Apps with the app's identity`
+      : `${app.address} app setting ${s.name} is a Key Vault reference, resolved by App Service with the app's identity`;
     if (vaults.length === 0) add("F7", app, undefined, because);
     for (const v of vaults) add("F7", app, v, because);
   }
 }
 
-/**
- * Why the app's chat calls carry On Your Data (Azure OpenAI queries Search), or
- * undefined. Evidence, strongest first:
- * - the sample app's switch: `DATASOURCE_TYPE = "AzureCognitiveSearch"` (any other
- *   value turns it off, whatever else the settings say);
- * - whatever the variable names: settings point at a Search service (by reference,
- *   endpoint or name) and at an Azure OpenAI account, with no search key, and the app's
- *   own identity holds no Search data role (which would mean the app queries the index).
- */
 /** Every app whose settings configure On Your Data, with the evidence; with or without a search key. */
 export function onYourDataApps(model: StackModel): readonly { readonly app: TfResource; readonly evidence: string }[] {
   return model.derive("onYourDataApps", (m) => {
     const out: { app: TfResource; evidence: string }[] = [];
-    for (const app of webApps(m)) {
+    for (const app of apps(m)) {
       const settings = appSettings(m, app);
       const uses = new Map<TfResource, AppSetting[]>();
       for (const s of settings) for (const t of settingTargets(m, s)) uses.set(t, [...(uses.get(t) ?? []), s]);
       const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
       const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
-      const keyed = hasKey(settings, "search");
+      const keyed = hasKey(m, settings, "search");
       const evidence = keyed ? dataSourceEvidence(app, settings, keyed) : onYourDataEvidence(m, app, settings, used("search"), used("openai"), names);
       if (evidence) out.push({ app, evidence });
     }
@@ -303,6 +349,15 @@ function dataSourceEvidence(app: TfResource, settings: readonly AppSetting[], ke
     : undefined;
 }
 
+/**
+ * Why the app's chat calls carry On Your Data (Azure OpenAI queries Search), or
+ * undefined. Evidence, strongest first:
+ * - the sample app's switch: `DATASOURCE_TYPE = "AzureCognitiveSearch"` (any other
+ *   value turns it off, whatever else the settings say);
+ * - whatever the variable names: settings point at a Search service (by reference,
+ *   endpoint or name) and at an Azure OpenAI account, with no search key, and the app's
+ *   own identity holds no Search data role (which would mean the app queries the index).
+ */
 function onYourDataEvidence(
   model: StackModel,
   app: TfResource,
@@ -351,8 +406,6 @@ function inferFromVaultWrites(model: StackModel, add: Add): void {
   for (const [type, role] of writes) {
     for (const item of model.ofType(type)) {
       for (const vault of model.referenced(item, ["key_vault_id"], [TYPES.keyVault])) {
-        // Access-policy vaults authorize through policies, not roles (AZ-KV-001 flags them).
-        if (!usesRbac(vault)) continue;
         add("F9", deployer, vault, `${item.address} is created in ${vault.address} by the principal running terraform`, {
           roles: [role],
           systemOnly: false,
@@ -361,10 +414,6 @@ function inferFromVaultWrites(model: StackModel, add: Add): void {
       }
     }
   }
-}
-
-export function usesRbac(vault: TfResource): boolean {
-  return isTrue(vault.values.rbac_authorization_enabled) || isTrue(vault.values.enable_rbac_authorization);
 }
 
 /**

@@ -80,7 +80,8 @@ export class Guardrails {
   }
 
   private auditJson(json: unknown): AuditResult {
-    this.cached = audit(json, { rules: this.options.rules, today: this.options.today, source: `${this.stack.node.path}/cdk.tf.json` });
+    // Unknown models are warnings here: whoever synthesizes chose the model and can check it now.
+    this.cached = audit(json, { rules: this.options.rules, today: this.options.today, unknownModels: "warning", source: `${this.stack.node.path}/cdk.tf.json` });
     return this.cached;
   }
 

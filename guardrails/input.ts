@@ -1,9 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { hclToJson } from "./hcl";
-import { hclLines, jsonLines } from "./locations";
+import { armResourceLines, hclLines, jsonLines } from "./locations";
 import type { SourceLocation } from "./rule";
-import { EXPECTED_INPUT, InputError, type InputFormat, detectFormat, isObject } from "./terraform-json";
+import { type ConfigOptions, type ModuleFiles, NOT_INSTALLED } from "./configuration";
+import { EXPECTED_INPUT, InputError, type InputFormat, type TfResource, block, detectFormat, isObject } from "./terraform-json";
+import { configAddress, modulePathOf } from "./traversal";
 
 /**
  * Reads what a user hands the audit CLI: a `cdk.tf.json`, a `*.tf.json`, plan or state
@@ -22,8 +24,10 @@ export interface LoadedInput {
   readonly source: string;
   readonly json: unknown;
   readonly format: InputFormat;
-  /** Where a resource address is defined. */
-  readonly locate: (address: string) => SourceLocation | undefined;
+  /** Where a resource address is defined (an ARM template's resources by their place in it). */
+  readonly locate: (address: string, resource?: TfResource) => SourceLocation | undefined;
+  /** For configuration: the modules it calls, `.tfvars` values and `file()` (configuration.ts). */
+  readonly config?: ConfigOptions;
 }
 
 /** The file system calls the loader makes; tests pass an in-memory one. */
@@ -56,7 +60,11 @@ export async function loadInput(file: string, options: { base?: string; fs?: Inp
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${file}: ${code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : (e as Error).message}`);
   }
-  if (stat.isDirectory()) return loadDirectory(file, source, base, io);
+  if (stat.isDirectory()) {
+    const root = await readModule(file, base, io, { total: 0 });
+    const loaded: LoadedInput = { source, json: root.json, format: "hcl", locate: (a) => root.where.get(a) };
+    return withModules(loaded, file, base, io, root.tfvars);
+  }
   if (!stat.isFile()) throw new InputError(`${file}: not a regular file (a FIFO, socket or device is not read); give a file or a directory of .tf files`);
   if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${file}: ${stat.size} bytes is over the ${MAX_INPUT_BYTES / 1024 / 1024} MiB input limit`);
   const text = read(io, file);
@@ -64,7 +72,7 @@ export async function loadInput(file: string, options: { base?: string; fs?: Inp
   if (file.endsWith(".tf")) {
     const json = await hclToJson(file, text);
     const lines = hclLines(text);
-    return { source, json, format: "hcl", locate: (a) => at(source, lines, a) };
+    return withModules({ source, json, format: "hcl", locate: (a) => at(source, lines, a) }, path.dirname(file), base, io);
   }
   let json: unknown;
   try {
@@ -79,8 +87,13 @@ export async function loadInput(file: string, options: { base?: string; fs?: Inp
   }
   const format = detectFormat(json);
   if (!format) throw new InputError(`${file}: not Terraform: ${EXPECTED_INPUT}, e.g. \`terraform show -json plan.tfplan > plan.json\``);
+  if (format === "arm") {
+    const lines = armResourceLines(text);
+    return { source, json, format, locate: (_a, r) => (r?.origin?.path ? at(source, lines, r.origin.path) : undefined) };
+  }
   const lines = jsonLines(text);
-  return { source, json, format, locate: (a) => at(source, lines, a) };
+  const loaded: LoadedInput = { source, json, format, locate: (a) => at(source, lines, a) };
+  return format === "cdktf" && isObject(json) && json.module !== undefined ? withModules(loaded, path.dirname(file), base, io) : loaded;
 }
 
 function read(io: InputFs, file: string): string {
@@ -96,12 +109,25 @@ function at(file: string, lines: ReadonlyMap<string, number>, address: string): 
   return line === undefined ? undefined : { file, line };
 }
 
+/** A module directory as read: its files merged, where each block is, its .tfvars values. */
+interface ModuleDirectory {
+  readonly json: Record<string, unknown>;
+  readonly where: ReadonlyMap<string, SourceLocation>;
+  readonly tfvars: ReadonlyMap<string, unknown>;
+}
+
+/** Bytes read so far for one input: the root, its modules and files together. */
+interface Budget {
+  total: number;
+}
+
 /**
  * A directory is one Terraform module: its `.tf` and `.tf.json` files merged. The JSON
  * syntax allows every top-level key to hold a list of bodies, so merging is
- * concatenating them; the parser reads the lists.
+ * concatenating them; the parser reads the lists. `terraform.tfvars` and
+ * `*.auto.tfvars` (HCL or JSON) are read as Terraform reads them for a root module.
  */
-async function loadDirectory(dir: string, source: string, base: string, io: InputFs): Promise<LoadedInput> {
+async function readModule(dir: string, base: string, io: InputFs, budget: Budget): Promise<ModuleDirectory> {
   let names: string[];
   try {
     names = io.readDir(dir);
@@ -112,23 +138,15 @@ async function loadDirectory(dir: string, source: string, base: string, io: Inpu
   if (files.length === 0) throw new InputError(`${dir}: no .tf or .tf.json files in this directory; ${EXPECTED_INPUT}`);
   const merged: Record<string, unknown[]> = Object.create(null);
   const where = new Map<string, SourceLocation>();
-  let total = 0;
-  for (const name of files) {
-    const file = path.join(dir, name);
-    const stat = io.stat(file);
-    if (!stat.isFile()) continue;
-    total += stat.size;
-    if (total > MAX_INPUT_BYTES) throw new InputError(`${dir}: over the ${MAX_INPUT_BYTES / 1024 / 1024} MiB input limit`);
-    const text = read(io, file);
-    let body: unknown;
-    if (name.endsWith(".tf")) body = await hclToJson(file, text);
-    else {
-      try {
-        body = JSON.parse(text);
-      } catch (e) {
-        throw new InputError(`${file}: not valid JSON (${(e as Error).message.slice(0, 120)})`);
-      }
-    }
+  // Read in order (the byte budget), convert together: the converter's scheduler idles
+  // between calls awaited one by one (3.4 ms a file together, 11 ms in turn, measured here).
+  const read = files.map((name) => ({ name, file: path.join(dir, name), text: readBounded(io, path.join(dir, name), budget, dir) }));
+  const bodies = await Promise.all(
+    read.map(({ name, file, text }) => (text === undefined ? undefined : name.endsWith(".tf") ? convertHcl(file, text) : parseJsonFile(file, text))),
+  );
+  for (const [i, { name, file, text }] of read.entries()) {
+    if (text === undefined) continue;
+    const body = bodies[i];
     if (!isObject(body)) throw new InputError(`${file}: expected an object of Terraform blocks`);
     for (const [key, value] of Object.entries(body)) {
       const list = merged[key] ?? [];
@@ -138,5 +156,196 @@ async function loadDirectory(dir: string, source: string, base: string, io: Inpu
     const fileSource = displayPath(file, base);
     for (const [address, line] of name.endsWith(".tf") ? hclLines(text) : jsonLines(text)) if (!where.has(address)) where.set(address, { file: fileSource, line });
   }
-  return { source, json: merged, format: "hcl", locate: (a) => where.get(a) };
+  // terraform.tfvars first, then *.auto.tfvars in lexical order: later files win.
+  const tfvars = new Map<string, unknown>();
+  const varFiles = [
+    ...names.filter((n) => n === "terraform.tfvars" || n === "terraform.tfvars.json"),
+    ...names.filter((n) => n.endsWith(".auto.tfvars") || n.endsWith(".auto.tfvars.json")).sort(),
+  ];
+  for (const name of varFiles) {
+    const file = path.join(dir, name);
+    const text = readBounded(io, file, budget, dir);
+    if (text === undefined) continue;
+    const values = name.endsWith(".json") ? parseJsonFile(file, text) : await convertHcl(file, text);
+    if (isObject(values)) for (const [k, v] of Object.entries(values)) tfvars.set(k, v);
+  }
+  return { json: merged, where, tfvars };
+}
+
+/**
+ * HCL converted once per process and file content: a module many roots call (the
+ * examples of a module repository all call `../..`) is converted once per CLI run.
+ */
+const converted = new Map<string, Promise<Record<string, unknown>>>();
+const MAX_CONVERTED = 2000;
+
+function convertHcl(file: string, text: string): Promise<Record<string, unknown>> {
+  const key = `${path.resolve(file)}\u0000${text.length}\u0000${fnv1a(text)}`;
+  let pending = converted.get(key);
+  if (!pending) {
+    if (converted.size >= MAX_CONVERTED) converted.clear();
+    pending = hclToJson(file, text);
+    // A failure is not kept: the next read reports it afresh.
+    pending.catch(() => converted.delete(key));
+    converted.set(key, pending);
+  }
+  return pending;
+}
+
+/** 32-bit FNV-1a of a text: one pass. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function parseJsonFile(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not valid JSON (${(e as Error).message.slice(0, 120)})`);
+  }
+}
+
+/** A regular file's text within the input's byte budget; undefined for anything else. */
+function readBounded(io: InputFs, file: string, budget: Budget, what: string): string | undefined {
+  let stat: ReturnType<InputFs["stat"]>;
+  try {
+    stat = io.stat(file);
+  } catch {
+    return undefined;
+  }
+  if (!stat.isFile()) return undefined;
+  budget.total += stat.size;
+  if (budget.total > MAX_INPUT_BYTES) throw new InputError(`${what}: over the ${MAX_INPUT_BYTES / 1024 / 1024} MiB input limit (modules and files included)`);
+  return read(io, file);
+}
+
+/** Module trees wider or deeper than this are not read (Terraform has no limit; real ones stay far below). */
+const MAX_MODULE_DIRECTORIES = 200;
+const MAX_MODULE_NESTING = 12;
+
+/** `terraform init`'s record of the modules it installed: module path -> directory. */
+function installedModules(root: string, io: InputFs): Map<string, string> {
+  const out = new Map<string, string>();
+  const manifest = path.join(root, ".terraform", "modules", "modules.json");
+  let text: string | undefined;
+  try {
+    text = io.stat(manifest).isFile() ? io.readFile(manifest) : undefined;
+  } catch {
+    return out;
+  }
+  try {
+    const json = JSON.parse(text ?? "");
+    for (const m of Array.isArray(json?.Modules) ? json.Modules : []) {
+      if (isObject(m) && typeof m.Key === "string" && m.Key !== "" && typeof m.Dir === "string") out.set(m.Key, m.Dir);
+    }
+  } catch {
+    // An unreadable manifest is as good as none: local sources still resolve.
+  }
+  return out;
+}
+
+/** Whether a module source is a local path (Terraform: it starts with ./ or ../). */
+function isLocalSource(source: string): boolean {
+  return source.startsWith("./") || source.startsWith("../") || source === "." || source === "..";
+}
+
+/**
+ * Reads every module the configuration calls, breadth first, each directory once:
+ * local paths relative to the calling module, registry and remote sources where
+ * `terraform init` installed them. Adds what the parser needs (configuration.ts) and
+ * locations inside modules (`module.app.azurerm_x.y` -> the line in modules/app/main.tf).
+ */
+async function withModules(input: LoadedInput, rootDir: string, base: string, io: InputFs, tfvars?: ReadonlyMap<string, unknown>): Promise<LoadedInput> {
+  const installed = installedModules(rootDir, io);
+  const modules = new Map<string, ModuleFiles | string>();
+  const lines = new Map<string, ReadonlyMap<string, SourceLocation>>();
+  const byDir = new Map<string, Promise<ModuleDirectory | string>>();
+  const budget: Budget = { total: 0 };
+  const queue: { key: string; json: unknown; dir: string }[] = [{ key: "", json: input.json, dir: "." }];
+  for (let q = 0; q < queue.length; q++) {
+    const { key, json, dir } = queue[q];
+    // Every module this one calls is read together, then taken in order.
+    const calls: [string, string, Promise<ModuleDirectory | string>][] = [];
+    for (const [name, source] of moduleSources(json)) {
+      const childKey = key ? `${key}.${name}` : name;
+      // A module that calls itself (source = "./") nests forever: stop where the parser stops.
+      if (childKey.split(".").length > MAX_MODULE_NESTING) {
+        modules.set(childKey, `nests deeper than ${MAX_MODULE_NESTING} modules, so its resources are not judged; audit \`terraform show -json\` of a plan`);
+        continue;
+      }
+      const installedDir = installed.get(childKey);
+      let childDir: string;
+      if (installedDir !== undefined) childDir = path.normalize(installedDir);
+      else if (isLocalSource(source)) childDir = path.normalize(path.join(dir, source));
+      else {
+        modules.set(childKey, NOT_INSTALLED);
+        continue;
+      }
+      if (byDir.size >= MAX_MODULE_DIRECTORIES && !byDir.has(childDir)) {
+        modules.set(childKey, `is one module directory too many (over ${MAX_MODULE_DIRECTORIES}), so its resources are not judged; audit \`terraform show -json\` of a plan`);
+        continue;
+      }
+      let pending = byDir.get(childDir);
+      if (!pending) {
+        pending = readModule(path.join(rootDir, childDir), base, io, budget).catch((e) => {
+          if (!(e instanceof InputError)) throw e;
+          return `cannot be read (${e.message}), so its resources are not judged`;
+        });
+        byDir.set(childDir, pending);
+      }
+      calls.push([childKey, childDir, pending]);
+    }
+    for (const [childKey, childDir, pending] of calls) {
+      const read = await pending;
+      if (typeof read === "string") {
+        modules.set(childKey, read);
+        continue;
+      }
+      modules.set(childKey, { json: read.json, dir: childDir.split(path.sep).join("/") });
+      lines.set(childKey, read.where);
+      queue.push({ key: childKey, json: read.json, dir: childDir });
+    }
+  }
+  const readFile = (p: string) => {
+    if (path.isAbsolute(p)) return undefined;
+    try {
+      return readBounded(io, path.join(rootDir, p), budget, displayPath(rootDir, base));
+    } catch (e) {
+      if (e instanceof InputError) return undefined;
+      throw e;
+    }
+  };
+  return {
+    ...input,
+    config: { modules, variables: tfvars, readFile, root: displayPath(rootDir, base) },
+    locate: (address) => {
+      const inModule = modulePathOf(address);
+      if (inModule === "") return input.locate(address);
+      // `module.a[0].module.b.x.y` -> key "a.b", address "x.y" inside it.
+      const key = configAddress(inModule)
+        .split(".")
+        .filter((_, i) => i % 2 === 1)
+        .join(".");
+      return lines.get(key)?.get(configAddress(address.slice(inModule.length))) ?? input.locate(configAddress(inModule).split(".").slice(0, 2).join("."));
+    },
+  };
+}
+
+/** `module "<name>" { source = "..." }` calls of a module's JSON, with literal sources. */
+function moduleSources(json: unknown): [string, string][] {
+  if (!isObject(json) || json.module === undefined) return [];
+  const out: [string, string][] = [];
+  for (const group of Array.isArray(json.module) ? json.module : [json.module]) {
+    if (!isObject(group)) continue;
+    for (const [name, call] of Object.entries(group)) {
+      const source = block(call)?.source;
+      if (typeof source === "string") out.push([name, source]);
+    }
+  }
+  return out;
 }

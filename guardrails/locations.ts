@@ -103,3 +103,56 @@ function blockHeader(row: string): string[] {
   }
   return [keyword, ...labels];
 }
+
+/**
+ * JSON path -> 1-based line of each resource object of an ARM template: `resources[2]`,
+ * `resources[2].resources[0]` (children), `resources.site` (languageVersion 2.0).
+ */
+export function armResourceLines(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  // Per open container: its path when it is on the way to a resource (the root, a
+  // `resources` list or object, a resource), else null; whether it is an array; the
+  // next element's index; whether it is a `resources` container.
+  const stack: { path: string | null; array: boolean; index: number; resources: boolean }[] = [];
+  let line = 1;
+  let key: string | null = null;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    else if (c === '"') {
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; j++) if (text[j] === "\\") j++;
+      const top = stack[stack.length - 1];
+      if (expectKey && top && !top.array) {
+        key = text.slice(i + 1, j);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === "{" || c === "[") {
+      const parent = stack[stack.length - 1];
+      let path: string | null = null;
+      let resources = false;
+      if (!parent) path = "";
+      else if (parent.path !== null && parent.resources) {
+        // An element of a `resources` list or object: a resource.
+        path = parent.array ? `${parent.path}[${parent.index}]` : `${parent.path}.${key ?? ""}`;
+        if (c === "{") out.set(path, line);
+      } else if (parent.path !== null && !parent.array && key === "resources") {
+        path = parent.path === "" ? "resources" : `${parent.path}.resources`;
+        resources = true;
+      }
+      stack.push({ path, array: c === "[", index: 0, resources });
+      expectKey = c === "{";
+      key = null;
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+    } else if (c === ",") {
+      // Commas separate an array's elements and an object's members.
+      const top = stack[stack.length - 1];
+      if (top?.array) top.index++;
+      else if (top) expectKey = true;
+    }
+  }
+  return out;
+}

@@ -1,4 +1,6 @@
-import { InputFormat, ParsedTerraform, Reference, TfResource, block, configAddress, detectFormat, parseTerraformJson, referencesIn } from "./terraform-json";
+import { type ConfigOptions, InputFormat, ParsedTerraform, Reference, TfResource, block, configAddress, detectFormat, parseTerraformJson, referencesIn } from "./terraform-json";
+import { normalize } from "./normalize";
+import { replaceInterpolations, withoutInstanceKey } from "./traversal";
 import { type IsoDate, resolveToday } from "../catalogue/today";
 
 /** What the rules judge against besides the Terraform itself. */
@@ -8,6 +10,12 @@ export interface AuditContext {
    * @default resolveToday(): CHAT_PLATFORM_TODAY, else the clock
    */
   readonly today?: IsoDate;
+  /**
+   * How a model, region or SKU the lifecycle catalogue cannot vouch for is reported: a
+   * warning where the author chose the model (synth), a note in other people's Terraform.
+   * @default "note"
+   */
+  readonly unknownModels?: "warning" | "note";
 }
 
 /**
@@ -16,9 +24,12 @@ export interface AuditContext {
  * share. Built once per audit; rules never walk the raw JSON.
  */
 export class StackModel {
-  /** Builds a model from a cdk.tf.json, `stack.toTerraform()`, or `terraform show -json` output. */
-  public static from(input: unknown, source?: string, format?: InputFormat, context: AuditContext = {}): StackModel {
-    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input, format ?? detectFormat(input)), source, context);
+  /**
+   * Builds a model from a cdk.tf.json, `stack.toTerraform()`, configuration converted from
+   * HCL (with the modules, .tfvars and files the loader read), or `terraform show -json` output.
+   */
+  public static from(input: unknown, source?: string, format?: InputFormat, config?: ConfigOptions, context: AuditContext = {}): StackModel {
+    return input instanceof StackModel ? input : new StackModel(parseTerraformJson(input, format ?? detectFormat(input), config), source, context);
   }
 
   public readonly format: InputFormat;
@@ -29,6 +40,11 @@ export class StackModel {
   public readonly problems: ParsedTerraform["problems"];
   /** The day lifecycle rules judge on. */
   public readonly today: IsoDate;
+  /** How the lifecycle rules report what the catalogue cannot vouch for. */
+  public readonly unknownModels: "warning" | "note";
+
+  /** Resources whose instances or values the loader could not know (reported as not judged). */
+  public readonly unexpanded: TfResource[] = [];
 
   private readonly byAddress = new Map<string, TfResource>();
   private readonly byType = new Map<string, TfResource[]>();
@@ -36,31 +52,71 @@ export class StackModel {
 
   constructor(parsed: ParsedTerraform, source?: string, context: AuditContext = {}) {
     this.today = context.today ?? resolveToday().date;
+    this.unknownModels = context.unknownModels ?? "note";
+    // azapi and ARM template resources are read as their azurerm counterparts (normalize.ts).
+    const normalized = normalize(parsed.resources);
     this.format = parsed.format;
     this.source = source;
-    this.resources = parsed.resources;
+    this.resources = normalized.resources;
     this.providers = parsed.providers;
-    this.problems = parsed.problems;
-    for (const r of parsed.resources) {
+    this.problems = [...parsed.problems, ...normalized.problems];
+    for (const r of this.resources) {
       this.byAddress.set(r.address, r);
-      // Plans address instances (`x.y[0]`); references name the resource (`x.y`).
-      const plain = configAddress(r.address);
-      if (!this.byAddress.has(plain)) this.byAddress.set(plain, r);
+      // References name an instance (`x.y[0]`) or the resource (`x.y`, the first instance
+      // stands for it), inside a module instance or in configuration terms.
+      for (const alias of [withoutInstanceKey(r.address), configAddress(r.address)]) if (!this.byAddress.has(alias)) this.byAddress.set(alias, r);
+      // A resource the loader could not expand is reported as not judged, never judged too.
+      if (r.notJudged !== undefined) {
+        this.unexpanded.push(r);
+        continue;
+      }
       const key = r.mode === "data" ? `data.${r.type}` : r.type;
       const list = this.byType.get(key);
       if (list) list.push(r);
       else this.byType.set(key, [r]);
     }
+    this.aliasDataSources();
   }
 
-  /** Managed resources of the given types (prefix `data.` for data sources). */
+  /**
+   * A data source that reads a resource this configuration manages (`data
+   * "azurerm_key_vault" "existing" { name = module.kv.name }`, common across modules) is
+   * that resource: references through it resolve to the managed one.
+   */
+  private aliasDataSources(): void {
+    const byName = new Map<string, TfResource>();
+    for (const r of this.resources) {
+      const name = r.values.name;
+      if (r.mode === "managed" && typeof name === "string" && !name.includes("${")) byName.set(`${r.type}|${name.toLowerCase()}`, r);
+    }
+    for (const d of this.resources) {
+      if (d.mode !== "data" || !this.byType.has(d.type)) continue;
+      const name = d.values.name;
+      if (typeof name !== "string") continue;
+      let managed = name.includes("${") ? undefined : byName.get(`${d.type}|${name.toLowerCase()}`);
+      if (!managed) {
+        const ref = referencesIn(name)[0];
+        const target = ref && ref.attribute === "name" && replaceInterpolations(name, "").trim() === "" ? this.get(ref.address) : undefined;
+        if (target?.mode === "managed" && target.type === d.type) managed = target;
+      }
+      if (!managed) continue;
+      for (const alias of [d.address, withoutInstanceKey(d.address), configAddress(d.address)]) this.byAddress.set(alias, managed);
+    }
+  }
+
+  /** Judged resources of the given types (prefix `data.` for data sources). */
   public ofType(...types: string[]): readonly TfResource[] {
     if (types.length === 1) return this.byType.get(types[0]) ?? [];
     return types.flatMap((t) => this.byType.get(t) ?? []);
   }
 
   public get(address: string): TfResource | undefined {
-    return this.byAddress.get(address) ?? this.byAddress.get(configAddress(address));
+    return this.byAddress.get(address) ?? this.byAddress.get(withoutInstanceKey(address)) ?? this.byAddress.get(configAddress(address));
+  }
+
+  /** Whether a reference names `resource` (or, for a resource with instances, its first instance). */
+  public is(ref: Reference, resource: TfResource): boolean {
+    return ref.address === resource.address || this.get(ref.address) === resource;
   }
 
   /**

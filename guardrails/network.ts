@@ -1,5 +1,5 @@
 import { PRIVATE_LINK_TARGETS } from "../catalogue/network-paths";
-import { TYPES, isFalse, isTrue, partyOf } from "./azure";
+import { TYPES, appKind, isFalse, isTrue, partyOf } from "./azure";
 import type { StackModel } from "./model";
 import { type TfResource, block, blocks, str } from "./terraform-json";
 
@@ -57,8 +57,19 @@ export interface AppIntegration {
   readonly routeAll: boolean;
 }
 
-/** The web app's regional VNet integration (`virtual_network_subnet_id` or a swift connection). */
+/**
+ * The app's regional VNet integration: `virtual_network_subnet_id` or a swift connection
+ * for App Service; for a Container App, its environment's `infrastructure_subnet_id`
+ * (all its outbound traffic then leaves through that VNet, so "route all" holds).
+ */
 export function appIntegration(model: StackModel, app: TfResource): AppIntegration {
+  if (appKind(app) === "containerApp") {
+    const env = model.referenced(app, ["container_app_environment_id"], [TYPES.containerAppEnvironment])[0];
+    if (!env) return { routeAll: true };
+    const subnet = model.referenced(env, ["infrastructure_subnet_id"], [NETWORK_TYPES.subnet])[0];
+    const vnet = subnet ? vnetOfSubnet(model, subnet) : vnetOfSubnetId(str(env.values.infrastructure_subnet_id));
+    return subnet || vnet ? { subnet, vnet: vnet ?? subnet?.address, via: env.address, routeAll: true } : { routeAll: true };
+  }
   const routeAll = isTrue(block(app.values.site_config)?.vnet_route_all_enabled);
   const direct = { holder: app, path: ["virtual_network_subnet_id"] };
   const swift = model.ofType(NETWORK_TYPES.swiftConnection).find((s) => model.referenced(s, ["app_service_id"]).includes(app));

@@ -1,7 +1,15 @@
 import type { StackModel } from "./model";
 import type { TfResource } from "./terraform-json";
 
-export type Severity = "error" | "warning";
+/**
+ * `error` fails the run, `warning` fails it under `--fail-on warning`, `note` never does:
+ * something a reader should know that the audit cannot judge (a model the catalogue does
+ * not know), as SARIF's level of the same name.
+ */
+export type Severity = "error" | "warning" | "note";
+
+/** Report order: errors first. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, note: 2 };
 
 /**
  * One guardrail, in the cdk-nag style: an id, what it protects against and why, how

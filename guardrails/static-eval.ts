@@ -1,33 +1,79 @@
+import { type Environment, FAILED, UNKNOWN, evaluateExpression } from "./expressions";
 import { forEachInterpolation } from "./traversal";
 
 /**
- * Static evaluation of the few expressions Terraform users write around role
- * assignments: `local.x`, `var.x` (its default), `each.key`, `each.value.x` and
- * `count.index`, with `.attr`, `[n]` and `["key"]` steps, optionally wrapped in
- * `toset(...)` / `tomap(...)`. Azure Verified Modules create role assignments with
- * `for_each = var.role_assignments` and `principal_id = each.value.principal_id`.
- * Anything else (function calls, conditionals, `for` expressions) stays as written:
- * rules then see an unresolved expression, and the loader reports what it could not
- * expand as "not judged" instead of guessing.
+ * Static evaluation of configuration: `${...}` interpolations resolved against a module's
+ * variables (defaults, `.tfvars`, or what its caller passes), locals, module outputs and
+ * the instance being expanded (`each`, `count.index`, a `dynamic` block's iterator).
+ * The expression language is expressions.ts; this file applies it to values and decides
+ * what a resource's instances are.
+ *
+ * What cannot be resolved stays as written: rules then see an unresolved expression and
+ * its references, and the loader reports what it could not expand as "not judged"
+ * instead of guessing.
  */
 
+/** The values a module's expressions can see, shared by every resource of the module. */
+export class ModuleScope {
+  private readonly resolved = new Map<string, unknown>();
+  private readonly resolving = new Set<string>();
+
+  constructor(
+    /** Variables with a value: defaults, overridden by `.tfvars` or the caller's inputs. */
+    readonly variables: ReadonlyMap<string, unknown>,
+    /** Locals as written; each is resolved on first use. */
+    readonly locals: ReadonlyMap<string, unknown>,
+    readonly options: {
+      readonly module?: (name: string) => unknown;
+      readonly path?: Environment["path"];
+      readonly readFile?: (path: string) => string | undefined;
+    } = {},
+  ) {}
+
+  /** Whether anything here can resolve (a module without variables or locals skips the walk). */
+  get empty(): boolean {
+    return this.variables.size === 0 && this.locals.size === 0 && !this.options.module;
+  }
+
+  local(name: string): unknown {
+    if (this.resolved.has(name)) return this.resolved.get(name);
+    if (!this.locals.has(name) || this.resolving.has(name)) return UNKNOWN;
+    this.resolving.add(name);
+    const value = substitute(this.locals.get(name), { module: this });
+    this.resolving.delete(name);
+    this.resolved.set(name, value);
+    return value;
+  }
+}
+
+/** One evaluation context: the module's scope plus the instance being expanded. */
 export interface Scope {
-  readonly locals: ReadonlyMap<string, unknown>;
-  readonly variables: ReadonlyMap<string, unknown>;
+  readonly module: ModuleScope;
   readonly each?: { readonly key: string; readonly value: unknown };
   readonly countIndex?: number;
+  readonly iterators?: ReadonlyMap<string, { readonly key: unknown; readonly value: unknown }>;
 }
 
 /** How deep a value is walked; deeper parts are kept as written (Terraform values are shallow). */
 const MAX_VALUE_DEPTH = 64;
-/** How many times a resolved value is itself resolved (`local.a` = `${local.b}` ...). */
-const MAX_INDIRECTIONS = 8;
 
-const UNRESOLVED: unique symbol = Symbol("unresolved");
+function environment(scope: Scope): Environment {
+  const m = scope.module;
+  return {
+    variable: (name) => (m.variables.has(name) ? m.variables.get(name) : UNKNOWN),
+    local: (name) => m.local(name),
+    each: scope.each,
+    countIndex: scope.countIndex,
+    iterators: scope.iterators,
+    module: m.options.module,
+    path: m.options.path,
+    readFile: m.options.readFile,
+  };
+}
 
 /** `value` with every resolvable `${...}` replaced; objects are rebuilt without a prototype. */
 export function substitute(value: unknown, scope: Scope, depth = 0): unknown {
-  if (typeof value === "string") return substituteString(value, scope, 0);
+  if (typeof value === "string") return substituteString(value, scope);
   if (depth >= MAX_VALUE_DEPTH || typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => substitute(v, scope, depth + 1));
   const out: Record<string, unknown> = Object.create(null);
@@ -35,102 +81,87 @@ export function substitute(value: unknown, scope: Scope, depth = 0): unknown {
   return out;
 }
 
-function substituteString(text: string, scope: Scope, indirections: number): unknown {
+/**
+ * A Terraform string with its interpolations evaluated: `"${expr}"` alone is the value
+ * itself, whatever its type; in a longer template, known scalars are spliced in and the
+ * rest is kept as written.
+ */
+export function substituteString(text: string, scope: Scope): unknown {
   if (!text.includes("${")) return text;
   const spans: { start: number; end: number; value: unknown }[] = [];
+  let env: Environment | undefined;
   forEachInterpolation(text, (start, end) => {
-    const resolved = evaluate(text.slice(start + 2, end - 1), scope);
-    if (resolved !== UNRESOLVED) spans.push({ start, end, value: resolved });
+    const body = text.slice(start + 2, end - 1);
+    if (isPlainReference(body)) return;
+    env ??= environment(scope);
+    const value = evaluateExpression(body, env, (raw) => substituteString(unescapeTemplate(raw), scope));
+    if (value !== UNKNOWN && value !== FAILED) spans.push({ start, end, value });
   });
   if (spans.length === 0) return text;
-  // `"${local.roles}"` is the value itself, whatever its type.
-  if (spans.length === 1 && spans[0].start === 0 && spans[0].end === text.length) {
-    const v = spans[0].value;
-    return typeof v === "string" && indirections < MAX_INDIRECTIONS ? substituteString(v, scope, indirections + 1) : v;
-  }
+  if (spans.length === 1 && spans[0].start === 0 && spans[0].end === text.length) return spans[0].value;
   let out = "";
   let last = 0;
   for (const s of spans) {
-    if (typeof s.value !== "string" && typeof s.value !== "number" && typeof s.value !== "boolean") continue;
-    out += text.slice(last, s.start) + String(s.value);
+    const v = s.value;
+    if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean" && v !== null) continue;
+    out += text.slice(last, s.start) + (v === null ? "" : String(v));
     last = s.end;
   }
   return out + text.slice(last);
 }
 
-/** The roots `evaluate` resolves, as a whole first name (parsePath's `[A-Za-z0-9_-]+`). */
-const STATIC_ROOT = /^(local|var|each|count)(?![A-Za-z0-9_-])/;
-
-/** Evaluates one interpolation body, or UNRESOLVED. */
-function evaluate(body: string, scope: Scope): unknown {
-  let expr = body.trim();
-  for (const wrapper of ["toset(", "tomap(", "tolist("]) {
-    if (expr.startsWith(wrapper) && expr.endsWith(")")) expr = expr.slice(wrapper.length, -1).trim();
+/**
+ * Nearly every interpolation in a stack is a resource reference (`${azurerm_x.y.id}`),
+ * which never resolves statically: recognised in one pass, without parsing.
+ */
+function isPlainReference(body: string): boolean {
+  let i = 0;
+  while (i < body.length && body.charCodeAt(i) <= 32) i++;
+  const start = i;
+  while (i < body.length && /[a-z0-9_]/.test(body[i])) i++;
+  const root = body.slice(start, i);
+  if (!root.includes("_") || body[i] !== ".") return false;
+  for (; i < body.length; i++) {
+    const c = body[i];
+    if (!/[A-Za-z0-9_.\-[\]"]/.test(c) && c.charCodeAt(0) > 32) return false;
   }
-  // Nearly every interpolation in a stack is a resource reference (`${azurerm_x.y.id}`),
-  // which can never resolve here: skip parsing it.
-  if (!STATIC_ROOT.test(expr)) return UNRESOLVED;
-  const path = parsePath(expr);
-  if (!path || path.length === 0) return UNRESOLVED;
-  const [root, ...rest] = path;
-  let value: unknown;
-  let steps = rest;
-  if (root === "local" || root === "var") {
-    const name = rest[0];
-    const table = root === "local" ? scope.locals : scope.variables;
-    if (typeof name !== "string" || !table.has(name)) return UNRESOLVED;
-    value = table.get(name);
-    steps = rest.slice(1);
-  } else if (root === "each" && scope.each) {
-    if (rest[0] === "key") return rest.length === 1 ? scope.each.key : UNRESOLVED;
-    if (rest[0] !== "value") return UNRESOLVED;
-    value = scope.each.value;
-    steps = rest.slice(1);
-  } else if (root === "count" && scope.countIndex !== undefined) {
-    return rest.length === 1 && rest[0] === "index" ? scope.countIndex : UNRESOLVED;
-  } else {
-    return UNRESOLVED;
-  }
-  for (const step of steps) {
-    if (typeof value === "string" && value.includes("${")) {
-      // `local.roles.reader` where `local.roles` is itself an expression.
-      value = substituteString(value, scope, 1);
-    }
-    if (Array.isArray(value) && typeof step === "number") value = value[step];
-    else if (typeof value === "object" && value !== null && !Array.isArray(value) && Object.hasOwn(value, String(step))) {
-      value = (value as Record<string, unknown>)[String(step)];
-    } else return UNRESOLVED;
-  }
-  return value === undefined ? UNRESOLVED : value;
+  return true;
 }
 
-/** `each.value["principal"].id` -> ["each", "value", "principal", "id"]; undefined for anything else. */
-export function parsePath(expr: string): (string | number)[] | undefined {
-  const out: (string | number)[] = [];
-  let i = 0;
-  const ident = () => {
-    const start = i;
-    while (i < expr.length && /[A-Za-z0-9_-]/.test(expr[i])) i++;
-    return i > start ? expr.slice(start, i) : undefined;
-  };
-  const first = ident();
-  if (!first) return undefined;
-  out.push(first);
-  while (i < expr.length) {
-    if (expr[i] === ".") {
+/**
+ * An HCL string literal's text (as written between the quotes) with its escapes decoded,
+ * leaving `${...}` templates as written for substituteString.
+ */
+export function unescapeTemplate(raw: string): string {
+  if (!raw.includes("\\")) return raw;
+  let out = "";
+  let depth = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (depth > 0) {
+      if (c === "{") depth++;
+      else if (c === "}") depth--;
+      out += c;
+      continue;
+    }
+    if (c === "$" && raw[i + 1] === "{") {
+      depth = 1;
+      out += "${";
       i++;
-      const name = ident();
-      if (name === undefined) return undefined;
-      out.push(/^\d+$/.test(name) ? Number(name) : name);
-    } else if (expr[i] === "[") {
-      const close = expr.indexOf("]", i);
-      if (close === -1) return undefined;
-      const inner = expr.slice(i + 1, close).trim();
-      if (/^\d+$/.test(inner)) out.push(Number(inner));
-      else if (inner.length >= 2 && inner.startsWith('"') && inner.endsWith('"') && !inner.slice(1, -1).includes('"')) out.push(inner.slice(1, -1));
-      else return undefined;
-      i = close + 1;
-    } else return undefined;
+      continue;
+    }
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const n = raw[++i];
+    if (n === "n") out += "\n";
+    else if (n === "t") out += "\t";
+    else if (n === "r") out += "\r";
+    else if (n === "u" && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 1, i + 5))) {
+      out += String.fromCharCode(Number.parseInt(raw.slice(i + 1, i + 5), 16));
+      i += 4;
+    } else if (n !== undefined) out += n;
   }
   return out;
 }
@@ -155,6 +186,86 @@ export function countOf(value: unknown, scope: Scope): number | undefined {
   const v = substitute(value, scope);
   const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,9}$/.test(v) ? Number(v) : Number.NaN;
   return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** `dynamic "<label>" { for_each = ..., iterator = ..., content { ... } }`, in either JSON shape. */
+interface DynamicBlock {
+  readonly label: string;
+  readonly forEach: unknown;
+  readonly iterator: string;
+  readonly content: unknown;
+}
+
+function dynamicBlocks(value: unknown): DynamicBlock[] {
+  const out: DynamicBlock[] = [];
+  for (const group of asBodies(value)) {
+    for (const [label, specs] of Object.entries(group)) {
+      for (const spec of asBodies(specs)) {
+        if (spec.content === undefined) continue;
+        const iterator = typeof spec.iterator === "string" ? spec.iterator.replace(/^\$\{(.*)\}$/, "$1").trim() : label;
+        out.push({ label, forEach: spec.for_each, iterator, content: asBodies(spec.content)[0] ?? {} });
+      }
+    }
+  }
+  return out;
+}
+
+function asBodies(value: unknown): Record<string, unknown>[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter((v): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v));
+}
+
+/**
+ * A resource body with its interpolations resolved and its `dynamic` blocks expanded
+ * into the blocks they generate (`dynamic "delegation"` becomes `delegation` blocks).
+ * A `dynamic` block whose `for_each` cannot be resolved is kept as one block with its
+ * iterator unresolved: present, values unknown, so no rule claims the block is missing
+ * on a guess.
+ */
+export function resolveBody(body: Record<string, unknown>, scope: Scope, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(body)) {
+    if (k === "dynamic") continue;
+    out[k] = depth < MAX_VALUE_DEPTH ? resolveNested(v, scope, depth + 1) : v;
+  }
+  const dynamics = depth < MAX_VALUE_DEPTH ? dynamicBlocks(body.dynamic) : [];
+  // A map entry that happens to be called "dynamic" (an app setting) is a value, not a block.
+  if (dynamics.length === 0) {
+    if (body.dynamic !== undefined) out.dynamic = substitute(body.dynamic, scope, depth + 1);
+    return out;
+  }
+  for (const d of dynamics) {
+    const generated: unknown[] = [];
+    const forEach = substitute(d.forEach, scope);
+    const instances: { key: unknown; value: unknown }[] | undefined = Array.isArray(forEach)
+      ? forEach.map((value, key) => ({ key, value }))
+      : typeof forEach === "object" && forEach !== null
+        ? Object.entries(forEach).map(([key, value]) => ({ key, value }))
+        : undefined;
+    if (instances) {
+      for (const it of instances.slice(0, 1000)) {
+        const iterators = new Map(scope.iterators ?? []);
+        iterators.set(d.iterator, it);
+        generated.push(resolveBody(asBodies(d.content)[0] ?? {}, { ...scope, iterators }, depth + 1));
+      }
+    } else {
+      generated.push(resolveBody(asBodies(d.content)[0] ?? {}, scope, depth + 1));
+    }
+    const existing = out[d.label];
+    out[d.label] = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), ...generated];
+  }
+  return out;
+}
+
+/** Nested blocks may hold `dynamic` blocks of their own. */
+function resolveNested(value: unknown, scope: Scope, depth: number): unknown {
+  if (Array.isArray(value)) return value.map((v) => (isBody(v) ? resolveBody(v, scope, depth) : substitute(v, scope, depth)));
+  if (isBody(value)) return resolveBody(value, scope, depth);
+  return substitute(value, scope, depth);
+}
+
+function isBody(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** Whether any string inside `value` still holds `${` (bounded walk, no recursion). */

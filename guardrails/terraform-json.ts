@@ -19,16 +19,30 @@
  * JSON output: https://developer.hashicorp.com/terraform/internals/json-format
  */
 
-import { type Scope, countOf, forEachInstances, substitute } from "./static-eval";
+import { type ConfigOptions, parseConfig } from "./configuration";
+import { ARM_FILE_ADDRESS, templateResources } from "./normalize";
+import { InputError, type Json, isObject, kindOf } from "./values";
 import { type Reference, configAddress, interpolations, parseTraversal } from "./traversal";
 
 export type { Reference } from "./traversal";
+export { InputError, block, blocks, bool, isObject, str } from "./values";
+export { readSuppressions } from "./configuration";
+export type { ConfigOptions, ModuleFiles } from "./configuration";
 export { configAddress, parseTraversal } from "./traversal";
 
-export type InputFormat = "cdktf" | "hcl" | "plan" | "state";
+export type InputFormat = "cdktf" | "hcl" | "plan" | "state" | "arm";
 
-/** Input the loader cannot read as Terraform: the message says what was expected (exit 2). */
-export class InputError extends Error {}
+/** Where a resource written another way than azurerm's came from (normalize.ts). */
+export interface ResourceOrigin {
+  /** An `azapi_resource`, or a resource of an ARM template. */
+  readonly via: "azapi" | "arm";
+  /** The ARM type as written: `Microsoft.CognitiveServices/accounts`. */
+  readonly armType: string;
+  /** For a template's resource: the Terraform resource that deploys the template. */
+  readonly deployment?: string;
+  /** For a template's resource: where it sits in the template (`resources[2]`). */
+  readonly path?: string;
+}
 
 /** A rule the owner of a resource chose to switch off for it, with the reason why. */
 export interface Suppression {
@@ -61,6 +75,8 @@ export interface TfResource {
   readonly unknown: ReadonlySet<string>;
   /** Why this resource's values are not fully known to the audit (an unexpanded `for_each`). */
   readonly notJudged?: string;
+  /** Set when the resource was written as azapi or ARM and is read as its azurerm counterpart. */
+  readonly origin?: ResourceOrigin;
 }
 
 export interface LoadProblem {
@@ -69,6 +85,8 @@ export interface LoadProblem {
   readonly message: string;
   /** `suppression`: a malformed suppression (an error); `notJudged`: input the audit could not judge. */
   readonly kind: "suppression" | "notJudged";
+  /** The resource left unexpanded, when the problem is one resource's (the engine reports it only if a rule reads its type). */
+  readonly resource?: TfResource;
 }
 
 export interface ParsedTerraform {
@@ -80,12 +98,6 @@ export interface ParsedTerraform {
   readonly problems: readonly LoadProblem[];
 }
 
-type Json = Record<string, unknown>;
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 const has = (o: Json, key: string) => Object.hasOwn(o, key);
 const CONFIG_KEYS = ["resource", "data", "module", "terraform", "provider", "locals", "variable", "output"];
 
@@ -95,44 +107,32 @@ export function detectFormat(input: unknown): InputFormat | undefined {
   if (has(input, "planned_values") || has(input, "configuration") || has(input, "resource_changes")) return "plan";
   if (isObject(input.values) && has(input.values, "root_module")) return "state";
   if (CONFIG_KEYS.some((k) => has(input, k))) return "cdktf";
+  if (isArmTemplate(input)) return "arm";
   return undefined;
+}
+
+/** An ARM deployment template (`bicep build` output, a "Deploy to Azure" azuredeploy.json). */
+function isArmTemplate(input: Json): boolean {
+  const schema = typeof input.$schema === "string" ? input.$schema.toLowerCase() : "";
+  return schema.includes("deploymenttemplate.json") && (Array.isArray(input.resources) || isObject(input.resources));
 }
 
 /** One line on what the audit reads, for errors about unrecognised input. */
 export const EXPECTED_INPUT =
-  "expected Terraform configuration (.tf files, a directory of them, *.tf.json or cdktf's cdk.tf.json) or `terraform show -json` output of a plan or state";
+  "expected Terraform configuration (.tf files, a directory of them, *.tf.json or cdktf's cdk.tf.json), `terraform show -json` output of a plan or state, or an ARM template";
 
-export function parseTerraformJson(input: unknown, format: InputFormat | undefined = detectFormat(input)): ParsedTerraform {
+export function parseTerraformJson(input: unknown, format: InputFormat | undefined = detectFormat(input), options: ConfigOptions = {}): ParsedTerraform {
   if (!format) throw new InputError(`not Terraform: ${EXPECTED_INPUT}`);
-  return format === "cdktf" || format === "hcl" ? parseConfig(input as Json, format) : parseShowJson(input as Json, format);
-}
-
-// ---------------------------------------------------------------------------------
-// Nested blocks and scalar values, whatever shape the input used.
-
-/** The first (usually only) instance of a nested block: `identity`, `site_config`. */
-export function block(value: unknown): Json | undefined {
-  if (Array.isArray(value)) return value.find(isObject);
-  return isObject(value) ? value : undefined;
-}
-
-/** All instances of a repeatable nested block. */
-export function blocks(value: unknown): Json[] {
-  if (Array.isArray(value)) return value.filter(isObject);
-  return isObject(value) ? [value] : [];
-}
-
-/** A string value, or undefined for anything else (including unknown). */
-export function str(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-/** `true`/`false` for booleans and their string forms; undefined when unset or an expression. */
-export function bool(value: unknown): boolean | undefined {
-  if (typeof value === "boolean") return value;
-  if (value === "true") return true;
-  if (value === "false") return false;
-  return undefined;
+  if (format === "arm") {
+    const { resources, problems } = templateResources(input as Json, {}, ARM_FILE_ADDRESS);
+    return {
+      format,
+      resources,
+      providers: new Map(),
+      problems: problems.map((message) => ({ address: ARM_FILE_ADDRESS, message: `${message}, so it is not judged`, kind: "notJudged" })),
+    };
+  }
+  return format === "cdktf" || format === "hcl" ? parseConfig(input as Json, format, options) : parseShowJson(input as Json, format);
 }
 
 // ---------------------------------------------------------------------------------
@@ -153,188 +153,6 @@ export function referencesIn(value: unknown): Reference[] {
     } else if (typeof v === "object" && v !== null) {
       const children = Object.values(v);
       for (let k = children.length - 1; k >= 0; k--) stack.push(children[k]);
-    }
-  }
-  return out;
-}
-
-/**
- * Bodies of `value`: an object is one body, an array holds several (the JSON syntax
- * allows both). `where` names the JSON path for the error, built only when needed.
- */
-function bodiesOf(value: unknown, where: string | (() => string), what: string): Json[] {
-  if (isObject(value)) return [value];
-  const path = () => (typeof where === "string" ? where : where());
-  if (Array.isArray(value)) {
-    return value.map((v, i) => {
-      if (!isObject(v)) throw new InputError(`${path()}[${i}] is ${kindOf(v)}; expected ${what}`);
-      return v;
-    });
-  }
-  throw new InputError(`${path()} is ${kindOf(value)}; expected ${what}`);
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-/** A short, printable form of an input key for messages (keys are untrusted). */
-function shown(key: string): string {
-  const text = JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}...` : key);
-  return text.slice(1, -1);
-}
-
-// ---------------------------------------------------------------------------------
-// Terraform configuration JSON (cdk.tf.json, *.tf.json, converted HCL)
-
-/** More instances than this from one `count` / `for_each` are not expanded. */
-const MAX_INSTANCES = 1000;
-
-function parseConfig(root: Json, format: "cdktf" | "hcl"): ParsedTerraform {
-  const resources: TfResource[] = [];
-  const problems: LoadProblem[] = [];
-  const scope = staticScope(root);
-  const hasStatics = scope.locals.size > 0 || scope.variables.size > 0;
-
-  const add = (mode: "managed" | "data", group: unknown, key: string) => {
-    if (group === undefined) return;
-    for (const [t, types] of bodiesOf(group, key, "an object of resource types").entries()) {
-      for (const [type, byName] of Object.entries(types)) {
-        const typeWhere = () => `${key}${Array.isArray(group) ? `[${t}]` : ""}.${shown(type)}`;
-        for (const names of bodiesOf(byName, typeWhere, "an object of resource names")) {
-          for (const [name, raw] of Object.entries(names)) {
-            const base = mode === "data" ? `data.${type}.${name}` : `${type}.${name}`;
-            for (const body of bodiesOf(raw, () => `${key}.${shown(type)}.${shown(name)}`, "an object of arguments")) {
-              expand(mode, type, name, base, body);
-            }
-          }
-        }
-      }
-    }
-  };
-
-  const expand = (mode: "managed" | "data", type: string, name: string, base: string, body: Json) => {
-    const { "//": meta, depends_on, for_each, count, ...rest } = body;
-    const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : undefined;
-    const constructPath = str(metadata?.path);
-    const suppressions = readSuppressions(isObject(meta) ? meta.guardrails : undefined, (message) => problems.push({ address: base, constructPath, message, kind: "suppression" }));
-    const make = (address: string, values: Json, notJudged?: string): TfResource => ({
-      mode,
-      type,
-      name,
-      address,
-      constructPath,
-      values,
-      dependsOn: Array.isArray(depends_on) ? depends_on.filter((d) => typeof d === "string").map(stripInterpolation) : [],
-      suppressions,
-      configReferences: {},
-      unknown: new Set(),
-      ...(notJudged ? { notJudged } : {}),
-    });
-    const notJudged = (what: string) => {
-      const message = `${base}: ${what}, so its instances are not judged; audit \`terraform show -json\` of a plan to check them`;
-      problems.push({ address: base, constructPath, message, kind: "notJudged" });
-      resources.push(make(base, rest, message));
-    };
-
-    if (for_each !== undefined) {
-      const instances = forEachInstances(for_each, scope);
-      if (!instances) return notJudged(`for_each = ${showExpression(for_each)} cannot be resolved statically`);
-      if (instances.length > MAX_INSTANCES) return notJudged(`for_each has ${instances.length} instances (over ${MAX_INSTANCES})`);
-      for (const each of instances) resources.push(make(`${base}[${JSON.stringify(each.key)}]`, substitute(rest, { ...scope, each }) as Json));
-    } else if (count !== undefined) {
-      const n = countOf(count, scope);
-      if (n === undefined) return notJudged(`count = ${showExpression(count)} cannot be resolved statically`);
-      if (n > MAX_INSTANCES) return notJudged(`count = ${n} (over ${MAX_INSTANCES})`);
-      for (let k = 0; k < n; k++) resources.push(make(`${base}[${k}]`, substitute(rest, { ...scope, countIndex: k }) as Json));
-    } else {
-      resources.push(make(base, hasStatics ? (substitute(rest, scope) as Json) : rest));
-    }
-  };
-
-  add("managed", root.resource, "resource");
-  add("data", root.data, "data");
-  if (root.module !== undefined) {
-    for (const modules of bodiesOf(root.module, "module", "an object of module calls")) {
-      for (const [name, call] of Object.entries(modules)) {
-        const source = Array.isArray(call) ? str(block(call)?.source) : isObject(call) ? str(call.source) : undefined;
-        problems.push({
-          address: `module.${name}`,
-          message: `module.${shown(name)}${source ? ` (source ${JSON.stringify(source)})` : ""} is not expanded from configuration, so its resources are not judged; audit \`terraform show -json\` of a plan, which includes module resources`,
-          kind: "notJudged",
-        });
-      }
-    }
-  }
-  return { format, resources, providers: providersOf(root.provider), problems };
-}
-
-/** Locals (every `locals` block) and variable defaults, for static evaluation. */
-function staticScope(root: Json): Scope {
-  const locals = new Map<string, unknown>();
-  const variables = new Map<string, unknown>();
-  if (root.locals !== undefined) for (const body of bodiesOf(root.locals, "locals", "an object of local values")) for (const [k, v] of Object.entries(body)) locals.set(k, v);
-  if (root.variable !== undefined) {
-    for (const body of bodiesOf(root.variable, "variable", "an object of variables")) {
-      for (const [name, decl] of Object.entries(body)) {
-        const d = Array.isArray(decl) ? block(decl) : isObject(decl) ? decl : undefined;
-        if (d && Object.hasOwn(d, "default")) variables.set(name, d.default);
-      }
-    }
-  }
-  // Locals may use variables and other locals; resolve them against each other once.
-  const scope = { locals, variables };
-  for (const [k, v] of locals) locals.set(k, substitute(v, scope));
-  return scope;
-}
-
-function showExpression(value: unknown): string {
-  const text = typeof value === "string" ? value : Array.isArray(value) ? "[...]" : isObject(value) ? "{...}" : String(value);
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
-}
-
-/** cdktf writes `depends_on: ["azurerm_x.y"]`; older versions wrapped them as `${azurerm_x.y}`. */
-function stripInterpolation(text: string): string {
-  const t = text.trim();
-  return t.startsWith("${") && t.endsWith("}") ? t.slice(2, -1) : t;
-}
-
-function providersOf(value: unknown): Map<string, Record<string, unknown>[]> {
-  const out = new Map<string, Record<string, unknown>[]>();
-  if (value === undefined) return out;
-  for (const body of bodiesOf(value, "provider", "an object of provider configurations")) {
-    for (const [name, configs] of Object.entries(body)) {
-      const list = out.get(name) ?? [];
-      out.set(name, list);
-      for (const config of blocks(configs)) list.push(config);
-    }
-  }
-  return out;
-}
-
-/**
- * Reads `"//": { guardrails: { suppressions: [{ id, reason }] } }`. A map
- * `{ "<ruleId>": "<reason>" }` is accepted as well, for hand-written JSON.
- */
-export function readSuppressions(guardrails: unknown, problem: (message: string) => void): Suppression[] {
-  if (!isObject(guardrails) || guardrails.suppressions === undefined) return [];
-  const raw = guardrails.suppressions;
-  const entries: [unknown, unknown][] = Array.isArray(raw)
-    ? raw.map((s) => (isObject(s) ? [has(s, "id") ? s.id : has(s, "ruleId") ? s.ruleId : undefined, s.reason] : [undefined, undefined]))
-    : isObject(raw)
-      ? Object.entries(raw)
-      : [];
-  if (entries.length === 0 && !(Array.isArray(raw) && raw.length === 0)) {
-    problem(`guardrails.suppressions must be a list of { id, reason }; got ${kindOf(raw)}`);
-  }
-  const out: Suppression[] = [];
-  for (const [id, reason] of entries) {
-    if (typeof id !== "string" || id.trim() === "") {
-      problem(`a suppression has no rule id (reason ${typeof reason === "string" ? JSON.stringify(reason.slice(0, 80)) : kindOf(reason)})`);
-    } else {
-      out.push({ ruleId: id.trim(), reason: typeof reason === "string" ? reason.trim() : "" });
     }
   }
   return out;

@@ -7,7 +7,7 @@
 
 /** A reference found in configuration: `azurerm_search_service.s` + `id`. */
 export interface Reference {
-  /** `type.name` or `data.type.name` (module-prefixed in plans, instance keys dropped). */
+  /** `type.name`, `data.type.name`, with a module path (`module.m.`) and instance key (`[0]`) when written. */
   readonly address: string;
   /** The traversal after the address, normalised: `identity[0].principal_id`, `id`, or "". */
   readonly attribute: string;
@@ -43,8 +43,10 @@ function identifierEnd(text: string, i: number): number {
  * Parses the traversals in one expression (`azurerm_x.y.identity[0].principal_id`) into
  * address + attribute. Resource types always carry a provider prefix (`azurerm_`,
  * `time_`), which is what separates them from `var.`, `local.`, `each.`, `count.`,
- * `path.` and `module.`. A resource instance key (`x.y[0].id`) is dropped: rules reason
- * about resources, not instances; legacy `identity.0.principal_id` becomes `identity[0]`.
+ * `path.` and `module.`. A module path in front (`module.m["k"].azurerm_x.y`) and the
+ * resource's instance key (`x.y[0]`, `x.y["k"]`) belong to the address, so a reference
+ * names the instance it reads; StackModel.get falls back to the resource when the
+ * instance is not known. Legacy `identity.0.principal_id` becomes `identity[0]`.
  */
 export function parseTraversal(text: string, modulePrefix = ""): Reference[] {
   const out: Reference[] = [];
@@ -54,6 +56,16 @@ export function parseTraversal(text: string, modulePrefix = ""): Reference[] {
     if (nextClose !== -1 && nextClose < pos) nextClose = text.indexOf("]", pos);
     return nextClose;
   };
+  /** End of consecutive `[...]` groups starting at `j` (j itself when there are none). */
+  const bracketsEnd = (j: number) => {
+    let k = j;
+    while (text[k] === "[") {
+      const close = closeFrom(k + 1);
+      if (close === -1) break;
+      k = close + 1;
+    }
+    return k;
+  };
   let i = 0;
   while (i < text.length) {
     if (!isLower(text.charCodeAt(i)) || (i > 0 && continuesToken(text.charCodeAt(i - 1)))) {
@@ -61,7 +73,16 @@ export function parseTraversal(text: string, modulePrefix = ""): Reference[] {
       continue;
     }
     const start = i;
-    let j = text.startsWith("data.", i) ? i + 5 : i;
+    let j = i;
+    // `module.a["k"].module.b.`: a module path in front of the resource.
+    while (text.startsWith("module.", j)) {
+      const nameEnd = identifierEnd(text, j + 7);
+      if (nameEnd === j + 7) break;
+      const after = bracketsEnd(nameEnd);
+      if (text[after] !== ".") break;
+      j = after + 1;
+    }
+    if (text.startsWith("data.", j)) j += 5;
     // Type: [a-z][a-z0-9_]* with at least one underscore.
     const typeStart = j;
     let underscore = false;
@@ -77,15 +98,14 @@ export function parseTraversal(text: string, modulePrefix = ""): Reference[] {
       i = Math.max(j, i + 1);
       continue;
     }
-    const address = text.slice(start, nameEnd);
-    j = nameEnd;
+    j = bracketsEnd(nameEnd);
+    const address = text.slice(start, j);
     const parts: string[] = [];
-    let first = true;
     for (;;) {
       if (text[j] === "[") {
         const close = closeFrom(j + 1);
         if (close === -1) break;
-        if (!first) parts.push(text.slice(j, close + 1));
+        parts.push(text.slice(j, close + 1));
         j = close + 1;
       } else if (text[j] === "." && j + 1 < text.length) {
         const idEnd = identifierEnd(text, j + 1);
@@ -100,7 +120,6 @@ export function parseTraversal(text: string, modulePrefix = ""): Reference[] {
           j = d;
         }
       } else break;
-      first = false;
     }
     const attribute = parts.join("").replace(/^\./, "");
     out.push({ address: modulePrefix + address, attribute });
@@ -169,4 +188,58 @@ export function configAddress(address: string): string {
     i = j + 1;
   }
   return out;
+}
+
+/** `x.y[0]` -> `x.y`, `module.m["k"].x.y` unchanged: the address without the resource's own instance key. */
+export function withoutInstanceKey(address: string): string {
+  if (!address.endsWith("]")) return address;
+  let i = 0;
+  let groupStart = -1;
+  while (i < address.length) {
+    if (address[i] !== "[") {
+      i++;
+      continue;
+    }
+    const start = i;
+    let j = i + 1;
+    let quoted = false;
+    for (; j < address.length; j++) {
+      const d = address[j];
+      if (quoted && d === "\\") j++;
+      else if (d === '"') quoted = !quoted;
+      else if (!quoted && d === "]") break;
+    }
+    if (j >= address.length) return address;
+    // Consecutive groups (`x.y[0]["k"]`) count as one key.
+    if (address[start - 1] !== "]") groupStart = start;
+    i = j + 1;
+    if (i === address.length) return address.slice(0, groupStart);
+  }
+  return address;
+}
+
+/** The resource type an address names: `module.m[0].azurerm_x.y["k"]` -> `azurerm_x`, `data.t.n` -> `data.t`. */
+export function addressType(address: string): string {
+  const parts = configAddress(address).split(".");
+  let i = 0;
+  while (parts[i] === "module" && i + 2 < parts.length) i += 2;
+  return parts[i] === "data" ? `data.${parts[i + 1] ?? ""}` : (parts[i] ?? "");
+}
+
+/** `module.m[0].module.n.` of an address (empty at the root). */
+export function modulePathOf(address: string): string {
+  let i = 0;
+  let end = 0;
+  while (address.startsWith("module.", i)) {
+    let j = i + 7;
+    while (j < address.length && address[j] !== "." && address[j] !== "[") j++;
+    while (address[j] === "[") {
+      const close = address.indexOf("]", j);
+      if (close === -1) return address.slice(0, end);
+      j = close + 1;
+    }
+    if (address[j] !== ".") break;
+    end = i = j + 1;
+  }
+  return address.slice(0, end);
 }

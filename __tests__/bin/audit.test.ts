@@ -58,7 +58,7 @@ describe("audit CLI", () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.inputs.map((i: { source: string }) => i.source)).toEqual([shown(PASSING), shown(FAILING)]);
-    expect(report.summary).toEqual({ errors: 1, warnings: 0, suppressed: 1 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, notes: 0, suppressed: 1 });
     expect(stderr).toBe("audit: 1 error, 0 warnings, 1 suppressed\n");
   });
 

@@ -10,6 +10,8 @@ import {
   keyShapedRun,
   literalText,
   looksLikeSecretLiteral,
+  clientSecretRun,
+  looksLikeSecretValue,
 } from "../../catalogue/secrets";
 import { audit } from "../../guardrails/audit";
 import { OPENAI, get, keylessPlatform, remove, settings } from "../../testing/guardrail-fixtures";
@@ -45,6 +47,12 @@ describe("secret setting names", () => {
     "PASSWORDLESS",
     "MONKEY",
     "AUTH_ENABLED",
+    // How long or how big a token is, not the token (issue 26).
+    "REFRESH_TOKEN_EXPIRY",
+    "SESSION_TOKEN_TTL",
+    "JWT_SECRET_LENGTH",
+    "AZURE_AI_CREDENTIAL_DOMAIN",
+    "KEY_EXPIRATION_DATE",
   ])("does not flag %s", (name) => {
     expect(isSecretSettingName(name)).toBe(false);
   });
@@ -103,6 +111,31 @@ describe("secret literals", () => {
     expect(keyShapedRun("5e0bd9bd-7b93-4f28-af87-19fc36ad61bd")).toBeUndefined();
     expect(keyShapedRun("https://chat-dev-oai-x7k2.openai.azure.com/ text-embedding-3-small")).toBeUndefined();
     expect(keyShapedRun(`registry.io/app@sha256:${"ab12".repeat(16)}`)).toBeUndefined();
+  });
+
+  it("finds an Entra ID client secret, whose ~ and . end a key-shaped run", () => {
+    // Made up, in the shape gitleaks' azure-ad-client-secret rule matches: 3 chars, a digit, Q~, 31-34 chars.
+    const secret = "abc8Q~AbCdEfGhIjKlMnOpQrStUvWxYz01234567";
+    expect(clientSecretRun(secret)).toBe(secret);
+    expect(clientSecretRun(`secret=${secret};`)).toBe(secret);
+    expect(keyShapedRun(secret)).toBeUndefined();
+    expect(looksLikeSecretLiteral(secret)).toBe(true);
+    expect(clientSecretRun("abc8Q~short")).toBeUndefined();
+    expect(clientSecretRun("abcQ~AbCdEfGhIjKlMnOpQrStUvWxYz01234567")).toBeUndefined();
+  });
+
+  it("tells values about a secret from a secret under a secret-looking name", () => {
+    expect(["604800000", "15m", "1h30m", "PT1H", "true", "64", "2030-01-01", "cognitiveservices.azure.com"].map(looksLikeSecretValue)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(["hunter2hunter2", "changeme", "P@ssw0rd!"].map(looksLikeSecretValue)).toEqual([true, true, true]);
   });
 
   it("reads only what is written literally: interpolations are references, not literals", () => {
@@ -172,6 +205,7 @@ describe("hostile input (linear scanners: each of these returns in one pass)", (
     "AccountKey".repeat(KB200 / 10),
     "?sig".repeat(KB200 / 4),
     "a.b.c".repeat(KB200 / 5),
+    "abc1Q~".repeat(KB200 / 6),
   ];
 
   it.each(hostile.map((h, i) => [i, h]))("hostile string %i: every scanner answers", (_i, text) => {
@@ -180,6 +214,8 @@ describe("hostile input (linear scanners: each of these returns in one pass)", (
     expect(isSecretSetting(s, s)).toEqual(expect.any(Boolean));
     inlineCredential(s);
     keyShapedRun(s);
+    clientSecretRun(s);
+    looksLikeSecretValue(s);
     expect(credentialReferences(s)).toEqual(expect.any(Array));
     expect(isCredentialAttribute("azurerm_x", s)).toEqual(expect.any(Boolean));
   });

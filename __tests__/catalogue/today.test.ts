@@ -62,7 +62,7 @@ describe("daysBetween", () => {
 describe("the audit's today", () => {
   it("comes from the option, else the environment, and reaches the model the rules read", () => {
     expect(StackModel.from(emptyStack()).today).toBe("2026-12-06");
-    expect(StackModel.from(emptyStack(), undefined, undefined, { today: "2026-09-01" }).today).toBe("2026-09-01");
+    expect(StackModel.from(emptyStack(), undefined, undefined, undefined, { today: "2026-09-01" }).today).toBe("2026-09-01");
     expect(() => audit(emptyStack(), { today: "2026-02-30" })).toThrow('today = "2026-02-30" is not a date');
   });
 });

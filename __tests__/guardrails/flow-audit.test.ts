@@ -65,7 +65,9 @@ describe("AZ-FLOW-001 flow audit", () => {
 
   it("infers F1 from a literal endpoint that matches the account's subdomain, and F2 only before the retirement", () => {
     const inferred = (today: string) =>
-      inferFlows(StackModel.from(rawOnYourDataWithoutIdentity(), undefined, undefined, { today })).map((f) => `${f.flow.id} ${f.caller?.address} -> ${f.target?.address}`);
+      inferFlows(StackModel.from(rawOnYourDataWithoutIdentity(), undefined, undefined, undefined, { today })).map(
+        (f) => `${f.flow.id} ${f.caller?.address} -> ${f.target?.address}`,
+      );
     expect(inferred(BEFORE_OYD_RETIREMENT)).toEqual([
       "F1 azurerm_linux_web_app.handmade -> azurerm_cognitive_account.handmade",
       "F2 azurerm_cognitive_account.handmade -> azurerm_search_service.handmade",

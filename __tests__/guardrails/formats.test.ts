@@ -23,7 +23,7 @@ describe("formats", () => {
 
   it("renders JSON with per-input and total summaries", () => {
     const report = JSON.parse(renderJson([failing()]));
-    expect(report.summary).toEqual({ errors: 2, warnings: 0, suppressed: 0 });
+    expect(report.summary).toEqual({ errors: 2, warnings: 0, notes: 0, suppressed: 0 });
     expect(report.inputs[0].findings[0]).toEqual(expect.objectContaining({ ruleId: "AZ-FLOW-001", severity: "error" }));
   });
 

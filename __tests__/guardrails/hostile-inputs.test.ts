@@ -182,6 +182,47 @@ describe("hostile inputs: hangs", () => {
   });
 });
 
+describe("hostile inputs: modules, expressions and ARM templates (issue 26)", () => {
+  it("stops a module that calls itself where the parser stops nesting", async () => {
+    const files = { "infra/main.tf": 'module "self" {\n  source = "./"\n}\n' };
+    const { code, output } = await run(["infra", "--format", "json"], files);
+    expect(code).toBe(0);
+    expect(output).toContain("nests deeper than 12 modules");
+  });
+
+  it("does not multiply a module that calls itself with count past its instance bound", async () => {
+    const files = {
+      "infra/main.tf":
+        'module "self" {\n  source = "./"\n  count  = 2\n}\nresource "azurerm_key_vault" "kv" {\n  rbac_authorization_enabled = true\n  purge_protection_enabled = true\n}\n',
+    };
+    const { code, output } = await run(["infra", "--format", "json"], files);
+    expect({ code, trace: /\n\s+at .+:\d+:\d+/.test(output) }).toEqual({ code: 0, trace: false });
+    expect(output).toContain("module instances");
+  });
+
+  it("leaves an expression nested 10k deep unresolved, as not judged", async () => {
+    const count = `\${${"(".repeat(10_000)}1${")".repeat(10_000)}}`;
+    const output = await expectExit(0, { resource: { azurerm_key_vault: { kv: { count, rbac_authorization_enabled: true, purge_protection_enabled: true } } } });
+    expect(output).toContain("cannot be resolved statically");
+  });
+
+  it("reads an ARM template whose variables nest 50k deep", async () => {
+    const template = `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","variables":{"v":${deepJson(50_000, '{"a":', "}", "1")}},"resources":[]}`;
+    await expectExit(0, template, "azuredeploy.json");
+  });
+
+  it("prints an ARM resource name inert", async () => {
+    const template = {
+      $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+      resources: [{ type: "Microsoft.Storage/storageAccounts", name: "s\u001b[2J<img src=x>", properties: { allowBlobPublicAccess: true } }],
+    };
+    const { code, output } = await run(["azuredeploy.json"], { "azuredeploy.json": JSON.stringify(template) });
+    expect(code).toBe(1);
+    expect(output).not.toContain("\u001b");
+    expect(output).toContain('arm_template.main["Microsoft.Storage/storageAccounts/s\\u001b[2J<img src=x>"]');
+  });
+});
+
 describe("hostile inputs: no silent pass", () => {
   it("judges the JSON syntax's list forms: resource as a list, a type as a list, bodies as lists", async () => {
     await expectExit(1, { resource: [{ azurerm_storage_account: { s: PUBLIC_STORAGE } }] });

@@ -170,12 +170,20 @@ describe("AZ-MODEL-005 model-unknown-to-catalogue", () => {
       "brazilsouth offers",
     ],
     ["a deployment type it does not record", platformWith("gpt-5.4-mini", "2026-03-17", "ProvisionedManaged"), "not ProvisionedManaged"],
-  ])("warns on %s, pointing at Azure's live list", (_name, stack, text) => {
+  ])("notes %s, pointing at Azure's live list", (_name, stack, text) => {
     const found = lifecycle(stack);
-    expect(found.map((f) => `${f.ruleId} ${f.severity}`)).toContain("AZ-MODEL-005 warning");
+    expect(found.map((f) => `${f.ruleId} ${f.severity}`)).toContain("AZ-MODEL-005 note");
     const f = found.find((x) => x.ruleId === "AZ-MODEL-005")!;
     expect(f.message).toContain(text);
     expect(f.fix).toContain("az cognitiveservices model list -l ");
+  });
+
+  it("is a warning where the author chose the model (the synth-time guardrails ask for that), and a note never fails a run", () => {
+    const stack = platformWith("gpt-9", "2027-01-01");
+    const asWarning = audit(stack, { unknownModels: "warning" }).findings.filter((f) => f.ruleId === "AZ-MODEL-005");
+    expect(asWarning.map((f) => f.severity)).toEqual(["warning"]);
+    const result = audit(stack);
+    expect([result.errors, result.warnings, result.notes]).toEqual([0, 0, 1]);
   });
 
   it("leaves other model formats and non-literal models alone", () => {

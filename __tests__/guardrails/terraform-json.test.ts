@@ -21,9 +21,23 @@ describe("references", () => {
     ]);
   });
 
-  it("normalises legacy index syntax and drops instance keys", () => {
+  it("normalises legacy index syntax and keeps the instance a reference names", () => {
     expect(parseTraversal("azurerm_x.y.identity.0.principal_id")).toEqual([{ address: "azurerm_x.y", attribute: "identity[0].principal_id" }]);
-    expect(parseTraversal('azurerm_x.y["k"].id', "module.m.")).toEqual([{ address: "module.m.azurerm_x.y", attribute: "id" }]);
+    expect(parseTraversal('azurerm_x.y["k"].id', "module.m.")).toEqual([{ address: 'module.m.azurerm_x.y["k"]', attribute: "id" }]);
+    expect(parseTraversal('module.app["eu"].module.net.data.azurerm_subnet.s[0].id')).toEqual([
+      { address: 'module.app["eu"].module.net.data.azurerm_subnet.s[0]', attribute: "id" },
+    ]);
+    // A module output is no resource.
+    expect(parseTraversal("module.openai.endpoint")).toEqual([]);
+  });
+
+  it("resolves a reference to an instance, or to the first instance when it names the resource", () => {
+    const s = emptyStack();
+    put(s, "azurerm_search_service.s", { count: 2, name: "srch-${count.index}" });
+    const model = StackModel.from(s);
+    expect(model.get("azurerm_search_service.s[1]")?.values.name).toBe("srch-1");
+    expect(model.get("azurerm_search_service.s")?.values.name).toBe("srch-0");
+    expect(model.is({ address: "azurerm_search_service.s", attribute: "id" }, model.get("azurerm_search_service.s[0]")!)).toBe(true);
   });
 
   it("ignores text outside interpolations", () => {

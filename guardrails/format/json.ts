@@ -3,10 +3,10 @@ import type { AuditResult } from "../audit";
 /** Stable machine-readable report: one entry per audited input. */
 export interface JsonReport {
   readonly version: 1;
-  readonly summary: { readonly errors: number; readonly warnings: number; readonly suppressed: number };
+  readonly summary: { readonly errors: number; readonly warnings: number; readonly notes: number; readonly suppressed: number };
   readonly inputs: readonly {
     readonly source?: string;
-    readonly summary: { readonly errors: number; readonly warnings: number; readonly suppressed: number };
+    readonly summary: { readonly errors: number; readonly warnings: number; readonly notes: number; readonly suppressed: number };
     readonly findings: AuditResult["findings"];
     readonly suppressed: AuditResult["suppressed"];
   }[];
@@ -15,12 +15,12 @@ export interface JsonReport {
 export function toJsonReport(results: readonly AuditResult[]): JsonReport {
   const inputs = results.map((r) => ({
     source: r.source,
-    summary: { errors: r.errors, warnings: r.warnings, suppressed: r.suppressed.length },
+    summary: { errors: r.errors, warnings: r.warnings, notes: r.notes, suppressed: r.suppressed.length },
     findings: r.findings,
     suppressed: r.suppressed,
   }));
-  const sum = (k: "errors" | "warnings" | "suppressed") => inputs.reduce((n, i) => n + i.summary[k], 0);
-  return { version: 1, summary: { errors: sum("errors"), warnings: sum("warnings"), suppressed: sum("suppressed") }, inputs };
+  const sum = (k: "errors" | "warnings" | "notes" | "suppressed") => inputs.reduce((n, i) => n + i.summary[k], 0);
+  return { version: 1, summary: { errors: sum("errors"), warnings: sum("warnings"), notes: sum("notes"), suppressed: sum("suppressed") }, inputs };
 }
 
 export function renderJson(results: readonly AuditResult[]): string {

@@ -35,7 +35,8 @@ export function renderTable(result: AuditResult): string {
   return `${lines.map(escapeControl).join("\n")}\n`;
 }
 
-export function summary(result: Pick<AuditResult, "errors" | "warnings" | "suppressed">): string {
+export function summary(result: Pick<AuditResult, "errors" | "warnings" | "suppressed"> & { readonly notes?: number }): string {
   const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
-  return `${n(result.errors, "error")}, ${n(result.warnings, "warning")}, ${result.suppressed.length} suppressed`;
+  const notes = result.notes ? `${n(result.notes, "note")}, ` : "";
+  return `${n(result.errors, "error")}, ${n(result.warnings, "warning")}, ${notes}${result.suppressed.length} suppressed`;
 }

@@ -1,4 +1,4 @@
-import { usesRbac } from "../flow-inference";
+import { usesRbac } from "../key-vault";
 import { describe } from "../azure";
 import { cmkBindings } from "../cmk";
 import { Finding, Rule, finding } from "../rule";

@@ -22,7 +22,7 @@ export const cmkWaitsForGrant: Rule = {
     const findings: Finding[] = [];
     for (const { binding, grants } of cmkBindings(model)) {
       if (grants.length === 0) continue; // AZ-CMK-002 reports the missing grant.
-      if (grants.some((g) => dependsOn(model, binding, g.resource.address))) continue;
+      if (grants.some((g) => dependsOn(model, binding, g.resource))) continue;
       findings.push(
         finding(
           this,
@@ -35,12 +35,12 @@ export const cmkWaitsForGrant: Rule = {
   },
 };
 
-/** Whether `r` depends on `address` directly or through a time_sleep (its depends_on or triggers). */
-function dependsOn(model: StackModel, r: TfResource, address: string): boolean {
+/** Whether `r` depends on `grant` directly or through a time_sleep (its depends_on or triggers). */
+function dependsOn(model: StackModel, r: TfResource, grant: TfResource): boolean {
   for (const d of r.dependsOn) {
-    if (d === address) return true;
     const dep = model.get(d);
-    if (dep?.type === TYPES.timeSleep && (dep.dependsOn.includes(address) || model.refs(dep, "triggers").some((x) => x.address === address))) return true;
+    if (dep === grant) return true;
+    if (dep?.type === TYPES.timeSleep && (dep.dependsOn.some((x) => model.get(x) === grant) || model.refs(dep, "triggers").some((x) => model.is(x, grant)))) return true;
   }
   return false;
 }

@@ -1,5 +1,5 @@
 import { Roles } from "../../catalogue/roles";
-import { describe, isOpenAiAccount, isWebApp, roleAssignments, webApps, identityOf } from "../azure";
+import { apps, describe, identityOf, isApp, isOpenAiAccount, roleAssignments } from "../azure";
 import { inferFlows } from "../flow-inference";
 import { Finding, Rule, finding } from "../rule";
 
@@ -26,10 +26,10 @@ export const cognitiveContributorInference: Rule = {
     for (const a of roleAssignments(model)) {
       if (a.roleId !== Roles.CognitiveServicesContributor.id) continue;
       let why: string | undefined;
-      if (a.principal.kind === "system" && isWebApp(a.principal.resource)) why = `its principal is ${a.principal.resource.address}'s identity`;
+      if (a.principal.kind === "system" && isApp(a.principal.resource)) why = `its principal is ${a.principal.resource.address}'s identity`;
       else if (a.principal.kind === "userAssigned") {
         const uami = a.principal.resource;
-        const app = webApps(model).find((w) => identityOf(model, w).userAssignedRefs.some((r) => r.address === uami.address));
+        const app = apps(model).find((w) => identityOf(model, w).userAssignedRefs.some((r) => model.is(r, uami)));
         if (app) why = `its principal ${uami.address} is ${app.address}'s identity`;
       }
       if (!why) {

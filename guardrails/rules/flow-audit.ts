@@ -1,4 +1,4 @@
-import { describe, roleAssignments, scopeCovers } from "../azure";
+import { describe, scopeCovers, unexpandedRoleAssignments } from "../azure";
 import type { StackModel } from "../model";
 import { type FlowCheck, checkFlows } from "../flow-inference";
 import { type Finding, type Rule, finding } from "../rule";
@@ -19,15 +19,20 @@ export const flowAudit: Rule = {
   evaluate(model) {
     const findings: Finding[] = [];
     for (const c of checkFlows(model)) {
-      if (!c.identityProblem && c.missingRoles.length === 0) continue;
+      if (!c.identityProblem && c.missingRoles.length === 0 && c.missingPermissions.length === 0) continue;
       const f = c.implied;
       const problems: string[] = [];
       if (c.identityProblem) problems.push(c.identityProblem);
       if (c.missingRoles.length > 0) {
         problems.push(`${f.callerLabel} holds no ${c.missingRoles.map((r) => `"${r.name}"`).join(" and no ")} on ${f.target ? describe(f.target) : "the target"}`);
       }
-      // A role may come from an assignment the loader could not expand: say so, do not fail on a guess.
-      const unexpanded = c.missingRoles.length > 0 && !c.identityProblem ? unexpandedAssignments(model, f.target) : [];
+      if (c.missingPermissions.length > 0) {
+        problems.push(`${f.target ? describe(f.target) : "the vault"} uses access policies, and none gives ${f.callerLabel} ${c.missingPermissions.join(", ")}`);
+      }
+      // A role or policy may come from a resource the loader could not expand: say so, do not fail on a guess.
+      const unexpanded = c.identityProblem
+        ? []
+        : [...(c.missingRoles.length > 0 ? unexpandedAssignments(model, f.target) : []), ...(c.missingPermissions.length > 0 ? c.unexpandedPolicies : [])];
       const message =
         `${f.flow.id} (${f.flow.title}) is implied because ${f.because.join("; ")}, but ${problems.join("; and ")}. ` +
         (unexpanded.length > 0 ? `Not judged: ${unexpanded.join(", ")} could not be expanded and may hold the role. ` : "") +
@@ -44,8 +49,7 @@ export const flowAudit: Rule = {
  * known only after apply) whose scope may cover `target`.
  */
 function unexpandedAssignments(model: StackModel, target: TfResource | undefined): string[] {
-  return roleAssignments(model)
-    .filter((a) => a.resource.notJudged !== undefined)
+  return unexpandedRoleAssignments(model)
     .filter((a) => !target || a.scopeLevel === "unknown" || scopeCovers(model, a, target) !== undefined)
     .map((a) => a.resource.address);
 }
@@ -62,6 +66,17 @@ function fixFor(c: FlowCheck): string {
   }
   for (const role of c.missingRoles) {
     steps.push(`assign "${role.name}" (role_definition_id ending ${role.id}) to ${c.principalHint} with scope ${f.target ? `${f.target.address}.id` : "the target's id"}`);
+  }
+  if (c.missingPermissions.length > 0) {
+    const kinds = (kind: string) =>
+      c.missingPermissions
+        .filter((p) => p.startsWith(`${kind} `))
+        .map((p) => JSON.stringify(p.slice(kind.length + 1)))
+        .join(", ");
+    const lists = [kinds("secret") && `secret_permissions = [${kinds("secret")}]`, kinds("key") && `key_permissions = [${kinds("key")}]`].filter(Boolean).join(", ");
+    steps.push(
+      `add an access policy for ${c.principalHint} to ${f.target?.address ?? "the vault"} with ${lists} (access_policy block or azurerm_key_vault_access_policy), or switch the vault to rbac_authorization_enabled = true and assign the role`,
+    );
   }
   return steps.join("; ");
 }

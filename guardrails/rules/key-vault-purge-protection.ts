@@ -1,4 +1,4 @@
-import { TYPES, describe, isTrue } from "../azure";
+import { TYPES, argument, describe, isTrue } from "../azure";
 import { cmkBindings } from "../cmk";
 import { Finding, Rule, finding, show } from "../rule";
 
@@ -20,7 +20,7 @@ export const keyVaultPurgeProtection: Rule = {
     const cmkVaults = new Set(cmkBindings(model).map((b) => b.vault));
     for (const vault of model.ofType(TYPES.keyVault)) {
       if (isTrue(vault.values.purge_protection_enabled) || cmkVaults.has(vault)) continue;
-      findings.push(finding(this, vault, `${describe(vault)}: purge_protection_enabled = ${show(vault.values.purge_protection_enabled)}.`));
+      findings.push(finding(this, vault, `${describe(vault)}: ${argument(vault, "purge_protection_enabled")} = ${show(vault.values.purge_protection_enabled)}.`));
     }
     return findings;
   },

@@ -1,4 +1,4 @@
-import { appSettings, describe, identityOf, isKeyVaultReference, webApps } from "../azure";
+import { appKind, appSettings, apps, describe, identityOf, isKeyVaultReference } from "../azure";
 import { Finding, Rule, finding } from "../rule";
 
 /**
@@ -16,7 +16,8 @@ export const keyVaultReferenceIdentity: Rule = {
   helpUri: "https://learn.microsoft.com/azure/app-service/app-service-key-vault-references#access-vaults-with-a-user-assigned-identity",
   evaluate(model) {
     const findings: Finding[] = [];
-    for (const app of webApps(model)) {
+    // App Service's own feature: web apps and Function Apps (a Container App names the identity per secret).
+    for (const app of apps(model).filter((a) => appKind(a) !== "containerApp")) {
       const identity = identityOf(model, app);
       if (identity.systemAssigned || !identity.userAssigned || app.values.key_vault_reference_identity_id) continue;
       if (app.configReferences.key_vault_reference_identity_id) continue;

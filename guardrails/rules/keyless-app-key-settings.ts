@@ -1,4 +1,4 @@
-import { TYPES, appSettings, describe, isFalse, isKeySettingName, isOpenAiAccount, serviceOfSetting, settingTargets, webApps } from "../azure";
+import { TYPES, appSettings, apps, describe, isFalse, isKeySettingName, isOpenAiAccount, keyOf, settingTargets } from "../azure";
 import { Finding, Rule, finding, show } from "../rule";
 import { TfResource } from "../terraform-json";
 
@@ -17,27 +17,24 @@ export const keylessAppKeySettings: Rule = {
   fix: "Remove the *_KEY setting so the app uses its managed identity; in keys mode, set it to a @Microsoft.KeyVault(SecretUri=...) reference and keep local auth enabled on that service.",
   evaluate(model) {
     const findings: Finding[] = [];
-    for (const app of webApps(model)) {
+    for (const app of apps(model)) {
       const settings = appSettings(model, app);
       const targets = settings.flatMap((s) => settingTargets(model, s));
       for (const s of settings) {
-        if (!isKeySettingName(s.name)) continue;
+        // A key by its value's evidence (the account's key under any name), or by a *_KEY name.
+        const key = keyOf(model, s);
+        if (!key && !isKeySettingName(s.name)) continue;
         if (s.value !== undefined && s.value.trim() === "") {
           findings.push(
-            finding(
-              this,
-              app,
-              `${describe(app)}: app_settings.${s.name} = "" (empty). An empty key is the worst case: the app takes the key path or a fallback instead of its identity.`,
-            ),
+            finding(this, app, `${describe(app)}: ${s.where} = "" (empty). An empty key is the worst case: the app takes the key path or a fallback instead of its identity.`),
           );
           continue;
         }
-        const service = serviceOfSetting(s.name);
-        const keyless = targets.find((t) => service !== undefined && localAuthDisabled(t, service));
+        const service = key?.service;
+        const keyless =
+          key?.account && service && localAuthDisabled(key.account, service) ? key.account : targets.find((t) => service !== undefined && localAuthDisabled(t, service));
         if (keyless) {
-          findings.push(
-            finding(this, app, `${describe(app)}: app_settings.${s.name} is set, but ${keyless.address} disables key auth (${disabledBy(keyless)}), so the key can never work.`),
-          );
+          findings.push(finding(this, app, `${describe(app)}: ${s.where} is set, but ${keyless.address} disables key auth (${disabledBy(keyless)}), so the key can never work.`));
         }
       }
     }

@@ -1,7 +1,7 @@
-import { TYPES, describe } from "../azure";
+import { TYPES, describe, isFalse } from "../azure";
 import { NETWORK_TYPES, endpointsTo, isRestricted } from "../network";
 import { type Finding, type Rule, finding } from "../rule";
-import { block, str } from "../terraform-json";
+import { type TfResource, block, str } from "../terraform-json";
 
 /**
  * Terraform itself uses data planes: Key Vault secrets and keys (F9), storage
@@ -25,25 +25,30 @@ export const networkDeployerDataPlane: Rule = {
   helpUri: "https://learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints",
   evaluate(model) {
     const findings: Finding[] = [];
+    // One finding per closed vault (the root cause), naming every secret and key written into it.
+    const writes = new Map<TfResource, TfResource[]>();
     for (const item of model.ofType(TYPES.keyVaultSecret, TYPES.keyVaultKey)) {
-      for (const vault of model.referenced(item, ["key_vault_id"], [TYPES.keyVault])) {
-        if (!isRestricted(vault) || endpointsTo(model, vault).length > 0) continue;
-        const acl = block(vault.values.network_acls);
-        const ipRules = Array.isArray(acl?.ip_rules) ? acl!.ip_rules : [];
-        const publicOff = vault.values.public_network_access_enabled === false;
-        if (!publicOff && ipRules.length > 0) continue;
-        const code = publicOff ? "403 ForbiddenByConnection" : "403 ForbiddenByFirewall";
-        findings.push(
-          finding(
-            this,
-            item,
-            `${describe(item)} is written by Terraform into ${vault.address}, which ${publicOff ? "has public network access disabled" : "denies public traffic without ip_rules"} and has no private endpoint. Symptom: ${code} at apply and at every later plan.`,
-            {
-              fix: `Give ${vault.address} a private endpoint reachable from the runner's VNet, or set public_network_access_enabled = true with network_acls { default_action = "Deny", ip_rules = [<runner egress IPs>] } (ChatPlatform: network.deployer).`,
-            },
-          ),
-        );
-      }
+      for (const vault of model.referenced(item, ["key_vault_id"], [TYPES.keyVault])) writes.set(vault, [...(writes.get(vault) ?? []), item]);
+    }
+    for (const [vault, items] of writes) {
+      if (!isRestricted(vault) || endpointsTo(model, vault).length > 0) continue;
+      const acl = block(vault.values.network_acls);
+      const ipRules = Array.isArray(acl?.ip_rules) ? acl!.ip_rules : [];
+      const publicOff = isFalse(vault.values.public_network_access_enabled);
+      if (!publicOff && ipRules.length > 0) continue;
+      const code = publicOff ? "403 ForbiddenByConnection" : "403 ForbiddenByFirewall";
+      const shown = items.slice(0, 5).map((i) => i.address);
+      const written = `${shown.join(", ")}${items.length > shown.length ? ` and ${items.length - shown.length} more` : ""}`;
+      findings.push(
+        finding(
+          this,
+          vault,
+          `${describe(vault)} ${publicOff ? "has public network access disabled" : "denies public traffic without ip_rules"} and has no private endpoint, but Terraform writes ${items.length === 1 ? "" : `${items.length} items `}into it through its data plane (${written}). Symptom: ${code} at apply and at every later plan.`,
+          {
+            fix: `Give ${vault.address} a private endpoint reachable from the runner's VNet, or set public_network_access_enabled = true with network_acls { default_action = "Deny", ip_rules = [<runner egress IPs>] } (ChatPlatform: network.deployer).`,
+          },
+        ),
+      );
     }
     for (const container of model.ofType(NETWORK_TYPES.storageContainer)) {
       const account = model.referenced(container, ["storage_account_name"], [TYPES.storage])[0];
@@ -68,7 +73,7 @@ export const networkDeployerDataPlane: Rule = {
           finding(
             this,
             account,
-            `${describe(account)} is closed, but the azurerm provider does not set features { storage { data_plane_available = false } }: after create it polls the account's data plane and fails with "waiting for the Data Plane for Storage Account ... to become available" (exact text UNCONFIRMED).`,
+            `${describe(account)} is closed, but the azurerm provider does not set features { storage { data_plane_available = false } }: after create it polls the account's data plane and fails with "waiting for the Data Plane for Storage Account (...) to become available: ..." (the provider's error, internal/services/storage/storage_account_resource.go).`,
             {
               severity: "warning",
               fix: "Set features { storage { data_plane_available = false } } on the azurerm provider (fine when no queue_properties or static_website is used).",

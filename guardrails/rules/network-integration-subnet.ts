@@ -1,7 +1,7 @@
-import { describe, webApps } from "../azure";
+import { appKind, apps, describe } from "../azure";
 import { NETWORK_TYPES, appIntegration } from "../network";
 import { type Finding, type Rule, finding } from "../rule";
-import { blocks, str } from "../terraform-json";
+import { blocks } from "../terraform-json";
 
 /** Smallest subnet App Service regional VNet integration accepts. */
 const MIN_PREFIX = 28;
@@ -25,11 +25,14 @@ export const networkIntegrationSubnet: Rule = {
   helpUri: "https://learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements",
   evaluate(model) {
     const findings: Finding[] = [];
-    for (const app of webApps(model)) {
+    // App Service's requirements; a Container Apps environment's subnet has its own.
+    for (const app of apps(model).filter((a) => appKind(a) !== "containerApp")) {
       const subnet = appIntegration(model, app).subnet;
       if (!subnet) continue;
       const problems: string[] = [];
-      const delegated = blocks(subnet.values.delegation).some((d) => blocks(d.service_delegation).some((s) => str(s.name) === "Microsoft.Web/serverFarms"));
+      const names = blocks(subnet.values.delegation).flatMap((d) => blocks(d.service_delegation).map((s) => s.name));
+      // A delegation whose name the audit cannot resolve (a dynamic block over unknown input) may be the right one.
+      const delegated = names.some((n) => n === "Microsoft.Web/serverFarms" || typeof n !== "string" || n.includes("${"));
       if (!delegated) problems.push("is not delegated to Microsoft.Web/serverFarms");
       const prefixes = Array.isArray(subnet.values.address_prefixes) ? subnet.values.address_prefixes.map(String) : [];
       const small = prefixes.filter((p) => Number(/\/(\d+)$/.exec(p)?.[1] ?? 0) > MIN_PREFIX);

@@ -1,9 +1,10 @@
 import { NETWORK_PATHS } from "../../catalogue/network-paths";
 import { FLOWS } from "../../catalogue/flows";
-import { TYPES, describe, isTrue, openAiAccounts, settingTargets, appSettings, webApps, isWebApp } from "../azure";
+import { TYPES, appSettings, apps, describe, isApp, isTrue, openAiAccounts, settingTargets } from "../azure";
 import { type ImpliedFlow, inferFlows } from "../flow-inference";
 import type { StackModel } from "../model";
-import { appIntegration, endpointsTo, isRestricted, privateLinkOf, trustedPath } from "../network";
+import { NETWORK_TYPES, appIntegration, endpointsTo, isRestricted, privateLinkOf, trustedPath } from "../network";
+import { armTypeOf } from "../normalize";
 import { type Finding, type Rule, finding } from "../rule";
 import { type TfResource, str } from "../terraform-json";
 
@@ -33,7 +34,7 @@ function callsOf(model: StackModel): Call[] {
   }
   // With a key, the app's call to OpenAI is no access flow (no role), but it crosses the
   // network all the same.
-  for (const app of webApps(model)) {
+  for (const app of apps(model)) {
     for (const s of appSettings(model, app)) {
       for (const t of settingTargets(model, s)) {
         if (openAiAccounts(model).includes(t) && !calls.some((c) => c.caller === app && c.target === t)) calls.push({ flowId: "F1", caller: app, target: t });
@@ -45,7 +46,7 @@ function callsOf(model: StackModel): Call[] {
 
 function problemsOf(model: StackModel, call: Call): string[] {
   const { caller, target } = call;
-  if (!isWebApp(caller)) {
+  if (!isApp(caller)) {
     const trusted = trustedPath(model, caller, target);
     return trusted.ok ? [] : [`${target.address} closes its public endpoint and does not let ${caller.address} in as a trusted service: missing ${trusted.missing}`];
   }
@@ -112,8 +113,20 @@ export const networkReachability: Rule = {
       const problems = isRestricted(call.target) ? problemsOf(model, call) : [];
       if (problems.length === 0) continue;
       const path = NETWORK_PATHS[call.flowId];
-      const message = `${call.flowId} (${FLOWS[call.flowId].title}) from ${describe(call.caller)} to ${call.target.address}: ${problems.join("; ")}. Symptom at runtime: ${path?.symptom ?? "403 from the target"}.`;
-      findings.push(finding(this, call.caller, message, { fix: path ? `${this.fix} For ${call.flowId}: ${path.summary}.` : this.fix }));
+      // A private endpoint the loader could not expand may be the missing path: say so, do not fail on a guess.
+      const unexpanded = model.unexpanded
+        .filter((r) => r.type === NETWORK_TYPES.privateEndpoint || /\/privateEndpoints$/i.test(armTypeOf(r.values.type) ?? ""))
+        .map((r) => r.address);
+      const message =
+        `${call.flowId} (${FLOWS[call.flowId].title}) from ${describe(call.caller)} to ${call.target.address}: ${problems.join("; ")}. ` +
+        (unexpanded.length > 0 ? `Not judged: ${unexpanded.join(", ")} could not be expanded and may be the path. ` : "") +
+        `Symptom at runtime: ${path?.symptom ?? "403 from the target"}.`;
+      findings.push(
+        finding(this, call.caller, message, {
+          fix: path ? `${this.fix} For ${call.flowId}: ${path.summary}.` : this.fix,
+          ...(unexpanded.length > 0 ? { severity: "warning" } : {}),
+        }),
+      );
     }
     return findings;
   },

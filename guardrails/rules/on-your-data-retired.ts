@@ -11,7 +11,8 @@ const OYD = SERVICES.onYourData;
  * sources): an app whose settings configure it (the evidence the flow inference uses for
  * F2, with or without a search key) gets no grounded answer any more. Before that day a
  * warning. Grants to an OpenAI identity on Search or Storage that only On Your Data used
- * are named too; with an app, in its finding (one cause, one finding).
+ * are named too; with an app, in its finding (one cause, one finding); without one, once it
+ * is retired, as leftovers.
  */
 export const onYourDataRetiredRule: Rule = {
   id: "AZ-OYD-001",
@@ -39,7 +40,7 @@ export const onYourDataRetiredRule: Rule = {
         ),
       );
     }
-    if (findings.length === 0 && grants.length > 0) {
+    if (retired && findings.length === 0 && grants.length > 0) {
       // No app uses it any more: the grants are leftovers, an identity with access nothing needs.
       findings.push(
         finding(

@@ -1,5 +1,5 @@
 import { Roles } from "../../catalogue/roles";
-import { describe, isFalse, openAiAccounts, roleAssignments, roleSatisfies, scopeCovers } from "../azure";
+import { argument, describe, isFalse, openAiAccounts, roleAssignments, roleSatisfies, scopeCovers } from "../azure";
 import { inferFlows } from "../flow-inference";
 import { Finding, Rule, finding, show } from "../rule";
 import { str } from "../terraform-json";
@@ -25,14 +25,16 @@ export const openAiCustomSubdomain: Rule = {
       const subdomain = account.values.custom_subdomain_name;
       if ((str(subdomain) ?? "").trim() !== "" || account.configReferences.custom_subdomain_name) continue;
       let reason: string | undefined;
-      if (isFalse(account.values.local_auth_enabled)) reason = "local_auth_enabled = false";
+      if (isFalse(account.values.local_auth_enabled)) reason = account.origin ? `${argument(account, "local_auth_enabled")} = true` : "local_auth_enabled = false";
       else if (flows.some((f) => f.target === account)) reason = `${flows.find((f) => f.target === account)?.flow.id} calls it with an identity`;
       else {
         const a = roleAssignments(model).find((x) => dataRoles.some((r) => roleSatisfies(x.roleId, r)) && scopeCovers(model, x, account) === "resource");
         if (a) reason = `${a.resource.address} grants "${a.roleLabel}" on it`;
       }
       if (!reason) continue;
-      findings.push(finding(this, account, `${describe(account)} uses Entra ID authentication (${reason}) but custom_subdomain_name = ${show(subdomain)}.`));
+      findings.push(
+        finding(this, account, `${describe(account)} uses Entra ID authentication (${reason}) but ${argument(account, "custom_subdomain_name")} = ${show(subdomain)}.`),
+      );
     }
     return findings;
   },

@@ -1,5 +1,5 @@
 import { Roles } from "../../catalogue/roles";
-import { TYPES, describe, isFalse, roleAssignments, roleSatisfies, scopeCovers } from "../azure";
+import { TYPES, argument, describe, isFalse, roleAssignments, roleSatisfies, scopeCovers } from "../azure";
 import { inferFlows } from "../flow-inference";
 import { Finding, Rule, finding, show } from "../rule";
 
@@ -32,7 +32,7 @@ export const searchRbacDisabled: Rule = {
         finding(
           this,
           search,
-          `${describe(search)} is called keyless (${reason}) but local_authentication_enabled = ${show(search.values.local_authentication_enabled)} and authentication_failure_mode is not set, so it accepts API keys only.`,
+          `${describe(search)} is called keyless (${reason}) but ${search.origin ? `${argument(search, "local_authentication_enabled")} is not true` : `local_authentication_enabled = ${show(search.values.local_authentication_enabled)}`} and ${argument(search, "authentication_failure_mode")} is not set, so it accepts API keys only.`,
         ),
       );
     }

@@ -1,4 +1,4 @@
-import { TYPES, describe, isFalse } from "../azure";
+import { TYPES, argument, describe, isFalse } from "../azure";
 import { Finding, Rule, finding, show } from "../rule";
 
 /**
@@ -19,7 +19,13 @@ export const storagePublicAccess: Rule = {
     const findings: Finding[] = [];
     for (const storage of model.ofType(TYPES.storage)) {
       if (isFalse(storage.values.allow_nested_items_to_be_public)) continue;
-      findings.push(finding(this, storage, `${describe(storage)}: allow_nested_items_to_be_public = ${show(storage.values.allow_nested_items_to_be_public)} (default true).`));
+      findings.push(
+        finding(
+          this,
+          storage,
+          `${describe(storage)}: ${argument(storage, "allow_nested_items_to_be_public")} = ${show(storage.values.allow_nested_items_to_be_public)} (default true).`,
+        ),
+      );
     }
     return findings;
   },

@@ -1,4 +1,4 @@
-import { TYPES, describe, identityOf, setting, webApps } from "../azure";
+import { TYPES, appKind, apps, describe, identityOf, setting } from "../azure";
 import { Finding, Rule, finding } from "../rule";
 
 /**
@@ -18,7 +18,7 @@ export const uamiClientId: Rule = {
   helpUri: "https://learn.microsoft.com/azure/app-service/overview-managed-identity",
   evaluate(model) {
     const findings: Finding[] = [];
-    for (const app of webApps(model)) {
+    for (const app of apps(model)) {
       const identity = identityOf(model, app);
       if (!identity.userAssigned) continue;
       // An identity named only by OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID is App Service
@@ -33,14 +33,14 @@ export const uamiClientId: Rule = {
           finding(
             this,
             app,
-            `${describe(app)} has identity.identity_ids set (${identity.type ?? "UserAssigned"}) but app_settings.AZURE_CLIENT_ID is ${clientId ? "empty" : "not set"}.`,
+            `${describe(app)} has identity.identity_ids set (${identity.type ?? "UserAssigned"}) but ${clientId?.where ?? (appKind(app) === "containerApp" ? "env AZURE_CLIENT_ID" : "app_settings.AZURE_CLIENT_ID")} is ${clientId ? "empty" : "not set"}.`,
           ),
         );
         continue;
       }
       const named = clientId.refs.map((r) => model.get(r.address)).find((r) => r?.type === TYPES.userAssignedIdentity);
-      if (named && !identity.userAssignedRefs.some((r) => r.address === named.address)) {
-        findings.push(finding(this, app, `${describe(app)}: app_settings.AZURE_CLIENT_ID names ${named.address}, which is not in identity.identity_ids.`));
+      if (named && !identity.userAssignedRefs.some((r) => model.is(r, named))) {
+        findings.push(finding(this, app, `${describe(app)}: ${clientId.where} names ${named.address}, which is not in identity.identity_ids.`));
       }
     }
     return findings;

@@ -1,5 +1,5 @@
 import { OPEN_ACCESS_TAG } from "../../catalogue/access";
-import { appSettings, describe, identityOf, isTrue, partyOf, serviceOfSetting, setting, settingTargets, webApps } from "../azure";
+import { appKind, appSettings, apps, describe, identityOf, isTrue, partyOf, serviceOfSetting, setting, settingTargets } from "../azure";
 import type { StackModel } from "../model";
 import { type Finding, type Rule, finding, show } from "../rule";
 import { type TfResource, block, str } from "../terraform-json";
@@ -28,14 +28,26 @@ export const webAppSignIn: Rule = {
   helpUri: "https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad",
   evaluate(model) {
     const findings: Finding[] = [];
-    for (const app of webApps(model)) {
+    // Function Apps are left out: their HTTP triggers answer only with a function key
+    // unless declared anonymous (https://learn.microsoft.com/azure/azure-functions/function-keys-how-to).
+    for (const app of apps(model).filter((a) => appKind(a) !== "functionApp")) {
+      const container = appKind(app) === "containerApp";
+      // A Container App without external ingress is reachable only inside its environment.
+      if (container && !isTrue(block(app.values.ingress)?.external_enabled)) continue;
       const auth = easyAuthOf(app);
       const openAi = openAiSettings(model, app);
       if (openAi.length > 0 && !auth.required && !declaredOpen(app)) {
         findings.push(
-          finding(this, app, `${describe(app)} calls Azure OpenAI (app_settings ${openAi.join(", ")}) and has no required sign-in (${auth.why}): anyone with its URL can use it.`, {
-            fix: `Require sign-in: auth_settings_v2 { auth_enabled = true, require_authentication = true, unauthenticated_action = "RedirectToLoginPage", active_directory_v2 { client_id = ..., tenant_auth_endpoint = ... } } (ChatPlatform: remove webApp.access "open"). Or declare the app open on purpose: tags = { ${OPEN_ACCESS_TAG_NAME} = "${OPEN_ACCESS_TAG_VALUE}" }.`,
-          }),
+          finding(
+            this,
+            app,
+            `${describe(app)} calls Azure OpenAI (${container ? "env" : "app_settings"} ${openAi.join(", ")}) and has no required sign-in (${container ? auth.why.replace("no auth_settings_v2 block", "no Microsoft.App/containerApps/authConfigs") : auth.why}): anyone with its URL can use it.`,
+            {
+              fix: container
+                ? `Require sign-in with Container Apps authentication: azapi_resource { type = "Microsoft.App/containerApps/authConfigs@2024-03-01", name = "current", parent_id = ${app.address}.id, body = { properties = { platform = { enabled = true }, globalValidation = { unauthenticatedClientAction = "RedirectToLoginPage" }, identityProviders = { azureActiveDirectory = { ... } } } } } (azurerm has no argument for it). Or declare the app open on purpose: tags = { ${OPEN_ACCESS_TAG_NAME} = "${OPEN_ACCESS_TAG_VALUE}" }.`
+                : `Require sign-in: auth_settings_v2 { auth_enabled = true, require_authentication = true, unauthenticated_action = "RedirectToLoginPage", active_directory_v2 { client_id = ..., tenant_auth_endpoint = ... } } (ChatPlatform: remove webApp.access "open"). Or declare the app open on purpose: tags = { ${OPEN_ACCESS_TAG_NAME} = "${OPEN_ACCESS_TAG_VALUE}" }.`,
+            },
+          ),
         );
       }
       const credential = credentialProblem(model, app);
@@ -113,7 +125,7 @@ function credentialProblem(model: StackModel, app: TfResource): { message: strin
   }
   if (name.toUpperCase() !== MI_FIC_SETTING) return undefined;
   const named = s.refs.map((r) => model.get(r.address)).find((r) => r?.type === "azurerm_user_assigned_identity");
-  if (named && !identityOf(model, app).userAssignedRefs.some((r) => r.address === named.address)) {
+  if (named && !identityOf(model, app).userAssignedRefs.some((r) => model.is(r, named))) {
     return {
       message: `app_settings.${MI_FIC_SETTING} names ${named.address}, which is not in identity.identity_ids: App Service cannot get its token, so sign-in fails.`,
       fix: `Attach ${named.address} to the app (identity { type = "SystemAssigned, UserAssigned", identity_ids = [...] }).`,

@@ -1,12 +1,14 @@
-import { describe, isTrue, webApps } from "../azure";
+import { appKind, apps, argument, describe, isTrue } from "../azure";
 import { Finding, Rule, finding, show } from "../rule";
 import { block, str } from "../terraform-json";
 
 /**
- * Baseline transport security for App Service. Defaults in azurerm 4.x:
- * https_only false, site_config.minimum_tls_version "1.2", site_config.ftps_state
- * "Disabled" (the provider overrides Azure's AllAllowed).
+ * Baseline transport security for App Service (web apps and Function Apps). Defaults in
+ * azurerm 4.x: https_only false, site_config.minimum_tls_version "1.2",
+ * site_config.ftps_state "Disabled" (the provider overrides Azure's AllAllowed).
  * https://learn.microsoft.com/azure/app-service/overview-security
+ * A Container App's ingress redirects HTTP to HTTPS unless `allow_insecure_connections`.
+ * https://learn.microsoft.com/azure/container-apps/ingress-overview
  */
 export const webAppTransport: Rule = {
   id: "AZ-APP-004",
@@ -18,10 +20,23 @@ export const webAppTransport: Rule = {
   helpUri: "https://learn.microsoft.com/azure/app-service/overview-security",
   evaluate(model) {
     const findings: Finding[] = [];
-    for (const app of webApps(model)) {
+    for (const app of apps(model)) {
       const name = describe(app);
+      if (appKind(app) === "containerApp") {
+        const ingress = block(app.values.ingress);
+        if (isTrue(ingress?.allow_insecure_connections)) {
+          findings.push(
+            finding(this, app, `${name}: ingress.allow_insecure_connections = true; the app also answers on plain HTTP.`, {
+              fix: "Set ingress.allow_insecure_connections = false.",
+            }),
+          );
+        }
+        continue;
+      }
       if (!isTrue(app.values.https_only)) {
-        findings.push(finding(this, app, `${name}: https_only = ${show(app.values.https_only)}; the app also answers on plain HTTP.`, { fix: "Set https_only = true." }));
+        findings.push(
+          finding(this, app, `${name}: ${argument(app, "https_only")} = ${show(app.values.https_only)}; the app also answers on plain HTTP.`, { fix: "Set https_only = true." }),
+        );
       }
       const site = block(app.values.site_config) ?? {};
       const tls = str(site.minimum_tls_version);
