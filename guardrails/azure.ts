@@ -1,3 +1,4 @@
+import { append } from "./values";
 import { BuiltInRole, Roles, roleFromDefinitionId, roleFromName } from "../catalogue/roles";
 import { isCredentialAttribute, isKeySettingName, isKeyVaultReference } from "../catalogue/secrets";
 import type { ResourceParty } from "../catalogue/flows";
@@ -386,7 +387,7 @@ function computedNameIndex(model: StackModel): Map<string, TfResource[]> {
     const index = new Map<string, TfResource[]>();
     for (const r of m.ofType(TYPES.cognitiveAccount, TYPES.search, TYPES.storage, TYPES.keyVault)) {
       for (const name of new Set([r.values.name, r.values.custom_subdomain_name])) {
-        if (typeof name === "string" && name.includes("${")) index.set(name, [...(index.get(name) ?? []), r]);
+        if (typeof name === "string" && name.includes("${")) append(index, name, r);
       }
     }
     return index;

@@ -1,3 +1,4 @@
+import { append } from "./values";
 import { FLOWS, type FlowDefinition, type FlowId } from "../catalogue/flows";
 import { type BuiltInRole, Roles } from "../catalogue/roles";
 import {
@@ -104,11 +105,7 @@ function heldBy(model: StackModel, caller: TfResource | undefined, systemOnly: b
     const deployer: RoleAssignment[] = [];
     for (const a of roleAssignments(m)) {
       if (a.principal.kind === "deployer") deployer.push(a);
-      else if (a.principal.kind === "system" || a.principal.kind === "userAssigned") {
-        const list = byResource.get(a.principal.resource);
-        if (list) list.push(a);
-        else byResource.set(a.principal.resource, [a]);
-      }
+      else if (a.principal.kind === "system" || a.principal.kind === "userAssigned") append(byResource, a.principal.resource, a);
     }
     return { byResource, deployer };
   });
@@ -262,11 +259,7 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
   const word = appKind(app) === "containerApp" ? "env" : "app settings";
   const uses = new Map<TfResource, AppSetting[]>();
   for (const s of settings) {
-    for (const t of settingTargets(model, s)) {
-      const list = uses.get(t);
-      if (list) list.push(s);
-      else uses.set(t, [s]);
-    }
+    for (const t of settingTargets(model, s)) append(uses, t, s);
   }
   const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
   const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
@@ -325,7 +318,7 @@ export function onYourDataApps(model: StackModel): readonly { readonly app: TfRe
     for (const app of apps(m)) {
       const settings = appSettings(m, app);
       const uses = new Map<TfResource, AppSetting[]>();
-      for (const s of settings) for (const t of settingTargets(m, s)) uses.set(t, [...(uses.get(t) ?? []), s]);
+      for (const s of settings) for (const t of settingTargets(m, s)) append(uses, t, s);
       const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
       const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
       const keyed = hasKey(m, settings, "search");

@@ -1,3 +1,4 @@
+import { append } from "./values";
 import { PRIVATE_LINK_TARGETS } from "../catalogue/network-paths";
 import { TYPES, appKind, isFalse, isTrue, partyOf } from "./azure";
 import type { StackModel } from "./model";
@@ -105,7 +106,7 @@ function zoneLinks(model: StackModel): Map<string, VnetKey[]> {
       const name = zone ? str(zone.values.name) : str(link.values.private_dns_zone_name);
       const vnet = m.referenced(link, ["virtual_network_id"], [NETWORK_TYPES.virtualNetwork])[0]?.address ?? str(link.values.virtual_network_id);
       if (!name || !vnet) continue;
-      out.set(name.toLowerCase(), [...(out.get(name.toLowerCase()) ?? []), vnet]);
+      append(out, name.toLowerCase(), vnet);
     }
     return out;
   });

@@ -13,6 +13,13 @@ export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Appends `value` to the list under `key`, in place: linear where copying would be quadratic. */
+export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** The first (usually only) instance of a nested block: `identity`, `site_config`. */
 export function block(value: unknown): Json | undefined {
   if (Array.isArray(value)) return value.find(isObject);

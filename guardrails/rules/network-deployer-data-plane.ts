@@ -1,3 +1,4 @@
+import { append } from "../values";
 import { TYPES, describe, isFalse } from "../azure";
 import { NETWORK_TYPES, endpointsTo, isRestricted } from "../network";
 import { type Finding, type Rule, finding } from "../rule";
@@ -28,7 +29,7 @@ export const networkDeployerDataPlane: Rule = {
     // One finding per closed vault (the root cause), naming every secret and key written into it.
     const writes = new Map<TfResource, TfResource[]>();
     for (const item of model.ofType(TYPES.keyVaultSecret, TYPES.keyVaultKey)) {
-      for (const vault of model.referenced(item, ["key_vault_id"], [TYPES.keyVault])) writes.set(vault, [...(writes.get(vault) ?? []), item]);
+      for (const vault of model.referenced(item, ["key_vault_id"], [TYPES.keyVault])) append(writes, vault, item);
     }
     for (const [vault, items] of writes) {
       if (!isRestricted(vault) || endpointsTo(model, vault).length > 0) continue;
