@@ -163,6 +163,18 @@ export function forEachInterpolation(text: string, visit: (start: number, end: n
   }
 }
 
+/** Index of the `]` closing the `[` at `open`, stepping over quoted keys (`["a]b"]`); `address.length` if none. */
+function closingBracket(address: string, open: number): number {
+  let quoted = false;
+  for (let j = open + 1; j < address.length; j++) {
+    const d = address[j];
+    if (quoted && d === "\\") j++;
+    else if (d === '"') quoted = !quoted;
+    else if (!quoted && d === "]") return j;
+  }
+  return address.length;
+}
+
 /** `module.m["k"].azurerm_x.y[0]` -> `module.m.azurerm_x.y`: the address in configuration. */
 export function configAddress(address: string): string {
   if (!address.includes("[")) return address;
@@ -175,15 +187,7 @@ export function configAddress(address: string): string {
       i++;
       continue;
     }
-    // Skip to the matching `]`, stepping over quoted keys (`["a]b"]`).
-    let j = i + 1;
-    let quoted = false;
-    for (; j < address.length; j++) {
-      const d = address[j];
-      if (quoted && d === "\\") j++;
-      else if (d === '"') quoted = !quoted;
-      else if (!quoted && d === "]") break;
-    }
+    const j = closingBracket(address, i);
     if (j >= address.length) return out + address.slice(i);
     i = j + 1;
   }
@@ -201,14 +205,7 @@ export function withoutInstanceKey(address: string): string {
       continue;
     }
     const start = i;
-    let j = i + 1;
-    let quoted = false;
-    for (; j < address.length; j++) {
-      const d = address[j];
-      if (quoted && d === "\\") j++;
-      else if (d === '"') quoted = !quoted;
-      else if (!quoted && d === "]") break;
-    }
+    const j = closingBracket(address, i);
     if (j >= address.length) return address;
     // Consecutive groups (`x.y[0]["k"]`) count as one key.
     if (address[start - 1] !== "]") groupStart = start;
