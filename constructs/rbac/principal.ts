@@ -84,14 +84,20 @@ export class EntraPrincipal implements IGrantable, IPrincipal {
     return new EntraPrincipal(principalId, "ServicePrincipal", "user-assigned", `${label} (user-assigned)`, `user-assigned:${owner.node.path}`, slugOf(owner.node.id));
   }
 
+  /** Undefined only for the deployer (see IPrincipal). */
+  public readonly principalType?: PrincipalType;
+
   private constructor(
     public readonly principalId: string,
-    public readonly principalType: PrincipalType | undefined,
+    principalType: PrincipalType | undefined,
     public readonly kind: IdentityKind,
     public readonly label: string,
     public readonly key: string,
     public readonly slug: string,
-  ) {}
+  ) {
+    // Absent rather than undefined, as IPrincipal declares it (exactOptionalPropertyTypes).
+    if (principalType !== undefined) this.principalType = principalType;
+  }
 
   public get grantPrincipal(): IPrincipal {
     return this;

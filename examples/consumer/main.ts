@@ -60,7 +60,7 @@ const STAMPS = {
 } as const;
 
 export function createApp(outdir?: string): App {
-  const app = new App({ outdir });
+  const app = new App(outdir === undefined ? {} : { outdir });
   for (const [name, stamp] of Object.entries(STAMPS)) {
     // ChatStack: the azurerm provider, local state, outputs, the platform and its guardrails
     // (an error finding fails the synth). Names differ per region, so the stamps never collide.
