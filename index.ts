@@ -46,6 +46,7 @@ export { RolePropagation } from "./constructs/rbac/propagation";
 export * from "./constructs/settings/profile";
 export * from "./constructs/settings/profiles";
 export * from "./constructs/settings/app-settings";
+export { DEFAULT_VARIABLES } from "./constructs/settings/contract";
 
 // The catalogue both halves read: built-in roles, the access flows F1-F11, what a secret is,
 // the model and service lifecycles and the "today" they are judged on.
@@ -55,7 +56,17 @@ export { TODAY_ENV, daysBetween, isIsoDate, resolveToday } from "./catalogue/tod
 export type { IsoDate, Today } from "./catalogue/today";
 export * from "./catalogue/flows";
 export * from "./catalogue/network-paths";
-export { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "./catalogue/secrets";
+export {
+  REDACTED,
+  isKeyVaultReference,
+  isSecretSetting,
+  isSecretSettingName,
+  judgeAppSetting,
+  keyVaultReference,
+  keyVaultReferenceVault,
+  looksLikeSecretLiteral,
+} from "./catalogue/secrets";
+export type { AppSettingPolicy, AppSettingVerdict } from "./catalogue/secrets";
 
 // Guardrails: the rule pack over Terraform JSON, wired into synth or run on any plan.
 // Named one by one: the engine's internals stay private. Its ImpliedFlow (a flow the

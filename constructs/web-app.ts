@@ -103,6 +103,9 @@ export interface WebAppSignIn {
   readonly audience: SignInAudience;
 }
 
+/** Where a web app's settings contract is written in cdk.tf.json (read by guardrails/app-contract.ts). */
+export const CONTRACT_OVERRIDE = "//.guardrails.settings";
+
 /** The app setting naming the identity whose token replaces the client secret (Microsoft Learn, see SignInCredential). */
 export const MI_FIC_SETTING = "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID";
 /** The setting App Service itself uses for the client secret when it creates a registration. */
@@ -221,6 +224,11 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
       appSettings: Lazy.anyValue({ produce: () => this.settings.toRecord() }) as unknown as Record<string, string>,
       tags: props.tags,
     });
+    // The settings contract (which setting carries which platform fact) travels with the
+    // resource in cdk.tf.json, where the guardrails judge the app by it rather than by the
+    // settings' names (guardrails/app-contract.ts). Written even when empty: an app built
+    // here declares every key it holds.
+    this.resource.addOverride(CONTRACT_OVERRIDE, Lazy.anyValue({ produce: () => this.settings.contract }));
     this.resourceId = this.resource.id;
     this.url = `https://${this.resource.defaultHostname}`;
     this.scopeLabel = `web app ${this.name}`;

@@ -9,18 +9,17 @@ import {
   identityFits,
   identityOf,
   isFalse,
-  isKeySettingName,
   isKeyVaultReference,
   isTrue,
   partyOf,
   roleAssignments,
   roleSatisfies,
   scopeCovers,
-  serviceOfSetting,
   settingTargets,
   webApps,
 } from "./azure";
 import type { StackModel } from "./model";
+import { declares, inferDeclaredFlows, keyServiceOf } from "./declarations";
 import { type TfResource, str } from "./terraform-json";
 import { SERVICES, serviceRetired } from "../catalogue/lifecycle";
 
@@ -181,6 +180,7 @@ function infer(model: StackModel): ImpliedFlow[] {
   };
 
   for (const app of webApps(model)) inferFromApp(model, app, add);
+  inferDeclaredFlows(model, add);
   inferFromCustomerManagedKeys(model, add);
   inferFromVaultWrites(model, add);
   inferFromRoleAssignments(model, add);
@@ -203,8 +203,9 @@ type Add = (
  * whose name mentions it exists (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY...). An empty key
  * is keyless (and AZ-APP-001 flags it).
  */
-function hasKey(settings: readonly AppSetting[], service: "openai" | "search" | "storage"): AppSetting | undefined {
-  return settings.find((s) => isKeySettingName(s.name) && serviceOfSetting(s.name) === service && (s.value === undefined || s.value.trim() !== ""));
+function hasKey(model: StackModel, app: TfResource, settings: readonly AppSetting[], service: "openai" | "search" | "storage"): AppSetting | undefined {
+  // The app's settings contract and the values decide; names only for apps without a contract (declarations.ts).
+  return settings.find((s) => keyServiceOf(model, app, s) === service && (s.value === undefined || s.value.trim() !== ""));
 }
 
 function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
@@ -220,7 +221,7 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
   const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
   const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
 
-  const openAiKey = hasKey(settings, "openai");
+  const openAiKey = hasKey(model, app, settings, "openai");
   const openais = used("openai");
   for (const account of openais) {
     if (!openAiKey) add("F1", app, account, `${app.address} app settings ${names(account)} point at ${account.address} and no OpenAI key setting is present`);
@@ -228,7 +229,7 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
       add("F1", app, account, `${account.address} has local_auth_enabled = false, so the app's ${openAiKey.name} cannot be used`);
   }
 
-  const searchKey = hasKey(settings, "search");
+  const searchKey = hasKey(model, app, settings, "search");
   const searches = used("search");
   const onYourData = searchKey ? undefined : onYourDataEvidence(model, app, settings, searches, openais, names);
   if (onYourData && onYourDataRetired(model)) {
@@ -248,7 +249,7 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
       add("F8", app, search, `${app.address} app settings ${names(search)} point at ${search.address} without a search key, so the app queries the index with its identity`);
   }
 
-  if (!hasKey(settings, "storage")) {
+  if (!hasKey(model, app, settings, "storage")) {
     for (const storage of used("storage")) {
       const viaKey = (uses.get(storage) ?? []).some((s) => s.refs.some((r) => r.address === storage.address && /key|connection_string/i.test(r.attribute)));
       if (!viaKey) add("F11", app, storage, `${app.address} app settings ${names(storage)} point at ${storage.address} without a key`);
@@ -282,7 +283,7 @@ export function onYourDataApps(model: StackModel): readonly { readonly app: TfRe
       for (const s of settings) for (const t of settingTargets(m, s)) uses.set(t, [...(uses.get(t) ?? []), s]);
       const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
       const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
-      const keyed = hasKey(settings, "search");
+      const keyed = hasKey(m, app, settings, "search");
       const evidence = keyed ? dataSourceEvidence(app, settings, keyed) : onYourDataEvidence(m, app, settings, used("search"), used("openai"), names);
       if (evidence) out.push({ app, evidence });
     }
@@ -321,7 +322,7 @@ function onYourDataEvidence(
   const appQueriesItself = searches.some((search) =>
     heldBy(model, app, false).some((a) => roleSatisfies(a.roleId, Roles.SearchIndexDataReader) && scopeCovers(model, a, search) !== undefined),
   );
-  if (appQueriesItself) return undefined;
+  if (appQueriesItself || searches.some((search) => declares(model, app, "F8", search))) return undefined;
   const evidence = searches.map((s) => `${names(s)} point at ${s.address}`).join(", ");
   return (
     `${app.address} app settings ${evidence} and ${openais.map((o) => `${names(o)} at ${o.address}`).join(", ")}, with no search key and no Search role for the app itself ` +

@@ -61,6 +61,12 @@ export interface TfResource {
   readonly unknown: ReadonlySet<string>;
   /** Why this resource's values are not fully known to the audit (an unexpanded `for_each`). */
   readonly notJudged?: string;
+  /**
+   * What the resource's creator declared for the guardrails in cdk.tf.json
+   * (`"//".guardrails`): a web app's settings contract, the flows it intends
+   * (guardrails/declarations.ts reads them). Undefined for plans, states and HCL.
+   */
+  readonly declared?: Readonly<Record<string, unknown>>;
 }
 
 export interface LoadProblem {
@@ -232,6 +238,7 @@ function parseConfig(root: Json, format: "cdktf" | "hcl"): ParsedTerraform {
       configReferences: {},
       unknown: new Set(),
       ...(notJudged ? { notJudged } : {}),
+      ...(isObject(meta) && isObject(meta.guardrails) ? { declared: meta.guardrails } : {}),
     });
     const notJudged = (what: string) => {
       const message = `${base}: ${what}, so its instances are not judged; audit \`terraform show -json\` of a plan to check them`;

@@ -1,4 +1,5 @@
-import { TYPES, appSettings, describe, isFalse, isKeySettingName, isOpenAiAccount, serviceOfSetting, settingTargets, webApps } from "../azure";
+import { TYPES, appSettings, describe, isFalse, isOpenAiAccount, settingTargets, webApps } from "../azure";
+import { isKeySetting, keyServiceOf } from "../declarations";
 import { Finding, Rule, finding, show } from "../rule";
 import { TfResource } from "../terraform-json";
 
@@ -21,7 +22,7 @@ export const keylessAppKeySettings: Rule = {
       const settings = appSettings(model, app);
       const targets = settings.flatMap((s) => settingTargets(model, s));
       for (const s of settings) {
-        if (!isKeySettingName(s.name)) continue;
+        if (!isKeySetting(model, app, s)) continue;
         if (s.value !== undefined && s.value.trim() === "") {
           findings.push(
             finding(
@@ -32,7 +33,7 @@ export const keylessAppKeySettings: Rule = {
           );
           continue;
         }
-        const service = serviceOfSetting(s.name);
+        const service = keyServiceOf(model, app, s);
         const keyless = targets.find((t) => service !== undefined && localAuthDisabled(t, service));
         if (keyless) {
           findings.push(
