@@ -12,13 +12,14 @@ import { WebApp, WebAppProps, WebAppRuntime } from "./web-app";
 import { AppSignIn, PlatformSignInProps, WebAppAccess } from "./sign-in";
 import { OPEN_ACCESS_TAG } from "../catalogue/access";
 import { UserAssignedIdentity } from "./user-assigned-identity";
-import { AccessMatrix, AccessRow, Grant } from "./rbac/grant";
+import { AccessMatrix, AccessRow, Grant, IRoleScope } from "./rbac/grant";
 import { grantMethodFor } from "./platform-grants";
 import { BuiltInRole } from "../catalogue/roles";
 import { IGrantable, EntraPrincipal, PrincipalType } from "./rbac/principal";
 import { Party } from "../catalogue/flows";
 import { PlatformFlow, impliedFlows } from "./rbac/implied-flows";
 import { RolePropagation } from "./rbac/propagation";
+import { declareFlow } from "./rbac/intent";
 import { ChatPlatformConfig, resolveChatPlatform } from "./chat-platform-config";
 import { mergeTags } from "./tags";
 import { AuthMode, PlatformFacts, ProfileSetting, SearchQueryType, SettingsProfile } from "./settings/profile";
@@ -404,6 +405,15 @@ export class ChatPlatform extends Construct {
       for (const caller of this.callers(f.caller, developers)) {
         this.grants.push(Grant.combine(...f.roles.map((role) => this.grantMethod(f.target, role)(caller, { flow: f.flow, reason: f.reason }))));
       }
+    }
+
+    // The calls the app and Search make, declared as a hand-composed stack would declare
+    // them: the guardrails (and the audit CLI on cdk.tf.json) require the same matrix.
+    const targets: Partial<Record<Party, IRoleScope>> = { openai: this.openai, search: this.search, storage: this.storage, keyVault: this.keyVault };
+    const callers: Partial<Record<Party, WebApp | SearchService | OpenAIAccount>> = { webApp: this.webApp, search: this.search, openai: this.openai };
+    for (const f of this.flows) {
+      const [from, to] = [callers[f.caller], targets[f.target]];
+      if (from && to) declareFlow(from, from.resource, f.flow, to);
     }
 
     // --- the network paths, derived from the same calls ---------------------------------

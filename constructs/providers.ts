@@ -1,6 +1,7 @@
 import type { IConstruct } from "constructs";
 import { Aspects, type IAspect, TerraformProvider, TerraformStack } from "cdktf";
 import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 
 /**
@@ -50,4 +51,21 @@ class RequiredProviders implements IAspect {
       PROVIDERS[type](node, id);
     }
   }
+}
+
+/**
+ * Whether the stack's default azurerm provider skips the storage data plane
+ * (`features { storage { data_plane_available = false } }`): undefined when the stack has
+ * no such provider (cdktf reports that) or its features are an expression.
+ */
+export function storageDataPlaneSkipped(scope: IConstruct): boolean | undefined {
+  const stack = TerraformStack.of(scope);
+  const provider = stack.node.findAll().find((c): c is AzurermProvider => c instanceof AzurermProvider && c.alias === undefined);
+  if (!provider) return undefined;
+  const features = provider.features;
+  if (!Array.isArray(features)) return features === undefined ? false : undefined;
+  const storage = features[0]?.storage;
+  if (storage !== undefined && !Array.isArray(storage)) return undefined;
+  const available = storage?.[0]?.dataPlaneAvailable;
+  return typeof available === "boolean" ? available === false : available === undefined ? false : undefined;
 }

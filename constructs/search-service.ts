@@ -6,6 +6,8 @@ import { checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
+import { Flow } from "../catalogue/flows";
+import { declareFlow } from "./rbac/intent";
 
 export const SEARCH_SKUS = ["free", "basic", "standard", "standard2", "standard3", "storage_optimized_l1", "storage_optimized_l2"] as const;
 export type SearchSku = (typeof SEARCH_SKUS)[number];
@@ -110,6 +112,14 @@ export abstract class SearchServiceBase extends Construct implements ISearchServ
 /**
  * An Azure AI Search service, RBAC-only by default, with a system-assigned identity.
  */
+/** The calls a Search service makes with its identity (see SearchService.intends). */
+export interface SearchCalls {
+  /** An indexer reads the documents (F4). */
+  readonly storage?: IRoleScope;
+  /** A vectorizer, an embedding skill or a knowledge base calls deployments (F5). */
+  readonly openai?: IRoleScope;
+}
+
 export class SearchService extends SearchServiceBase implements IGrantable {
   /** An Azure AI Search service that exists outside this stack, to grant roles on (and, with `principalId`, to grant it roles). */
   public static fromSearchServiceAttributes(scope: Construct, id: string, attributes: SearchServiceAttributes): ISearchService & IGrantable {
@@ -186,6 +196,18 @@ export class SearchService extends SearchServiceBase implements IGrantable {
     if (this.hasSystemIdentity) {
       this.principal = EntraPrincipal.systemAssigned(this, this.resource.identity.principalId, `Search ${this.name}`);
     }
+  }
+
+  /**
+   * Declares the calls Search makes with its own identity, so the guardrails require
+   * their roles (constructs/rbac/intent.ts): an indexer reading `storage` (F4), a
+   * vectorizer or knowledge base calling `openai` (F5). Grant them with
+   * `storage.grantBlobDataReader(search)` and `openai.grantOpenAIUser(search)`.
+   */
+  public intends(calls: SearchCalls): this {
+    if (calls.storage) declareFlow(this, this.resource, Flow.SearchToStorage, calls.storage);
+    if (calls.openai) declareFlow(this, this.resource, Flow.SearchToOpenAI, calls.openai);
+    return this;
   }
 
   /**

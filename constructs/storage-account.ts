@@ -1,4 +1,6 @@
 import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { storageDataPlaneSkipped } from "./providers";
 import { StorageAccount as StorageAccountResource } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
 import { ValidationError } from "./errors";
@@ -93,6 +95,9 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
   public readonly grantPrincipal: IPrincipal;
   public readonly containers: ReadonlyMap<string, StorageContainer>;
 
+  /** Public network access is off (props or restrictNetwork). */
+  private closed = false;
+
   constructor(scope: Construct, id: string, props: StorageAccountProps) {
     super(scope, id);
     checkRegion(this, "location", props.location);
@@ -131,6 +136,28 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
       containers.set(name, new StorageContainer(this, `Container-${name}`, { name, storageAccountId: this.resource.id, containerAccessType: "private" }));
     }
     this.containers = containers;
+    if (props.publicNetworkAccessEnabled === false) this.closed = true;
+    this.node.addValidation({ validate: () => this.checkProvider() });
+  }
+
+  /**
+   * A closed account needs a provider that skips its data plane: after create, azurerm
+   * polls the account's blob endpoint, which the firewall refuses (docs/network.md
+   * section 4; the provider's features block docs). The containers go through ARM
+   * (storage_account_id), so nothing else needs the data plane. Checked at synth, where
+   * the stack's provider is final; ChatStack configures it.
+   */
+  private checkProvider(): string[] {
+    if (!this.closed || storageDataPlaneSkipped(this) !== false) return [];
+    return [
+      new ValidationError(
+        this,
+        "publicNetworkAccessEnabled",
+        false,
+        `needs the azurerm provider of stack "${TerraformStack.of(this).node.id}" to skip the storage data plane: it polls the closed account after create and the firewall refuses it (403)`,
+        'configure the provider with new AzurermProvider(stack, "azurerm", { features: [{ storage: [{ dataPlaneAvailable: false }] }], storageUseAzuread: true }) (ChatStack does; fine unless a storage account of the stack uses queue_properties or static_website)',
+      ).message,
+    ];
   }
 
   /**
@@ -145,6 +172,7 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
   public restrictNetwork(options: { readonly trustedResourceIds: readonly string[] }): void {
     const trusted = options.trustedResourceIds;
     this.resource.publicNetworkAccessEnabled = false;
+    this.closed = true;
     this.resource.putNetworkRules({
       defaultAction: "Deny",
       bypass: trusted.length > 0 ? ["AzureServices"] : ["None"],

@@ -6,6 +6,8 @@ import { ValidationError } from "./errors";
 import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkGuid, checkNonEmpty, checkOneOf, checkRegion } from "./validate";
 import { IRoleScope } from "./rbac/grant";
+import { declareFlow } from "./rbac/intent";
+import { Flow } from "../catalogue/flows";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { clientConfigOf } from "./rbac/client-config";
 import { AppSettings } from "./settings/app-settings";
@@ -146,6 +148,18 @@ export interface WebAppProps {
   readonly tags?: Record<string, string>;
 }
 
+/** The calls a web app makes with its identity (see WebApp.intends). */
+export interface WebAppCalls {
+  /** Chat and embeddings without a key (F1): grant with `openai.grantOpenAIUser(app)`. */
+  readonly openai?: IRoleScope;
+  /** Queries the index itself (F8): `search.grantIndexDataReader(app)`. */
+  readonly search?: IRoleScope;
+  /** Reads blobs, e.g. to serve citations (F11): `storage.grantBlobDataReader(app)`. */
+  readonly storage?: IRoleScope;
+  /** Resolves Key Vault references (F7): `keyVault.grantSecretsUser(app)`. */
+  readonly keyVault?: IRoleScope;
+}
+
 /**
  * A Linux web app on its own plan: HTTPS only, TLS 1.2, FTPS disabled, FTP and Web
  * Deploy basic auth off, a managed identity, and app settings collected with their
@@ -233,6 +247,20 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     this.url = `https://${this.resource.defaultHostname}`;
     this.scopeLabel = `web app ${this.name}`;
     this.grantPrincipal = uami ? uami.grantPrincipal : EntraPrincipal.systemAssigned(this, this.resource.identity.principalId, `web app ${this.name}`);
+  }
+
+  /**
+   * Declares the calls the app makes with its identity, so the guardrails hold the stack
+   * to them (constructs/rbac/intent.ts): a forgotten grant then fails the synth with the
+   * grant to add, instead of passing because no setting happens to point at the service.
+   * App-side retrieval is `intends({ openai, search, storage })`.
+   */
+  public intends(calls: WebAppCalls): this {
+    if (calls.openai) declareFlow(this, this.resource, Flow.WebAppToOpenAI, calls.openai);
+    if (calls.search) declareFlow(this, this.resource, Flow.WebAppToSearch, calls.search);
+    if (calls.storage) declareFlow(this, this.resource, Flow.WebAppToStorage, calls.storage);
+    if (calls.keyVault) declareFlow(this, this.resource, Flow.WebAppToKeyVault, calls.keyVault);
+    return this;
   }
 
   /**

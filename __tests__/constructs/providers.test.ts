@@ -41,3 +41,23 @@ describe("providers the constructs need besides azurerm", () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe("what the azurerm provider must be configured with", () => {
+  it("refuses a private platform in a stack whose provider polls the storage data plane, naming the setting (issue 27: only a warning)", () => {
+    const stack = ownStack();
+    new ChatPlatform(stack, "Chat", { environment: "prod", network: { mode: "private" }, webApp: { access: "open" } });
+    expect(() => Testing.synth(stack, true)).toThrow(
+      /prod\/Chat\/Storage: publicNetworkAccessEnabled = false needs the azurerm provider of stack "prod" to skip the storage data plane.*Fix: configure the provider with new AzurermProvider\(stack, "azurerm", \{ features: \[\{ storage: \[\{ dataPlaneAvailable: false \}\] \}\]/s,
+    );
+  });
+
+  it("accepts it once the provider skips the data plane, and never asks for it in public mode", () => {
+    const stack = new TerraformStack(Testing.app(), "prod");
+    new AzurermProvider(stack, "azurerm", { features: [{ storage: [{ dataPlaneAvailable: false }] }], storageUseAzuread: true });
+    new ChatPlatform(stack, "Chat", { environment: "prod", network: { mode: "private" }, webApp: { access: "open" } });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    const pub = ownStack();
+    new ChatPlatform(pub, "Chat", { environment: "prod", webApp: { access: "open" } });
+    expect(() => Testing.synth(pub, true)).not.toThrow();
+  });
+});

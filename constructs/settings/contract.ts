@@ -121,7 +121,7 @@ export function keyVariables(profile: SettingsProfile, acceptedKeys: readonly Ke
 }
 
 /** What the app calls itself, so its settings must address it. */
-export interface AppCalls {
+export interface CallsToAddress {
   readonly search: boolean;
   readonly blobs: boolean;
 }
@@ -132,7 +132,7 @@ export interface AppCalls {
  * the platform, then the platform's variables for the calls the app makes that none of
  * those already address (named by the contract, else DEFAULT_VARIABLES).
  */
-export function contractSettings(scope: IConstruct, profile: SettingsProfile, facts: PlatformFacts, calls: AppCalls): ContractSetting[] {
+export function contractSettings(scope: IConstruct, profile: SettingsProfile, facts: PlatformFacts, calls: CallsToAddress): ContractSetting[] {
   const origin = `profile ${profile.name}`;
   const declared = new Map<string, SettingFact>();
   for (const fact of SETTING_FACT_NAMES) {
