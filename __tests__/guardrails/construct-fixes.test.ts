@@ -1,0 +1,143 @@
+import { App, TerraformStack, Testing } from "cdktf";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { ChatPlatform, Guardrails, OpenAIAccount, SearchService, StorageAccount, WebApp } from "../../index";
+import { SynthFailure } from "../../guardrails/synth-failure";
+import { formatFailure } from "../../scripts/terminal/report";
+
+const base = { resourceGroupName: "rg", location: "swedencentral" } as const;
+
+/** A hand-composed app that declares app-side retrieval and forgot the Search grant. */
+function forgotSearchGrant(app = Testing.app()) {
+  const stack = new TerraformStack(app, "prod");
+  new AzurermProvider(stack, "azurerm", { features: [{}], storageUseAzuread: true });
+  const openai = new OpenAIAccount(stack, "OpenAI", { ...base, name: "contoso-oai" });
+  openai.addDeployment({ name: "chat", modelName: "gpt-5.4-mini", modelVersion: "2026-03-17" });
+  const search = new SearchService(stack, "Search", { ...base, name: "contoso-srch" });
+  const storage = new StorageAccount(stack, "Storage", { ...base, name: "contosodocs" });
+  const web = new WebApp(stack, "Web", { ...base, name: "contoso-chat", tags: { "app-access": "open" } });
+  web.settings.set({ name: "LLM_URL", value: openai.endpoint, origin: "user", description: "endpoint", keyVaultReference: false, fact: "openai.endpoint" });
+  web.settings.set({ name: "IDX_HOST", value: search.endpoint, origin: "user", description: "index", keyVaultReference: false, fact: "search.endpoint" });
+  web.intends({ openai, search, storage });
+  openai.grantOpenAIUser(web);
+  storage.grantBlobDataReader(web);
+  Guardrails.apply(stack, { warn: () => undefined });
+  return { stack, web, search };
+}
+
+function failureOf(run: () => unknown): SynthFailure {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof SynthFailure) return e;
+    throw e;
+  }
+  throw new Error("the synth did not fail");
+}
+
+describe("errors in the user's terms", () => {
+  it("names the construct path and the grant method that fixes a forgotten grant, in one short finding (issue 27: Terraform expressions, ~1,500 characters)", () => {
+    const failure = failureOf(() => Testing.synth(forgotSearchGrant().stack, true));
+    expect(failure.problems).toEqual([
+      {
+        where: "prod/Web",
+        ruleId: "AZ-FLOW-001",
+        problem: expect.stringMatching(
+          /^the WebApp at prod\/Web makes F8 \(web app queries Search directly\) but holds no Search Index Data Reader on the SearchService at prod\/Search: .*Forbidden/,
+        ),
+        fix: "call grantIndexDataReader(<the WebApp at prod/Web>) on the SearchService at prod/Search",
+      },
+    ]);
+    expect(failure.message.length).toBeLessThan(900);
+    expect(failure.message).not.toMatch(/identity\[0\]\.principal_id|role_definition_id/);
+  });
+
+  it("reports one root cause once: the app that declares it queries the index is not also taken for On Your Data", () => {
+    const failure = failureOf(() => Testing.synth(forgotSearchGrant().stack, true));
+    expect(failure.problems.map((p) => p.ruleId)).toEqual(["AZ-FLOW-001"]);
+  });
+
+  it("never tells the user to switch validation off (issue 27: cdktf's hint was skipValidation: true)", () => {
+    const app = new App({ outdir: Testing.app().outdir, skipValidation: false });
+    forgotSearchGrant(app);
+    let message = "";
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Synth of stack "prod" failed, 1 problem:/);
+    expect(message).not.toMatch(/skipValidation/);
+  });
+
+  it("reports every problem of the construct tree in one run: the constructs' own validations with the guardrails' findings", () => {
+    const { stack } = forgotSearchGrant();
+    new StorageAccount(stack, "Closed", { ...base, name: "contosoclosed", publicNetworkAccessEnabled: false });
+    const failure = failureOf(() => Testing.synth(stack, true));
+    expect(failure.problems.map((p) => `${p.where} ${p.ruleId ?? p.problem.split(" ")[0]}`)).toEqual(["prod/Closed publicNetworkAccessEnabled", "prod/Web AZ-FLOW-001"]);
+  });
+
+  it("names the construct's method for a finding on a construct used alone: sign-in", () => {
+    const { stack, web } = forgotSearchGrant();
+    web.resource.tags = {};
+    const failure = failureOf(() => Testing.synth(stack, true));
+    expect(failure.problems.find((p) => p.ruleId === "AZ-APP-007")).toEqual(
+      expect.objectContaining({
+        where: "prod/Web",
+        fix: 'the WebApp at prod/Web: call requireSignIn({ clientId, credential }) on it, or declare it open on purpose with tags: { "app-access": "open" }',
+      }),
+    );
+  });
+
+  it("names the construct and the escape hatch for a finding on a resource the pattern created", () => {
+    const stack = new TerraformStack(Testing.app(), "prod");
+    new AzurermProvider(stack, "azurerm", { features: [{}], storageUseAzuread: true });
+    const platform = new ChatPlatform(stack, "Chat", { environment: "prod", webApp: { access: "open" } });
+    // An escape hatch that undoes what the construct set: the fix names the construct and the override.
+    platform.webApp.resource.httpsOnly = false;
+    Guardrails.apply(stack, { warn: () => undefined });
+    const failure = failureOf(() => Testing.synth(stack, true));
+    expect(failure.problems).toEqual([
+      expect.objectContaining({
+        where: "prod/Chat/WebApp",
+        ruleId: "AZ-APP-004",
+        fix: expect.stringMatching(/^the WebApp at prod\/Chat\/WebApp sets this itself, so an override changed it/),
+      }),
+    ]);
+  });
+
+  it("prints one block per problem in the terminal", () => {
+    const text = formatFailure(failureOf(() => Testing.synth(forgotSearchGrant().stack, true)));
+    expect(text).toMatch(
+      /^✗ prod\/Web: guardrail AZ-FLOW-001\n {2}the WebApp at prod\/Web makes F8 .*\n {2}fix: call grantIndexDataReader\(<the WebApp at prod\/Web>\) on the SearchService at prod\/Search\n\nNothing was synthesized \(1 problem/,
+    );
+  });
+});
+
+describe("one root cause, one finding", () => {
+  it("merges the findings a missing VNet integration causes on one app into one, with the construct's method as the fix", () => {
+    const { stack, web, search } = forgotSearchGrant();
+    search.grantIndexDataReader(web);
+    search.restrictNetwork({ trustedServices: false });
+    (stack.node.findChild("OpenAI") as OpenAIAccount).restrictNetwork({ trustedServices: false });
+    const failure = failureOf(() => Testing.synth(stack, true));
+    const network = failure.problems.filter((p) => p.ruleId === "AZ-NET-001");
+    expect(network).toEqual([
+      expect.objectContaining({
+        where: "prod/Web",
+        problem: expect.stringMatching(/^F1 .* Also: F8 \(web app queries Search directly\) from azurerm_linux_web_app\.\w+ \(prod\/Web\/Site\) to azurerm_search_service\.\w+:$/),
+        fix: expect.stringMatching(/^the WebApp at prod\/Web: call integrateWithVnet\(subnetId\) on it/),
+      }),
+    ]);
+  });
+});
+
+describe("a root cause a construct reports itself", () => {
+  it("is not repeated as a guardrail warning: a closed storage account's provider", () => {
+    const { stack } = forgotSearchGrant();
+    new StorageAccount(stack, "Closed", { ...base, name: "contosoclosed", publicNetworkAccessEnabled: false });
+    const warnings: string[] = [];
+    Guardrails.apply(stack, { warn: (line) => warnings.push(line) });
+    failureOf(() => Testing.synth(stack, true));
+    expect(warnings.filter((w) => w.includes("AZ-NET-002"))).toEqual([]);
+  });
+});
