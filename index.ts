@@ -84,5 +84,12 @@ export type { AuditContext } from "./guardrails/model";
 export type { InputFormat, LoadProblem, ParsedTerraform, Suppression, TfResource } from "./guardrails/terraform-json";
 export type { Reference } from "./guardrails/traversal";
 
+// The testing kit (aws-cdk-lib's assertions as the model): the access matrix, the guardrails'
+// verdict and the app settings of a synthesized stack; Jest matchers: "azure-ai-chat-platform/jest".
+export { PlatformTemplate } from "./assertions/platform-template";
+export type { GrantPrincipal, GrantScope, TemplateGrant } from "./assertions/platform-template";
+export { chatPlatformMatchers } from "./assertions/matchers";
+export type { MatcherResult, Synthesizable } from "./assertions/matchers";
+
 // The human review (access matrix, settings, flows, diagram) of synthesized stacks.
 export { renderReview, renderStackReview } from "./app/review";

@@ -96,7 +96,7 @@ describe("the library's public API (index.ts)", () => {
 
   it("holds the library's layers only: no app config, scripts, tests or harness", () => {
     const { files } = importGraph(libConfig.files);
-    expect(files.filter((f) => !/^(index\.ts|(app|bin|catalogue|constructs|guardrails)\/)/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(index\.ts|(app|assertions|bin|catalogue|constructs|guardrails)\/)/.test(f))).toEqual([]);
   });
 });
 
@@ -107,9 +107,14 @@ describe("package.json ships the compiled library", () => {
     expect(pkg.files).toEqual([`${out}/`]);
     expect(pkg.main).toBe(`${out}/index.js`);
     expect(pkg.types).toBe(`${out}/index.d.ts`);
-    expect(pkg.exports).toEqual({ ".": { types: `./${out}/index.d.ts`, default: `./${out}/index.js` }, "./package.json": "./package.json" });
+    expect(pkg.exports).toEqual({
+      ".": { types: `./${out}/index.d.ts`, default: `./${out}/index.js` },
+      // The Jest matchers' registration and types: a separate entry, so the main types never reference Jest.
+      "./jest": { types: `./${out}/assertions/jest.d.ts`, default: `./${out}/assertions/jest.js` },
+      "./package.json": "./package.json",
+    });
     expect(Object.values(pkg.bin)).toEqual([`${out}/bin/audit.js`]);
-    expect(libConfig.files).toEqual(["index.ts", "bin/audit.ts"]);
+    expect(libConfig.files).toEqual(["index.ts", "bin/audit.ts", "assertions/jest.ts"]);
     expect(pkg.scripts.prepare).toBe("npm run build:lib");
     expect(pkg.scripts["build:lib"]).toContain("tsc -p tsconfig.lib.json");
   });

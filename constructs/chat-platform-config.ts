@@ -315,7 +315,7 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
 function resolveTodayFor(scope: IConstruct, given: string | undefined): Today {
   try {
     return resolveToday(given);
-  } catch (e) {
+  } catch {
     throw new ValidationError(
       scope,
       "today",
