@@ -203,7 +203,7 @@ export interface ChatPlatformProps {
   /**
    * Key Vault options (see KeyVaultProps). The platform creates a vault only when
    * something uses it: keys mode (the app's keys), a customer-managed key, a sign-in
-   * client secret.
+   * client secret, the app's own secrets (`webApp.vaultSecrets`).
    */
   readonly keyVault?: Pick<KeyVaultProps, "name" | "skuName" | "softDeleteRetentionDays"> & {
     /**

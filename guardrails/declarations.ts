@@ -1,7 +1,7 @@
 import { FLOWS, type FlowId, FLOW_IDS } from "../catalogue/flows";
 import type { BuiltInRole } from "../catalogue/roles";
-import { credentialReferences, isKeySettingName } from "../catalogue/secrets";
-import { type AppSetting, TYPES, partyOf, serviceOfSetting, setting } from "./azure";
+import { credentialReferences, isCredentialAttribute, isKeySettingName } from "../catalogue/secrets";
+import { type AppSetting, TYPES, appSettings, partyOf, serviceOfSetting, setting } from "./azure";
 import type { StackModel } from "./model";
 import { type TfResource, isObject, referencesIn } from "./terraform-json";
 
@@ -49,12 +49,21 @@ export function variableFor(app: TfResource, fact: string): string | undefined {
  * without a contract, the sample apps' naming (`AZURE_OPENAI_KEY`, `AZURE_SEARCH_KEY`).
  */
 export function keyServiceOf(model: StackModel, app: TfResource, s: AppSetting): KeyedParty | undefined {
-  const contract = settingsContract(app);
-  const declared = contract?.get(s.name.toUpperCase());
-  if (declared !== undefined && KEY_FACTS[declared]) return KEY_FACTS[declared];
-  const evidence = keyEvidence(model, s);
-  if (evidence || contract) return evidence;
-  return isKeySettingName(s.name) ? serviceOfSetting(s.name) : undefined;
+  // Once per app: the rules ask for every setting, several times.
+  const keys = model.derive(`keys:${app.address}`, (m) => {
+    const contract = settingsContract(app);
+    const out = new Map<AppSetting, KeyedParty>();
+    for (const setting of appSettings(m, app)) {
+      const declared = contract?.get(setting.name.toUpperCase());
+      const service =
+        declared !== undefined && KEY_FACTS[declared]
+          ? KEY_FACTS[declared]
+          : (keyEvidence(m, setting) ?? (contract || !isKeySettingName(setting.name) ? undefined : serviceOfSetting(setting.name)));
+      if (service) out.set(setting, service);
+    }
+    return out;
+  });
+  return keys.get(s);
 }
 
 /** Whether `s` is a key-named setting the audit should treat as a key of unknown service (apps without a contract only). */
@@ -65,7 +74,11 @@ export function isKeySetting(model: StackModel, app: TfResource, s: AppSetting):
 
 /** The service whose key `s` holds, by its value: a credential attribute, directly or in the Key Vault secret it references. */
 function keyEvidence(model: StackModel, s: AppSetting): KeyedParty | undefined {
+  const seen = new Set<string>();
   for (const ref of s.refs) {
+    const key = `${ref.address}.${ref.attribute}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const target = model.get(ref.address);
     if (!target) continue;
     if (target.type === TYPES.keyVaultSecret) {
@@ -73,10 +86,7 @@ function keyEvidence(model: StackModel, s: AppSetting): KeyedParty | undefined {
         const party = keyedParty(model.get(inner.address));
         if (party) return party;
       }
-      continue;
-    }
-    const direct = credentialReferences(`\${${ref.address}.${ref.attribute}}`);
-    if (direct.length > 0) {
+    } else if (isCredentialAttribute(target.type, ref.attribute)) {
       const party = keyedParty(target);
       if (party) return party;
     }
