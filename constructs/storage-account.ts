@@ -3,7 +3,7 @@ import { TerraformStack } from "cdktf";
 import { storageDataPlaneSkipped } from "./providers";
 import { StorageAccount as StorageAccountResource } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
-import { ValidationError } from "./errors";
+import { ProblemCollector, ValidationError } from "./errors";
 import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkOneOf, checkRegion, checkUnique } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
@@ -100,15 +100,19 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
 
   constructor(scope: Construct, id: string, props: StorageAccountProps) {
     super(scope, id);
-    checkRegion(this, "location", props.location);
-    this.name = claimGlobalName(this, "name", "storage", checkName(this, "name", "storage", props.name ?? namingOf(this).name("storage")));
-    const replicationType = checkOneOf(this, "replicationType", props.replicationType ?? "LRS", REPLICATION_TYPES);
+    // Every problem of the props in one run.
+    const problems = new ProblemCollector();
+    problems.attempt(() => checkRegion(this, "location", props.location));
+    const name = problems.attempt(() => claimGlobalName(this, "name", "storage", checkName(this, "name", "storage", props.name ?? namingOf(this).name("storage"))));
+    const replicationType = problems.attempt(() => checkOneOf(this, "replicationType", props.replicationType ?? "LRS", REPLICATION_TYPES));
     const containerNames = props.containers ?? ["documents"];
     if (containerNames.length === 0) {
-      throw new ValidationError(this, "containers", containerNames, "is empty", 'name at least one container, e.g. ["documents"]');
+      problems.add(new ValidationError(this, "containers", containerNames, "is empty", 'name at least one container, e.g. ["documents"]'));
     }
-    for (const [i, c] of containerNames.entries()) checkName(this, `containers[${i}]`, "storageContainer", c);
-    checkUnique(this, "containers", containerNames);
+    for (const [i, c] of containerNames.entries()) problems.attempt(() => checkName(this, `containers[${i}]`, "storageContainer", c));
+    problems.attempt(() => checkUnique(this, "containers", containerNames));
+    problems.throwIfAny();
+    this.name = name!;
 
     this.resource = new StorageAccountResource(this, "Account", {
       name: this.name,
@@ -116,7 +120,7 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
       resourceGroupName: props.resourceGroupName,
       accountKind: "StorageV2",
       accountTier: "Standard",
-      accountReplicationType: replicationType,
+      accountReplicationType: replicationType!,
       sharedAccessKeyEnabled: props.sharedAccessKeyEnabled ?? false,
       defaultToOauthAuthentication: true,
       httpsTrafficOnlyEnabled: true,

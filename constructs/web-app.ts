@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { LinuxWebApp, LinuxWebAppSiteConfigApplicationStack } from "@cdktf/provider-azurerm/lib/linux-web-app";
-import { ValidationError } from "./errors";
+import { ProblemCollector, ValidationError } from "./errors";
 import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkGuid, checkNonEmpty, checkOneOf, checkRegion } from "./validate";
 import { IRoleScope } from "./rbac/grant";
@@ -186,17 +186,22 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
-    checkRegion(this, "location", props.location);
+    // Every problem of the props in one run.
+    const problems = new ProblemCollector();
+    problems.attempt(() => checkRegion(this, "location", props.location));
     const naming = namingOf(this);
-    this.name = claimGlobalName(this, "name", "webApp", checkName(this, "name", "webApp", props.name ?? naming.name("webApp")));
-    const planName = checkName(this, "planName", "servicePlan", props.planName ?? naming.name("servicePlan"));
-    const planSku = checkOneOf(this, "planSku", props.planSku ?? "B1", PLAN_SKUS);
-    this.planSku = planSku;
+    const name = problems.attempt(() => claimGlobalName(this, "name", "webApp", checkName(this, "name", "webApp", props.name ?? naming.name("webApp"))));
+    const planName = problems.attempt(() => checkName(this, "planName", "servicePlan", props.planName ?? naming.name("servicePlan")));
+    const planSku = problems.attempt(() => checkOneOf(this, "planSku", props.planSku ?? "B1", PLAN_SKUS));
     this.runtime = props.runtime ?? { kind: "python", version: "3.11" };
+    const applicationStack = problems.attempt(() => this.applicationStack());
     const healthCheckPath = props.healthCheckPath ?? "/";
     if (!healthCheckPath.startsWith("/")) {
-      throw new ValidationError(this, "healthCheckPath", healthCheckPath, "is not a path", 'start it with "/", e.g. "/health"');
+      problems.add(new ValidationError(this, "healthCheckPath", healthCheckPath, "is not a path", 'start it with "/", e.g. "/health"'));
     }
+    problems.throwIfAny();
+    this.name = name!;
+    this.planSku = planSku!;
     this.settings = new AppSettings(this);
     this.userAssignedIdentity = props.userAssignedIdentity;
     this.resourceGroupName = props.resourceGroupName;
@@ -204,11 +209,11 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     this.tags = props.tags;
 
     this.plan = new ServicePlan(this, "Plan", {
-      name: planName,
+      name: planName!,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
       osType: "Linux",
-      skuName: planSku,
+      skuName: planSku!,
       tags: props.tags,
     });
 
@@ -233,7 +238,7 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
         healthCheckPath,
         healthCheckEvictionTimeInMin: 10,
         appCommandLine: this.runtime.kind === "python" ? this.runtime.startCommand : undefined,
-        applicationStack: this.applicationStack(),
+        applicationStack,
       },
       appSettings: Lazy.anyValue({ produce: () => this.settings.toRecord() }) as unknown as Record<string, string>,
       tags: props.tags,

@@ -270,3 +270,25 @@ describe("a root cause a construct reports itself", () => {
     expect(warnings.filter((w) => w.includes("AZ-NET-002"))).toEqual([]);
   });
 });
+
+describe("every problem in one run", () => {
+  it("reports every problem of a construct's props at once, each naming the construct, field, value and fix (issue 27: one per run)", () => {
+    const stack = ownStack();
+    const fields = (build: () => unknown) => {
+      try {
+        build();
+      } catch (e) {
+        return ((e as { errors?: { field: string }[] }).errors ?? [e as { field: string }]).map((x) => x.field);
+      }
+      return [];
+    };
+    expect(fields(() => new OpenAIAccount(stack, "OpenAI", { resourceGroupName: "rg", location: "mars", name: "bad_name" }))).toEqual(["location", "name"]);
+    expect(fields(() => new SearchService(stack, "Search", { ...base, name: "Bad", replicaCount: 13, partitionCount: 5 }))).toEqual(["name", "replicaCount", "partitionCount"]);
+    expect(fields(() => new StorageAccount(stack, "Storage", { ...base, name: "x", containers: ["A", "A"] }))).toEqual(["name", "containers[0]", "containers[1]", "containers"]);
+    expect(fields(() => new WebApp(stack, "Web", { resourceGroupName: "rg", location: "mars", planSku: "Z9" as never, healthCheckPath: "health" }))).toEqual([
+      "location",
+      "planSku",
+      "healthCheckPath",
+    ]);
+  });
+});
