@@ -198,10 +198,10 @@ type Add = (
 ) => void;
 
 /**
- * Settings conventions (sample-app-aoai-chatGPT backend/settings.py and the plain
- * OpenAI profile): a service is used "with a key" when a non-empty `*_KEY` setting
- * whose name mentions it exists (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY...). An empty key
- * is keyless (and AZ-APP-001 flags it).
+ * The app's setting that holds an API key for `service`, if any: by its settings
+ * contract, by the evidence in its value, and, for an app without a contract, by the
+ * sample apps' naming (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY...): declarations.ts. An empty
+ * key is keyless (and AZ-APP-001 flags it).
  */
 function hasKey(model: StackModel, app: TfResource, settings: readonly AppSetting[], service: "openai" | "search" | "storage"): AppSetting | undefined {
   // The app's settings contract and the values decide; names only for apps without a contract (declarations.ts).
