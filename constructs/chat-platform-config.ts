@@ -13,7 +13,8 @@ import { checkGuid, checkIntRange, checkOneOf, checkRegion, checkUnique, parseDu
 import { PRINCIPAL_TYPES, type PrincipalType } from "./rbac/principal";
 import { AUTH_MODES, type AuthMode, type KeyedService, SEARCH_QUERY_TYPES, type SearchQueryType, type SettingsProfile } from "./settings/profile";
 import { BUILT_IN_PROFILES, BUILT_IN_PROFILE_NAMES } from "./settings/profiles";
-import { REDACTED, isKeyVaultReference, isSecretSetting, isSecretSettingName, looksLikeSecretLiteral } from "../catalogue/secrets";
+import { type AppSettingPolicy, REDACTED, isSecretSetting, judgeAppSetting } from "../catalogue/secrets";
+import { SETTING_NAME, checkProfileContract, keyVariables } from "./settings/contract";
 import { CURRENT_DEFAULTS, type ModelVersion, SERVICES, judgeDeployment, modelListCommand, modelVersion, serviceRetired, stageOf, versionsOf } from "../catalogue/lifecycle";
 import { type Today, resolveToday } from "../catalogue/today";
 
@@ -76,6 +77,8 @@ export interface ChatPlatformConfig {
   readonly features: Required<ChatPlatformFeatures>;
   /** The services the app calls with a key (keys mode, and the profile takes that key); the others with its identity. */
   readonly appKeys: readonly KeyedService[];
+  /** How every app setting is judged as a secret (catalogue/secrets.ts judgeAppSetting): the auth mode and the app's key variables. */
+  readonly settingsPolicy: AppSettingPolicy;
   readonly developers: readonly ResolvedDeveloper[];
   readonly userAssignedIdentity: boolean;
   readonly rolePropagationDelay: string;
@@ -110,6 +113,8 @@ export interface ChatPlatformConfig {
     /** Undefined when access is "open". */
     readonly signIn?: ResolvedSignIn;
     readonly extraSettings: Readonly<Record<string, string>>;
+    /** Setting name -> secret name in the platform's vault (webApp.vaultSecrets). */
+    readonly vaultSecrets: Readonly<Record<string, string>>;
   };
   readonly protectStatefulResources: boolean;
 }
@@ -203,7 +208,8 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
       ),
     );
   }
-  const appKeys = authMode === "keys" && profile ? (profile.acceptsKeys ?? ["openai", "search"]) : [];
+  const acceptedKeys = profile ? attempt(() => checkProfileContract(scope, profile)) : undefined;
+  const appKeys = authMode === "keys" && acceptedKeys ? acceptedKeys : [];
   if (authMode === "keys" && profile && appKeys.length === 0) {
     problems.add(
       new ValidationError(
@@ -255,8 +261,13 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
   }
   const query = features ? attempt(() => resolveSearchQuery(scope, props, features, semanticSearch !== "disabled", embeddingModel !== undefined)) : undefined;
   const signIn = access ? attempt(() => resolveSignIn(scope, access, props.webApp?.signIn)) : undefined;
-  const extraSettings = authMode ? attempt(() => checkExtraSettings(scope, props.webApp?.extraSettings ?? {}, authMode, props.userAssignedIdentity ?? false)) : undefined;
-  const keyVaultReasons = features ? attempt(() => resolveKeyVault(scope, props, appKeys, features, signIn)) : undefined;
+  const settingsPolicy: AppSettingPolicy = {
+    keyless: authMode === "keyless",
+    keyVariables: profile && features ? keyVariables(profile, acceptedKeys ?? [], features.appQueriesSearch || features.onYourData) : new Map(),
+  };
+  const extraSettings = authMode ? attempt(() => checkExtraSettings(scope, props.webApp?.extraSettings ?? {}, settingsPolicy, props.userAssignedIdentity ?? false)) : undefined;
+  const vaultSecrets = attempt(() => checkVaultSecrets(scope, props.webApp?.vaultSecrets ?? {}, props.webApp?.extraSettings ?? {}, settingsPolicy));
+  const keyVaultReasons = features ? attempt(() => resolveKeyVault(scope, props, appKeys, features, signIn, vaultSecrets ?? {})) : undefined;
   problems.throwIfAny();
 
   return {
@@ -270,6 +281,7 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
     profile: profile!,
     features: features!,
     appKeys,
+    settingsPolicy,
     developers,
     userAssignedIdentity: props.userAssignedIdentity ?? false,
     rolePropagationDelay: rolePropagationDelay!,
@@ -294,6 +306,7 @@ export function resolveChatPlatform(scope: IConstruct, props: ChatPlatformProps)
       access: access!,
       signIn,
       extraSettings: extraSettings!,
+      vaultSecrets: vaultSecrets!,
     },
     protectStatefulResources: props.protectStatefulResources ?? false,
   };
@@ -641,12 +654,15 @@ function resolveKeyVault(
   appKeys: readonly KeyedService[],
   features: Required<ChatPlatformFeatures>,
   signIn: ResolvedSignIn | undefined,
+  vaultSecrets: Readonly<Record<string, string>>,
 ): string[] {
+  const secrets = Object.keys(vaultSecrets);
   const reasons = [
     appKeys.length > 0 &&
       `holds the ${appKeys.map((k) => (k === "openai" ? "Azure OpenAI" : "Search")).join(" and ")} key${appKeys.length > 1 ? "s" : ""} the app reads as Key Vault references (F7)`,
     features.customerManagedKey && "holds the customer-managed key of the OpenAI account (F6)",
     signIn?.kind === "brought" && signIn.clientSecret && `holds the sign-in client secret "${signIn.clientSecret.name}" (F7)`,
+    secrets.length > 0 && `holds the app's own secret${secrets.length > 1 ? "s" : ""} ${secrets.join(", ")} (webApp.vaultSecrets, F7)`,
   ].filter((r): r is string => typeof r === "string");
   const enabled = props.keyVault?.enabled;
   if (enabled === false && reasons.length > 0) {
@@ -669,58 +685,95 @@ function resolveKeyVault(
 }
 
 /**
+ * Secrets of the app's own in the platform's vault: valid setting and secret names, no
+ * clash with an extra setting, and the one secrets rule (the app's key variable is no
+ * place for them in keyless mode).
+ */
+function checkVaultSecrets(
+  scope: IConstruct,
+  secrets: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>>,
+  policy: AppSettingPolicy,
+): Readonly<Record<string, string>> {
+  const problems = new ProblemCollector();
+  const extraNames = new Set(Object.keys(extra).map((n) => n.toUpperCase()));
+  for (const [name, secretName] of Object.entries(secrets)) {
+    const field = `webApp.vaultSecrets.${name}`;
+    if (!SETTING_NAME.test(name)) {
+      problems.add(
+        new ValidationError(
+          scope,
+          field,
+          secretName,
+          "has a name App Service cannot pass as an environment variable",
+          "use letters, digits, periods and underscores, starting with a letter or underscore",
+        ),
+      );
+      continue;
+    }
+    if (extraNames.has(name.toUpperCase())) {
+      problems.add(new ValidationError(scope, field, secretName, `is also in webApp.extraSettings`, `keep ${name} in one of the two`));
+      continue;
+    }
+    problems.attempt(() => checkName(scope, field, "keyVaultObject", secretName));
+    const verdict = judgeAppSetting(name, `@Microsoft.KeyVault(SecretName=${secretName})`, policy);
+    if (verdict) problems.add(new ValidationError(scope, field, secretName, `${verdict.problem} ${verdict.why}`, verdict.fix));
+  }
+  problems.throwIfAny();
+  return secrets;
+}
+
+/**
  * Extra settings the app may receive. Whether one overrides a derived setting is found
  * when the settings are derived (ChatPlatform), everything else here.
  */
-function checkExtraSettings(scope: IConstruct, extra: Readonly<Record<string, string>>, authMode: AuthMode, userAssignedIdentity: boolean): Readonly<Record<string, string>> {
+function checkExtraSettings(scope: IConstruct, extra: Readonly<Record<string, string>>, policy: AppSettingPolicy, userAssignedIdentity: boolean): Readonly<Record<string, string>> {
+  const problems = new ProblemCollector();
   const seen = new Map<string, string>();
   for (const [name, value] of Object.entries(extra)) {
     const field = `webApp.extraSettings.${name}`;
     // Never echo a secret: errors land in terminals and CI logs. An empty value shows nothing.
     const shown = value !== "" && isSecretSetting(name, value) ? REDACTED : value;
     const same = seen.get(name.toUpperCase());
-    if (same !== undefined) {
-      throw new ValidationError(scope, field, shown, `is the same App Service setting as ${same} (setting names are case-insensitive)`, `keep one of ${same} and ${name}`);
-    }
     seen.set(name.toUpperCase(), name);
+    if (same !== undefined) {
+      problems.add(new ValidationError(scope, field, shown, `is the same App Service setting as ${same} (setting names are case-insensitive)`, `keep one of ${same} and ${name}`));
+      continue;
+    }
     // https://learn.microsoft.com/azure/app-service/configure-common#configure-app-settings:
     // "App setting names can contain only letters, numbers (0-9), periods (.), and underscores (_)".
-    if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) {
-      throw new ValidationError(
-        scope,
-        field,
-        shown,
-        "has a name App Service cannot pass as an environment variable",
-        "use letters, digits, periods and underscores, starting with a letter or underscore",
+    if (!SETTING_NAME.test(name)) {
+      problems.add(
+        new ValidationError(
+          scope,
+          field,
+          shown,
+          "has a name App Service cannot pass as an environment variable",
+          "use letters, digits, periods and underscores, starting with a letter or underscore",
+        ),
       );
+      continue;
     }
-    if (isSecretSettingName(name) && authMode === "keyless") {
-      throw new ValidationError(
-        scope,
-        field,
-        shown,
-        "is a key or secret variable in keyless mode (a present or empty key can switch the app to key auth)",
-        `remove ${name}; the app authenticates with its managed identity`,
+    // The one secrets rule every setting meets (a Key Vault reference to another secret is fine in both modes).
+    const verdict = judgeAppSetting(name, value, policy);
+    if (verdict) {
+      problems.add(
+        new ValidationError(scope, field, verdict.redact ? REDACTED : value, `${verdict.problem}${verdict.literal ? " in app settings" : ""} ${verdict.why}`, verdict.fix),
       );
+      continue;
     }
-    if (looksLikeSecretLiteral(value) || (isSecretSettingName(name) && !isKeyVaultReference(value))) {
-      throw new ValidationError(
-        scope,
-        field,
-        REDACTED,
-        "is a literal secret in app settings (visible in the portal, the plan and state)",
-        "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead",
-      );
-    }
-    if (name === "AZURE_CLIENT_ID" && !userAssignedIdentity) {
-      throw new ValidationError(
-        scope,
-        field,
-        shown,
-        "selects a user-assigned identity, but the app runs as its system-assigned identity (DefaultAzureCredential would ask for an identity the app does not have)",
-        "remove AZURE_CLIENT_ID, or set userAssignedIdentity: true (the platform then sets it)",
+    if (name.toUpperCase() === "AZURE_CLIENT_ID" && !userAssignedIdentity) {
+      problems.add(
+        new ValidationError(
+          scope,
+          field,
+          shown,
+          "selects a user-assigned identity, but the app runs as its system-assigned identity (DefaultAzureCredential would ask for an identity the app does not have)",
+          "remove AZURE_CLIENT_ID, or set userAssignedIdentity: true (the platform then sets it)",
+        ),
       );
     }
   }
+  problems.throwIfAny();
   return extra;
 }

@@ -12,19 +12,21 @@ import { WebApp, WebAppProps, WebAppRuntime } from "./web-app";
 import { AppSignIn, PlatformSignInProps, WebAppAccess } from "./sign-in";
 import { OPEN_ACCESS_TAG } from "../catalogue/access";
 import { UserAssignedIdentity } from "./user-assigned-identity";
-import { AccessMatrix, AccessRow, Grant } from "./rbac/grant";
+import { AccessMatrix, AccessRow, Grant, IRoleScope } from "./rbac/grant";
 import { grantMethodFor } from "./platform-grants";
 import { BuiltInRole } from "../catalogue/roles";
 import { IGrantable, EntraPrincipal, PrincipalType } from "./rbac/principal";
 import { Party } from "../catalogue/flows";
 import { PlatformFlow, impliedFlows } from "./rbac/implied-flows";
 import { RolePropagation } from "./rbac/propagation";
+import { declareFlow } from "./rbac/intent";
 import { ChatPlatformConfig, resolveChatPlatform } from "./chat-platform-config";
 import { mergeTags } from "./tags";
 import { AuthMode, PlatformFacts, ProfileSetting, SearchQueryType, SettingsProfile } from "./settings/profile";
 import { clientConfigOf } from "./rbac/client-config";
 import { BuiltInProfileName } from "./settings/profiles";
 import { WebAppSetting } from "./settings/app-settings";
+import { contractSettings } from "./settings/contract";
 import { REDACTED, isKeyVaultReference, isSecretSetting, keyVaultReference } from "../catalogue/secrets";
 import { NetworkProps, PlatformNetwork, callsMadeWithKeys } from "./platform-network";
 
@@ -201,7 +203,7 @@ export interface ChatPlatformProps {
   /**
    * Key Vault options (see KeyVaultProps). The platform creates a vault only when
    * something uses it: keys mode (the app's keys), a customer-managed key, a sign-in
-   * client secret.
+   * client secret, the app's own secrets (`webApp.vaultSecrets`).
    */
   readonly keyVault?: Pick<KeyVaultProps, "name" | "skuName" | "softDeleteRetentionDays"> & {
     /**
@@ -233,11 +235,25 @@ export interface ChatPlatformProps {
      */
     readonly signIn?: PlatformSignInProps;
     /**
-     * Extra app settings. A key variable in keyless mode, a literal secret, or a value
-     * for a variable the platform derives is an error.
+     * Extra app settings. A literal secret, the app's key variable in keyless mode, or a
+     * value for a variable the platform derives is an error (one rule for every setting:
+     * catalogue/secrets.ts). A Key Vault reference to a secret the platform does not
+     * manage (a database password in a vault of your own) is fine in both modes: the app
+     * resolves it with its identity (F7), which needs Key Vault Secrets User on that vault;
+     * the platform grants it only on its own vault (see `vaultSecrets`).
      * @default none
      */
     readonly extraSettings?: Record<string, string>;
+    /**
+     * Secrets of the app's own kept in the platform's Key Vault, by setting name:
+     * `{ DB_PASSWORD: "db-password" }`. The platform keeps a vault, sets each setting to a
+     * Key Vault reference to the secret and grants the app Key Vault Secrets User on the
+     * vault (F7), in keyless mode too. You store the secrets yourself
+     * (`az keyvault secret set`, with Key Vault Secrets Officer): they never pass
+     * through Terraform.
+     * @default none
+     */
+    readonly vaultSecrets?: Record<string, string>;
   };
   /**
    * `prevent_destroy` on the stateful resources (OpenAI account and deployments,
@@ -383,11 +399,21 @@ export class ChatPlatform extends Construct {
       appKeys: searchKey ? appKeys : appKeys.filter((k) => k !== "search"),
       developers: developers.length > 0,
       signIn: this.webApp.signIn?.credential.kind === "clientSecret",
+      appSecrets: Object.keys(config.webApp.vaultSecrets).length > 0,
     });
     for (const f of this.flows) {
       for (const caller of this.callers(f.caller, developers)) {
         this.grants.push(Grant.combine(...f.roles.map((role) => this.grantMethod(f.target, role)(caller, { flow: f.flow, reason: f.reason }))));
       }
+    }
+
+    // The calls the app and Search make, declared as a hand-composed stack would declare
+    // them: the guardrails (and the audit CLI on cdk.tf.json) require the same matrix.
+    const targets: Partial<Record<Party, IRoleScope>> = { openai: this.openai, search: this.search, storage: this.storage, keyVault: this.keyVault };
+    const callers: Partial<Record<Party, WebApp | SearchService | OpenAIAccount>> = { webApp: this.webApp, search: this.search, openai: this.openai };
+    for (const f of this.flows) {
+      const [from, to] = [callers[f.caller], targets[f.target]];
+      if (from && to) declareFlow(from, from.resource, f.flow, to);
     }
 
     // --- the network paths, derived from the same calls ---------------------------------
@@ -406,60 +432,19 @@ export class ChatPlatform extends Construct {
     });
 
     // --- app settings, derived from the same facts ------------------------------------
+    // The profile's contract names every variable, the platform's own for the calls the
+    // app makes included; one secrets rule judges each (constructs/settings/contract.ts).
+    this.webApp.settings.usePolicy(config.settingsPolicy);
     const facts = this.facts(config, openaiKey?.versionlessId, searchKey?.versionlessId);
-    for (const s of this.profile.settings(facts)) {
+    const calls = { search: this.features.appQueriesSearch, blobs: this.features.appReadsBlobs };
+    for (const s of contractSettings(this, this.profile, facts, calls)) {
       this.webApp.settings.set({
         name: s.name,
         value: s.value,
         description: s.description,
-        origin: `profile ${this.profile.name}`,
+        origin: s.origin,
         keyVaultReference: s.keyVaultReference ?? false,
-      });
-    }
-    // Features the app uses directly get their endpoints, unless the profile names them
-    // itself (appSideRetrieval): a grant (F8, F11) for a call the app cannot address would
-    // be a role nobody uses.
-    if (this.features.appQueriesSearch && !this.profile.appSideRetrieval) {
-      this.webApp.settings.set({
-        name: "AZURE_SEARCH_ENDPOINT",
-        value: this.search.endpoint,
-        origin: "platform",
-        description: "Search endpoint the app queries itself (F8)",
-        keyVaultReference: false,
-      });
-      if (searchKey && !this.webApp.settings.has("AZURE_SEARCH_KEY")) {
-        this.webApp.settings.set({
-          name: "AZURE_SEARCH_KEY",
-          value: keyVaultReference(searchKey.versionlessId),
-          origin: "platform",
-          description: "Search admin key from Key Vault",
-          keyVaultReference: true,
-        });
-      }
-    }
-    if (this.features.appReadsBlobs && !this.profile.appSideRetrieval) {
-      this.webApp.settings.set({
-        name: "AZURE_STORAGE_BLOB_ENDPOINT",
-        value: this.storage.blobEndpoint,
-        origin: "platform",
-        description: "blob endpoint the app reads documents from (F11)",
-        keyVaultReference: false,
-      });
-      this.webApp.settings.set({
-        name: "AZURE_STORAGE_CONTAINER",
-        value: this.documentsContainer,
-        origin: "platform",
-        description: "container holding the documents",
-        keyVaultReference: false,
-      });
-    }
-    if (this.identity) {
-      this.webApp.settings.set({
-        name: "AZURE_CLIENT_ID",
-        value: this.identity.clientId,
-        origin: "platform",
-        description: "tells DefaultAzureCredential which user-assigned identity to use",
-        keyVaultReference: false,
+        ...(s.fact !== undefined ? { fact: s.fact } : {}),
       });
     }
     if (this.webApp.runtime.kind === "python") {
@@ -472,6 +457,15 @@ export class ChatPlatform extends Construct {
       });
     }
     this.addExtraSettings(config.webApp.extraSettings);
+    for (const [name, secretName] of Object.entries(config.webApp.vaultSecrets)) {
+      this.webApp.settings.set({
+        name,
+        value: `@Microsoft.KeyVault(VaultName=${this.vault("app's own secrets").name};SecretName=${secretName})`,
+        origin: "user",
+        description: `secret "${secretName}" of the platform's Key Vault (you store it; F7)`,
+        keyVaultReference: true,
+      });
+    }
     this.indexBuilderSettings = this.profile.indexBuilderSettings?.({ ...facts, subscriptionId: clientConfigOf(this).subscriptionId }) ?? [];
 
     if (config.protectStatefulResources) {
@@ -573,6 +567,7 @@ export class ChatPlatform extends Construct {
       onYourData: this.features.onYourData,
       agenticRetrieval: q.knowledgeBaseName !== undefined ? { knowledgeBaseName: q.knowledgeBaseName, deployment: this.chatDeployment } : undefined,
       signInEnabled: this.webApp.signInEnabled,
+      identity: this.identity ? { clientId: this.identity.clientId } : undefined,
     };
   }
 

@@ -4,7 +4,7 @@ import { KeyVaultKey } from "@cdktf/provider-azurerm/lib/key-vault-key";
 import { KeyVaultSecret } from "@cdktf/provider-azurerm/lib/key-vault-secret";
 import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkGuid, checkIntRange, checkOneOf, checkRegion } from "./validate";
-import { ValidationError } from "./errors";
+import { ProblemCollector, ValidationError } from "./errors";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, EntraPrincipal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
@@ -162,20 +162,27 @@ export class KeyVault extends KeyVaultBase {
 
   constructor(scope: Construct, id: string, props: KeyVaultProps) {
     super(scope, id);
-    checkRegion(this, "location", props.location);
-    this.name = claimGlobalName(this, "name", "keyVault", checkName(this, "name", "keyVault", props.name ?? namingOf(this).name("keyVault")));
-    const skuName = checkOneOf(this, "skuName", props.skuName ?? "standard", ["standard", "premium"] as const);
-    const softDeleteRetentionDays = checkIntRange(this, "softDeleteRetentionDays", props.softDeleteRetentionDays ?? 90, 7, 90);
+    // Every problem of the props in one run.
+    const problems = new ProblemCollector();
+    problems.attempt(() => checkRegion(this, "location", props.location));
+    const name = problems.attempt(() => claimGlobalName(this, "name", "keyVault", checkName(this, "name", "keyVault", props.name ?? namingOf(this).name("keyVault"))));
+    const skuName = problems.attempt(() => checkOneOf(this, "skuName", props.skuName ?? "standard", ["standard", "premium"] as const));
+    const softDeleteRetentionDays = problems.attempt(() => checkIntRange(this, "softDeleteRetentionDays", props.softDeleteRetentionDays ?? 90, 7, 90));
+    const tenantId = problems.attempt(() =>
+      props.tenantId !== undefined ? checkGuid(this, "tenantId", props.tenantId, "tenant id", "az account show --query tenantId -o tsv") : clientConfigOf(this).tenantId,
+    );
+    problems.throwIfAny();
+    this.name = name!;
 
     this.resource = new KeyVaultResource(this, "Vault", {
       name: this.name,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
-      tenantId: props.tenantId !== undefined ? checkGuid(this, "tenantId", props.tenantId, "tenant id", "az account show --query tenantId -o tsv") : clientConfigOf(this).tenantId,
-      skuName,
+      tenantId: tenantId!,
+      skuName: skuName!,
       rbacAuthorizationEnabled: true,
       purgeProtectionEnabled: true,
-      softDeleteRetentionDays,
+      softDeleteRetentionDays: softDeleteRetentionDays!,
       publicNetworkAccessEnabled: props.publicNetworkAccessEnabled ?? true,
       tags: props.tags,
     });

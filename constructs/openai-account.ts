@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { CognitiveAccount } from "@cdktf/provider-azurerm/lib/cognitive-account";
 import { CognitiveDeployment } from "@cdktf/provider-azurerm/lib/cognitive-deployment";
 import { CognitiveAccountCustomerManagedKeyA as CognitiveAccountCustomerManagedKey } from "@cdktf/provider-azurerm/lib/cognitive-account-customer-managed-key";
-import { ValidationError } from "./errors";
+import { ProblemCollector, ValidationError } from "./errors";
 import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion, checkUnique } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
@@ -179,14 +179,31 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
 
   constructor(scope: Construct, id: string, props: OpenAIAccountProps) {
     super(scope, id);
-    checkRegion(this, "location", props.location);
-    this.name = checkName(this, "name", "openai", props.name ?? namingOf(this).name("openai"));
-    this.customSubdomainName = claimGlobalName(
-      this,
-      props.customSubdomainName ? "customSubdomainName" : "name",
-      "customSubdomain",
-      checkName(this, "customSubdomainName", "customSubdomain", props.customSubdomainName ?? this.name.toLowerCase()),
+    // Every problem of the props in one run.
+    const problems = new ProblemCollector();
+    problems.attempt(() => checkRegion(this, "location", props.location));
+    const name = problems.attempt(() => checkName(this, "name", "openai", props.name ?? namingOf(this).name("openai")));
+    const subdomain =
+      name === undefined
+        ? undefined
+        : problems.attempt(() =>
+            claimGlobalName(
+              this,
+              props.customSubdomainName ? "customSubdomainName" : "name",
+              "customSubdomain",
+              checkName(this, "customSubdomainName", "customSubdomain", props.customSubdomainName ?? name.toLowerCase()),
+            ),
+          );
+    problems.attempt(() =>
+      checkUnique(
+        this,
+        "deployments[].name",
+        (props.deployments ?? []).map((d) => d.name),
+      ),
     );
+    problems.throwIfAny();
+    this.name = name!;
+    this.customSubdomainName = subdomain!;
     this.localAuthEnabled = props.localAuthEnabled ?? false;
 
     this.resource = new CognitiveAccount(this, "Account", {
@@ -207,11 +224,6 @@ export class OpenAIAccount extends OpenAIAccountBase implements IGrantable {
     this.principalId = this.resource.identity.principalId;
     this.grantPrincipal = EntraPrincipal.systemAssigned(this, this.principalId, `Azure OpenAI ${this.name}`);
 
-    checkUnique(
-      this,
-      "deployments[].name",
-      (props.deployments ?? []).map((d) => d.name),
-    );
     for (const d of props.deployments ?? []) this.addDeployment(d);
   }
 

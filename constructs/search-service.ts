@@ -1,11 +1,13 @@
 import { Construct } from "constructs";
 import { SearchService as SearchServiceResource } from "@cdktf/provider-azurerm/lib/search-service";
-import { ValidationError } from "./errors";
+import { ProblemCollector, ValidationError } from "./errors";
 import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkIntRange, checkOneOf, checkRegion } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { Roles } from "../catalogue/roles";
+import { Flow } from "../catalogue/flows";
+import { declareFlow } from "./rbac/intent";
 
 export const SEARCH_SKUS = ["free", "basic", "standard", "standard2", "standard3", "storage_optimized_l1", "storage_optimized_l2"] as const;
 export type SearchSku = (typeof SEARCH_SKUS)[number];
@@ -110,6 +112,14 @@ export abstract class SearchServiceBase extends Construct implements ISearchServ
 /**
  * An Azure AI Search service, RBAC-only by default, with a system-assigned identity.
  */
+/** The calls a Search service makes with its identity (see SearchService.intends). */
+export interface SearchCalls {
+  /** An indexer reads the documents (F4). */
+  readonly storage?: IRoleScope;
+  /** A vectorizer, an embedding skill or a knowledge base calls deployments (F5). */
+  readonly openai?: IRoleScope;
+}
+
 export class SearchService extends SearchServiceBase implements IGrantable {
   /** An Azure AI Search service that exists outside this stack, to grant roles on (and, with `principalId`, to grant it roles). */
   public static fromSearchServiceAttributes(scope: Construct, id: string, attributes: SearchServiceAttributes): ISearchService & IGrantable {
@@ -130,38 +140,50 @@ export class SearchService extends SearchServiceBase implements IGrantable {
 
   constructor(scope: Construct, id: string, props: SearchServiceProps) {
     super(scope, id);
-    checkRegion(this, "location", props.location);
-    this.name = claimGlobalName(this, "name", "search", checkName(this, "name", "search", props.name ?? namingOf(this).name("search")));
-    this.sku = checkOneOf(this, "sku", props.sku ?? "basic", SEARCH_SKUS);
-    const limits = LIMITS[this.sku];
-    const replicaCount = checkIntRange(this, "replicaCount", props.replicaCount ?? 1, 1, limits.replicas, `the ${this.sku} tier's limit`);
-    const partitionCount = checkIntRange(this, "partitionCount", props.partitionCount ?? 1, 1, limits.partitions, `the ${this.sku} tier's limit`);
-    if (!PARTITION_COUNTS.includes(partitionCount)) {
-      throw new ValidationError(this, "partitionCount", partitionCount, "is not a partition count Azure offers", `use one of ${PARTITION_COUNTS.join(", ")}`);
+    // Every problem of the props in one run (the tier's limits only once the tier is known).
+    const problems = new ProblemCollector();
+    problems.attempt(() => checkRegion(this, "location", props.location));
+    const name = problems.attempt(() => claimGlobalName(this, "name", "search", checkName(this, "name", "search", props.name ?? namingOf(this).name("search"))));
+    const sku = problems.attempt(() => checkOneOf(this, "sku", props.sku ?? "basic", SEARCH_SKUS));
+    const limits = LIMITS[sku ?? "standard"];
+    const replicaCount = problems.attempt(() => checkIntRange(this, "replicaCount", props.replicaCount ?? 1, 1, limits.replicas, `the ${sku} tier's limit`));
+    const partitionCount = problems.attempt(() => checkIntRange(this, "partitionCount", props.partitionCount ?? 1, 1, limits.partitions, `the ${sku} tier's limit`));
+    if (partitionCount !== undefined && !PARTITION_COUNTS.includes(partitionCount)) {
+      problems.add(new ValidationError(this, "partitionCount", partitionCount, "is not a partition count Azure offers", `use one of ${PARTITION_COUNTS.join(", ")}`));
     }
-    if (replicaCount * partitionCount > MAX_SEARCH_UNITS) {
-      throw new ValidationError(
-        this,
-        "replicaCount",
-        replicaCount,
-        `with partitionCount ${partitionCount} makes ${replicaCount * partitionCount} search units, over the ${MAX_SEARCH_UNITS} a service can have`,
-        `keep replicaCount × partitionCount at ${MAX_SEARCH_UNITS} or less, e.g. 12 × 3, 6 × 6 or 3 × 12`,
+    if (replicaCount !== undefined && partitionCount !== undefined && replicaCount * partitionCount > MAX_SEARCH_UNITS) {
+      problems.add(
+        new ValidationError(
+          this,
+          "replicaCount",
+          replicaCount,
+          `with partitionCount ${partitionCount} makes ${replicaCount * partitionCount} search units, over the ${MAX_SEARCH_UNITS} a service can have`,
+          `keep replicaCount × partitionCount at ${MAX_SEARCH_UNITS} or less, e.g. 12 × 3, 6 × 6 or 3 × 12`,
+        ),
       );
     }
     this.hasSystemIdentity = props.systemIdentity ?? true;
-    if (this.sku === "free" && this.hasSystemIdentity) {
-      throw new ValidationError(
-        this,
-        "sku",
-        "free",
-        "has no managed identity, but systemIdentity is on (indexers and vectorizers need it)",
-        'use "basic" or higher, or set systemIdentity: false if nothing calls out from Search',
+    if (sku === "free" && this.hasSystemIdentity) {
+      problems.add(
+        new ValidationError(
+          this,
+          "sku",
+          "free",
+          "has no managed identity, but systemIdentity is on (indexers and vectorizers need it)",
+          'use "basic" or higher, or set systemIdentity: false if nothing calls out from Search',
+        ),
       );
     }
-    this.semanticSearch = checkOneOf(this, "semanticSearch", props.semanticSearch ?? (this.sku === "free" ? "disabled" : "free"), ["disabled", "free", "standard"] as const);
-    if (this.sku === "free" && this.semanticSearch !== "disabled") {
-      throw new ValidationError(this, "semanticSearch", this.semanticSearch, "is not available on the free tier", 'use sku "basic" or higher, or semanticSearch: "disabled"');
+    const semanticSearch = problems.attempt(() =>
+      checkOneOf(this, "semanticSearch", props.semanticSearch ?? (sku === "free" ? "disabled" : "free"), ["disabled", "free", "standard"] as const),
+    );
+    if (sku === "free" && semanticSearch !== undefined && semanticSearch !== "disabled") {
+      problems.add(new ValidationError(this, "semanticSearch", semanticSearch, "is not available on the free tier", 'use sku "basic" or higher, or semanticSearch: "disabled"'));
     }
+    problems.throwIfAny();
+    this.name = name!;
+    this.sku = sku!;
+    this.semanticSearch = semanticSearch!;
     this.localAuthEnabled = props.localAuthEnabled ?? false;
 
     this.resource = new SearchServiceResource(this, "Service", {
@@ -169,8 +191,8 @@ export class SearchService extends SearchServiceBase implements IGrantable {
       location: props.location,
       resourceGroupName: props.resourceGroupName,
       sku: this.sku,
-      replicaCount,
-      partitionCount,
+      replicaCount: replicaCount!,
+      partitionCount: partitionCount!,
       semanticSearchSku: this.semanticSearch === "disabled" ? undefined : this.semanticSearch,
       localAuthenticationEnabled: this.localAuthEnabled,
       // Only meaningful with keys on: keys *and* Entra ID tokens are accepted ("Both").
@@ -186,6 +208,18 @@ export class SearchService extends SearchServiceBase implements IGrantable {
     if (this.hasSystemIdentity) {
       this.principal = EntraPrincipal.systemAssigned(this, this.resource.identity.principalId, `Search ${this.name}`);
     }
+  }
+
+  /**
+   * Declares the calls Search makes with its own identity, so the guardrails require
+   * their roles (constructs/rbac/intent.ts): an indexer reading `storage` (F4), a
+   * vectorizer or knowledge base calling `openai` (F5). Grant them with
+   * `storage.grantBlobDataReader(search)` and `openai.grantOpenAIUser(search)`.
+   */
+  public intends(calls: SearchCalls): this {
+    if (calls.storage) declareFlow(this, this.resource, Flow.SearchToStorage, calls.storage);
+    if (calls.openai) declareFlow(this, this.resource, Flow.SearchToOpenAI, calls.openai);
+    return this;
   }
 
   /**

@@ -1,7 +1,9 @@
 import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { storageDataPlaneSkipped } from "./providers";
 import { StorageAccount as StorageAccountResource } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageContainer } from "@cdktf/provider-azurerm/lib/storage-container";
-import { ValidationError } from "./errors";
+import { ProblemCollector, ValidationError } from "./errors";
 import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkOneOf, checkRegion, checkUnique } from "./validate";
 import { Grant, GrantOptions, IRoleScope } from "./rbac/grant";
@@ -93,17 +95,24 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
   public readonly grantPrincipal: IPrincipal;
   public readonly containers: ReadonlyMap<string, StorageContainer>;
 
+  /** Public network access is off (props or restrictNetwork). */
+  private closed = false;
+
   constructor(scope: Construct, id: string, props: StorageAccountProps) {
     super(scope, id);
-    checkRegion(this, "location", props.location);
-    this.name = claimGlobalName(this, "name", "storage", checkName(this, "name", "storage", props.name ?? namingOf(this).name("storage")));
-    const replicationType = checkOneOf(this, "replicationType", props.replicationType ?? "LRS", REPLICATION_TYPES);
+    // Every problem of the props in one run.
+    const problems = new ProblemCollector();
+    problems.attempt(() => checkRegion(this, "location", props.location));
+    const name = problems.attempt(() => claimGlobalName(this, "name", "storage", checkName(this, "name", "storage", props.name ?? namingOf(this).name("storage"))));
+    const replicationType = problems.attempt(() => checkOneOf(this, "replicationType", props.replicationType ?? "LRS", REPLICATION_TYPES));
     const containerNames = props.containers ?? ["documents"];
     if (containerNames.length === 0) {
-      throw new ValidationError(this, "containers", containerNames, "is empty", 'name at least one container, e.g. ["documents"]');
+      problems.add(new ValidationError(this, "containers", containerNames, "is empty", 'name at least one container, e.g. ["documents"]'));
     }
-    for (const [i, c] of containerNames.entries()) checkName(this, `containers[${i}]`, "storageContainer", c);
-    checkUnique(this, "containers", containerNames);
+    for (const [i, c] of containerNames.entries()) problems.attempt(() => checkName(this, `containers[${i}]`, "storageContainer", c));
+    problems.attempt(() => checkUnique(this, "containers", containerNames));
+    problems.throwIfAny();
+    this.name = name!;
 
     this.resource = new StorageAccountResource(this, "Account", {
       name: this.name,
@@ -111,7 +120,7 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
       resourceGroupName: props.resourceGroupName,
       accountKind: "StorageV2",
       accountTier: "Standard",
-      accountReplicationType: replicationType,
+      accountReplicationType: replicationType!,
       sharedAccessKeyEnabled: props.sharedAccessKeyEnabled ?? false,
       defaultToOauthAuthentication: true,
       httpsTrafficOnlyEnabled: true,
@@ -131,6 +140,28 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
       containers.set(name, new StorageContainer(this, `Container-${name}`, { name, storageAccountId: this.resource.id, containerAccessType: "private" }));
     }
     this.containers = containers;
+    if (props.publicNetworkAccessEnabled === false) this.closed = true;
+    this.node.addValidation({ validate: () => this.checkProvider() });
+  }
+
+  /**
+   * A closed account needs a provider that skips its data plane: after create, azurerm
+   * polls the account's blob endpoint, which the firewall refuses (docs/network.md
+   * section 4; the provider's features block docs). The containers go through ARM
+   * (storage_account_id), so nothing else needs the data plane. Checked at synth, where
+   * the stack's provider is final; ChatStack configures it.
+   */
+  private checkProvider(): string[] {
+    if (!this.closed || storageDataPlaneSkipped(this) !== false) return [];
+    return [
+      new ValidationError(
+        this,
+        "publicNetworkAccessEnabled",
+        false,
+        `needs the azurerm provider of stack "${TerraformStack.of(this).node.id}" to skip the storage data plane: it polls the closed account after create and the firewall refuses it (403)`,
+        'configure the provider with new AzurermProvider(stack, "azurerm", { features: [{ storage: [{ dataPlaneAvailable: false }] }], storageUseAzuread: true }) (ChatStack does; fine unless a storage account of the stack uses queue_properties or static_website)',
+      ).message,
+    ];
   }
 
   /**
@@ -145,6 +176,7 @@ export class StorageAccount extends StorageAccountBase implements IGrantable {
   public restrictNetwork(options: { readonly trustedResourceIds: readonly string[] }): void {
     const trusted = options.trustedResourceIds;
     this.resource.publicNetworkAccessEnabled = false;
+    this.closed = true;
     this.resource.putNetworkRules({
       defaultAction: "Deny",
       bypass: trusted.length > 0 ? ["AzureServices"] : ["None"],

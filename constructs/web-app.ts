@@ -2,10 +2,12 @@ import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { ServicePlan } from "@cdktf/provider-azurerm/lib/service-plan";
 import { LinuxWebApp, LinuxWebAppSiteConfigApplicationStack } from "@cdktf/provider-azurerm/lib/linux-web-app";
-import { ValidationError } from "./errors";
+import { ProblemCollector, ValidationError } from "./errors";
 import { checkName, claimGlobalName, namingOf } from "./naming";
 import { checkGuid, checkNonEmpty, checkOneOf, checkRegion } from "./validate";
 import { IRoleScope } from "./rbac/grant";
+import { declareFlow } from "./rbac/intent";
+import { Flow } from "../catalogue/flows";
 import { IGrantable, IPrincipal, EntraPrincipal } from "./rbac/principal";
 import { clientConfigOf } from "./rbac/client-config";
 import { AppSettings } from "./settings/app-settings";
@@ -103,6 +105,9 @@ export interface WebAppSignIn {
   readonly audience: SignInAudience;
 }
 
+/** Where a web app's settings contract is written in cdk.tf.json (read by guardrails/app-contract.ts). */
+export const CONTRACT_OVERRIDE = "//.guardrails.settings";
+
 /** The app setting naming the identity whose token replaces the client secret (Microsoft Learn, see SignInCredential). */
 export const MI_FIC_SETTING = "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID";
 /** The setting App Service itself uses for the client secret when it creates a registration. */
@@ -143,6 +148,18 @@ export interface WebAppProps {
   readonly tags?: Record<string, string>;
 }
 
+/** The calls a web app makes with its identity (see WebApp.intends). */
+export interface WebAppCalls {
+  /** Chat and embeddings without a key (F1): grant with `openai.grantOpenAIUser(app)`. */
+  readonly openai?: IRoleScope;
+  /** Queries the index itself (F8): `search.grantIndexDataReader(app)`. */
+  readonly search?: IRoleScope;
+  /** Reads blobs, e.g. to serve citations (F11): `storage.grantBlobDataReader(app)`. */
+  readonly storage?: IRoleScope;
+  /** Resolves Key Vault references (F7): `keyVault.grantSecretsUser(app)`. */
+  readonly keyVault?: IRoleScope;
+}
+
 /**
  * A Linux web app on its own plan: HTTPS only, TLS 1.2, FTPS disabled, FTP and Web
  * Deploy basic auth off, a managed identity, and app settings collected with their
@@ -169,17 +186,22 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
-    checkRegion(this, "location", props.location);
+    // Every problem of the props in one run.
+    const problems = new ProblemCollector();
+    problems.attempt(() => checkRegion(this, "location", props.location));
     const naming = namingOf(this);
-    this.name = claimGlobalName(this, "name", "webApp", checkName(this, "name", "webApp", props.name ?? naming.name("webApp")));
-    const planName = checkName(this, "planName", "servicePlan", props.planName ?? naming.name("servicePlan"));
-    const planSku = checkOneOf(this, "planSku", props.planSku ?? "B1", PLAN_SKUS);
-    this.planSku = planSku;
+    const name = problems.attempt(() => claimGlobalName(this, "name", "webApp", checkName(this, "name", "webApp", props.name ?? naming.name("webApp"))));
+    const planName = problems.attempt(() => checkName(this, "planName", "servicePlan", props.planName ?? naming.name("servicePlan")));
+    const planSku = problems.attempt(() => checkOneOf(this, "planSku", props.planSku ?? "B1", PLAN_SKUS));
     this.runtime = props.runtime ?? { kind: "python", version: "3.11" };
+    const applicationStack = problems.attempt(() => this.applicationStack());
     const healthCheckPath = props.healthCheckPath ?? "/";
     if (!healthCheckPath.startsWith("/")) {
-      throw new ValidationError(this, "healthCheckPath", healthCheckPath, "is not a path", 'start it with "/", e.g. "/health"');
+      problems.add(new ValidationError(this, "healthCheckPath", healthCheckPath, "is not a path", 'start it with "/", e.g. "/health"'));
     }
+    problems.throwIfAny();
+    this.name = name!;
+    this.planSku = planSku!;
     this.settings = new AppSettings(this);
     this.userAssignedIdentity = props.userAssignedIdentity;
     this.resourceGroupName = props.resourceGroupName;
@@ -187,11 +209,11 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
     this.tags = props.tags;
 
     this.plan = new ServicePlan(this, "Plan", {
-      name: planName,
+      name: planName!,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
       osType: "Linux",
-      skuName: planSku,
+      skuName: planSku!,
       tags: props.tags,
     });
 
@@ -216,15 +238,34 @@ export class WebApp extends Construct implements IRoleScope, IGrantable {
         healthCheckPath,
         healthCheckEvictionTimeInMin: 10,
         appCommandLine: this.runtime.kind === "python" ? this.runtime.startCommand : undefined,
-        applicationStack: this.applicationStack(),
+        applicationStack,
       },
       appSettings: Lazy.anyValue({ produce: () => this.settings.toRecord() }) as unknown as Record<string, string>,
       tags: props.tags,
     });
+    // The settings contract (which setting carries which platform fact) travels with the
+    // resource in cdk.tf.json, where the guardrails judge the app by it rather than by the
+    // settings' names (guardrails/app-contract.ts). Written even when empty: an app built
+    // here declares every key it holds.
+    this.resource.addOverride(CONTRACT_OVERRIDE, Lazy.anyValue({ produce: () => this.settings.contract }));
     this.resourceId = this.resource.id;
     this.url = `https://${this.resource.defaultHostname}`;
     this.scopeLabel = `web app ${this.name}`;
     this.grantPrincipal = uami ? uami.grantPrincipal : EntraPrincipal.systemAssigned(this, this.resource.identity.principalId, `web app ${this.name}`);
+  }
+
+  /**
+   * Declares the calls the app makes with its identity, so the guardrails hold the stack
+   * to them (constructs/rbac/intent.ts): a forgotten grant then fails the synth with the
+   * grant to add, instead of passing because no setting happens to point at the service.
+   * App-side retrieval is `intends({ openai, search, storage })`.
+   */
+  public intends(calls: WebAppCalls): this {
+    if (calls.openai) declareFlow(this, this.resource, Flow.WebAppToOpenAI, calls.openai);
+    if (calls.search) declareFlow(this, this.resource, Flow.WebAppToSearch, calls.search);
+    if (calls.storage) declareFlow(this, this.resource, Flow.WebAppToStorage, calls.storage);
+    if (calls.keyVault) declareFlow(this, this.resource, Flow.WebAppToKeyVault, calls.keyVault);
+    return this;
   }
 
   /**

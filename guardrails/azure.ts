@@ -1,6 +1,6 @@
 import { append } from "./values";
 import { BuiltInRole, Roles, roleFromDefinitionId, roleFromName } from "../catalogue/roles";
-import { isCredentialAttribute, isKeySettingName, isKeyVaultReference } from "../catalogue/secrets";
+import { isCredentialAttribute, isKeyVaultReference } from "../catalogue/secrets";
 import type { ResourceParty } from "../catalogue/flows";
 import { StackModel } from "./model";
 import { Reference, TfResource, block, blocks, bool, referencesIn, str } from "./terraform-json";
@@ -143,11 +143,6 @@ export function locationOf(model: StackModel, r: TfResource): string | undefined
 
 export function openAiAccounts(model: StackModel): TfResource[] {
   return model.derive("openai", (m) => m.ofType(TYPES.cognitiveAccount).filter(isOpenAiAccount));
-}
-
-/** App Service web apps and slots. */
-export function webApps(model: StackModel): readonly TfResource[] {
-  return model.ofType(...WEB_APP_TYPES);
 }
 
 /** Every app: web apps, Function Apps and Container Apps. */
@@ -297,13 +292,13 @@ export { isKeySettingName, isKeyVaultReference } from "../catalogue/secrets";
 export type KeyedService = "openai" | "search" | "storage";
 
 /**
- * Whose key a setting carries, by evidence (catalogue/secrets.ts judges what a credential
- * is): its value is a service's key attribute (`${azurerm_cognitive_account.x.primary_access_key}`
- * under any name, AZURE_API_KEY included), or it is a Key Vault reference to a secret
- * whose value is one; failing that, a key-named setting whose name says the service
- * (AZURE_OPENAI_KEY). Undefined when nothing says it is a service's key.
+ * Whose key a setting carries, by the evidence in its value (catalogue/secrets.ts judges
+ * what a credential is): a service's key attribute (`${azurerm_cognitive_account.x.primary_access_key}`
+ * under any name, AZURE_API_KEY included), or a Key Vault reference to a secret whose
+ * value is one. Undefined when the value says nothing; names are judged in
+ * declarations.ts, and only for apps without a settings contract.
  */
-export function keyOf(model: StackModel, s: AppSetting): { service: KeyedService; account?: TfResource } | undefined {
+export function keyEvidence(model: StackModel, s: AppSetting): { service: KeyedService; account: TfResource } | undefined {
   const viaVault = s.keyVault === true || isKeyVaultReference(s.value);
   for (const ref of s.refs) {
     const target = model.get(ref.address);
@@ -318,8 +313,7 @@ export function keyOf(model: StackModel, s: AppSetting): { service: KeyedService
       }
     }
   }
-  const service = isKeySettingName(s.name) ? serviceOfSetting(s.name) : undefined;
-  return service ? { service } : undefined;
+  return undefined;
 }
 
 function serviceKey(target: TfResource, attribute: string): { service: KeyedService; account: TfResource } | undefined {

@@ -190,6 +190,7 @@ class ConfigReader {
       configReferences: {},
       unknown: new Set(),
       ...(notJudged ? { notJudged } : {}),
+      ...(isObject(meta) && isObject(meta.guardrails) ? { declared: meta.guardrails } : {}),
     });
     const notJudged = (what: string, expression?: unknown): void => {
       const message = `${base}: ${what}, so its instances are not judged; audit \`terraform show -json\` of a plan to check them`;

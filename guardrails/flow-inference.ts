@@ -14,7 +14,7 @@ import {
   identityOf,
   isFalse,
   isKeyVaultReference,
-  keyOf,
+  keyEvidence,
   partyOf,
   roleAssignments,
   roleSatisfies,
@@ -23,6 +23,7 @@ import {
 } from "./azure";
 import { type PolicyNeed, missingPermissions, unexpandedPolicies, usesRbac } from "./key-vault";
 import type { StackModel } from "./model";
+import { declares, inferDeclaredFlows, keyServiceOf } from "./declarations";
 import { type TfResource, str } from "./terraform-json";
 import { SERVICES, serviceRetired } from "../catalogue/lifecycle";
 
@@ -228,6 +229,7 @@ function infer(model: StackModel): ImpliedFlow[] {
   };
 
   for (const app of apps(model)) inferFromApp(model, app, add);
+  inferDeclaredFlows(model, add);
   inferFromCustomerManagedKeys(model, add);
   inferFromVaultWrites(model, add);
   inferFromRoleAssignments(model, add);
@@ -245,13 +247,14 @@ type Add = (
 ) => void;
 
 /**
- * A service is used "with a key" when a non-empty setting carries its key: by evidence
- * (the value is the account's key, or a Key Vault reference to it), or by the sample
- * apps' naming (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY; sample-app-aoai-chatGPT
- * backend/settings.py). An empty key is keyless (and AZ-APP-001 flags it).
+ * The app's setting that holds an API key for `service`, if any: by its settings
+ * contract, by the evidence in its value, and, for an app without a contract, by the
+ * sample apps' naming (AZURE_OPENAI_KEY, AZURE_SEARCH_KEY...): declarations.ts. An empty
+ * key is keyless (and AZ-APP-001 flags it).
  */
-function hasKey(model: StackModel, settings: readonly AppSetting[], service: KeyedService): AppSetting | undefined {
-  return settings.find((s) => (s.value === undefined || s.value.trim() !== "") && keyOf(model, s)?.service === service);
+function hasKey(model: StackModel, app: TfResource, settings: readonly AppSetting[], service: KeyedService): AppSetting | undefined {
+  // The app's settings contract and the values decide; names only for apps without a contract (declarations.ts).
+  return settings.find((s) => keyServiceOf(model, app, s) === service && (s.value === undefined || s.value.trim() !== ""));
 }
 
 function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
@@ -264,7 +267,7 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
   const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
   const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
 
-  const openAiKey = hasKey(model, settings, "openai");
+  const openAiKey = hasKey(model, app, settings, "openai");
   const openais = used("openai");
   for (const account of openais) {
     if (!openAiKey) add("F1", app, account, `${app.address} ${word} ${names(account)} point at ${account.address} and no OpenAI key setting is present`);
@@ -272,7 +275,7 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
       add("F1", app, account, `${account.address} has local_auth_enabled = false, so the app's ${openAiKey.name} cannot be used`);
   }
 
-  const searchKey = hasKey(model, settings, "search");
+  const searchKey = hasKey(model, app, settings, "search");
   const searches = used("search");
   const onYourData = searchKey ? undefined : onYourDataEvidence(model, app, settings, searches, openais, names);
   if (onYourData && onYourDataRetired(model)) {
@@ -292,10 +295,10 @@ function inferFromApp(model: StackModel, app: TfResource, add: Add): void {
       add("F8", app, search, `${app.address} ${word} ${names(search)} point at ${search.address} without a search key, so the app queries the index with its identity`);
   }
 
-  if (!hasKey(model, settings, "storage")) {
+  if (!hasKey(model, app, settings, "storage")) {
     for (const storage of used("storage")) {
       const viaKey = (uses.get(storage) ?? []).some(
-        (s) => keyOf(model, s)?.account === storage || s.refs.some((r) => model.is(r, storage) && /connection_string/i.test(r.attribute)),
+        (s) => keyEvidence(model, s)?.account === storage || s.refs.some((r) => model.is(r, storage) && /connection_string/i.test(r.attribute)),
       );
       if (!viaKey) add("F11", app, storage, `${app.address} ${word} ${names(storage)} point at ${storage.address} without a key`);
     }
@@ -321,7 +324,7 @@ export function onYourDataApps(model: StackModel): readonly { readonly app: TfRe
       for (const s of settings) for (const t of settingTargets(m, s)) append(uses, t, s);
       const used = (party: string) => [...uses.keys()].filter((t) => partyOf(t) === party);
       const names = (t: TfResource) => (uses.get(t) ?? []).map((s) => s.name).join(", ");
-      const keyed = hasKey(m, settings, "search");
+      const keyed = hasKey(m, app, settings, "search");
       const evidence = keyed ? dataSourceEvidence(app, settings, keyed) : onYourDataEvidence(m, app, settings, used("search"), used("openai"), names);
       if (evidence) out.push({ app, evidence });
     }
@@ -369,7 +372,7 @@ function onYourDataEvidence(
   const appQueriesItself = searches.some((search) =>
     heldBy(model, app, false).some((a) => roleSatisfies(a.roleId, Roles.SearchIndexDataReader) && scopeCovers(model, a, search) !== undefined),
   );
-  if (appQueriesItself) return undefined;
+  if (appQueriesItself || searches.some((search) => declares(model, app, "F8", search))) return undefined;
   const evidence = searches.map((s) => `${names(s)} point at ${s.address}`).join(", ");
   return (
     `${app.address} app settings ${evidence} and ${openais.map((o) => `${names(o)} at ${o.address}`).join(", ")}, with no search key and no Search role for the app itself ` +

@@ -3,6 +3,8 @@ import { IConstruct } from "constructs";
 import { AuditOptions, AuditResult, audit } from "./audit";
 import { recordSuppression } from "../constructs/suppressions";
 import { Finding } from "./rule";
+import { presentFindings } from "./construct-fixes";
+import { SynthFailure, type SynthProblem, findingProblem, validationProblem } from "./synth-failure";
 
 export interface GuardrailsOptions extends Pick<AuditOptions, "rules" | "today"> {
   /**
@@ -85,17 +87,43 @@ export class Guardrails {
     return this.cached;
   }
 
+  /**
+   * Fails the synth with every problem of the stack at once (SynthFailure): the rule
+   * pack's errors, in the construct API's terms where a library construct created the
+   * resource (construct-fixes.ts), and every other validation of the stack's construct
+   * tree, run here first (cdktf runs them once more after a pass; they are cheap).
+   * Thrown rather than returned, so cdktf's own report, which suggests
+   * `skipValidation: true` and with it no guardrails at all, is never printed.
+   */
   private validate(): string[] {
+    // Re-entered while the stack's own validations run below.
+    if (this.collecting) return [];
     // Kept for the synthesis that follows this validation (see takeAuditedJson).
     this.auditedJson = this.stack.toTerraform();
     const result = this.auditJson(this.auditedJson);
-    const warnings = result.findings.filter((f) => f.severity === "warning");
+    const others = this.otherValidations();
+    const findings = presentFindings(this.stack, result, result.findings, new Set(others.map((p) => p.where)));
+    const warnings = findings.filter((f) => f.severity === "warning");
     if (!this.warned && warnings.length > 0) {
       this.warned = true;
       const warn = this.options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
       for (const w of warnings) warn(`[guardrails] warning ${formatFinding(w)}`);
     }
-    return result.findings.filter((f) => f.severity === "error").map(formatFinding);
+    const problems = [...others, ...findings.filter((f) => f.severity === "error").map(findingProblem)];
+    if (problems.length > 0) throw new SynthFailure(this.stack.node.path, problems);
+    return [];
+  }
+
+  private collecting = false;
+
+  /** The problems every other validation in the stack's construct tree reports. */
+  private otherValidations(): SynthProblem[] {
+    this.collecting = true;
+    try {
+      return this.stack.node.findAll().flatMap((c) => c.node.validate().map((message) => validationProblem(c.node.path, message)));
+    } finally {
+      this.collecting = false;
+    }
   }
 }
 

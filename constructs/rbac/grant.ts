@@ -106,6 +106,25 @@ export function deterministicGuid(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * The synth-time half of a role assignment's name: the principal's identity (its key: an
+ * object id, or the construct path of the identity's owner, known before the principal
+ * exists) and the role. The scope's ARM id is the plan-time half.
+ */
+export function roleAssignmentSeed(principal: Pick<IPrincipal, "key">, role: Pick<BuiltInRole, "id">): string {
+  return deterministicGuid(principal.key, role.id);
+}
+
+/** A principal's key in words, for the assignment's description (`system:dev/App` -> `system-assigned identity of dev/App`). */
+function identityText(key: string): string {
+  const at = key.indexOf(":");
+  const [kind, rest] = at < 0 ? [key, ""] : [key.slice(0, at), key.slice(at + 1)];
+  if (kind === "system") return `the system-assigned identity of ${rest}`;
+  if (kind === "user-assigned") return `the user-assigned identity ${rest}`;
+  if (kind === "object") return `object ${rest}`;
+  return key === "deployer" ? "the principal running terraform" : key;
+}
+
 const MATRIX_ID = "AccessMatrix";
 
 /**
@@ -177,20 +196,25 @@ export class AccessMatrix extends Construct {
     const existing = this.assignments.get(key);
     if (existing) return existing;
 
+    // Address, name and description depend only on the principal's identity (its key), the
+    // role and the scope's construct path, never on a label: renaming a developer or a
+    // principal is cosmetic and must not destroy and re-create its grants (every argument of
+    // azurerm_role_assignment forces replacement).
     let id = `Grant-${principal.slug}-${role.slug}`;
     if (target.node.tryFindChild(id)) id = `${id}-${deterministicGuid(principal.key).slice(0, 8)}`;
     const assignment = new RoleAssignment(target, id, {
-      // A GUID derived at plan time from a synth-time seed and the subscription, like
-      // Bicep's guid(resourceId, principalId, roleId): stable across plans, and the same
-      // configuration deployed to two subscriptions never reuses a name (a reused name
-      // fails with RoleAssignmentUpdateNotPermitted; names must be unique in the tenant:
+      // Bicep's guid(scope, principalId, roleId): a GUID derived at plan time from the
+      // scope's ARM id (subscription, group and resource name) and a synth-time seed of the
+      // principal's identity and the role. Stable across plans; two stamps or subscriptions
+      // never reuse a name (a reused name fails with RoleAssignmentUpdateNotPermitted; names
+      // must be unique in the tenant:
       // https://learn.microsoft.com/azure/role-based-access-control/role-assignments-template).
-      name: Fn.uuidv5(deterministicGuid(target.node.path, target.scopeLabel, principal.key, principal.label, role.id), clientConfigOf(target).subscriptionId),
+      name: Fn.uuidv5(roleAssignmentSeed(principal, role), target.resourceId),
       scope: target.resourceId,
       roleDefinitionId: roleDefinitionId(clientConfigOf(target).subscriptionId, role),
       principalId: principal.principalId,
       principalType: principal.principalType,
-      description: `${role.name} for ${principal.label}`,
+      description: `${role.name} for ${identityText(principal.key)}`,
     });
     this.assignments.set(key, assignment);
     return assignment;

@@ -14,6 +14,8 @@ export interface FlowFeatures {
   readonly developers: boolean;
   /** App Service Authentication reads its client secret through a Key Vault reference. */
   readonly signIn: boolean;
+  /** The app reads secrets of its own from the platform's vault (`webApp.vaultSecrets`). */
+  readonly appSecrets?: boolean;
   /** Services the app calls with an API key (keys mode, and its profile takes that key); the others with its identity. */
   readonly appKeys: readonly KeyedService[];
 }
@@ -51,8 +53,13 @@ export function impliedFlows(f: FlowFeatures): PlatformFlow[] {
   ].filter((r): r is string => typeof r === "string");
   if (searchCallsOpenAI.length > 0) add(Flow.SearchToOpenAI, searchCallsOpenAI.join("; "));
   if (f.customerManagedKey) add(Flow.OpenAIToKeyVaultKey, "the account's data is encrypted with a customer-managed key");
-  if (f.appKeys.length > 0 || f.signIn)
-    add(Flow.WebAppToKeyVault, f.appKeys.length > 0 ? "API keys reach the app as Key Vault references" : "the sign-in client secret is a Key Vault reference");
+  const references = [
+    f.appKeys.length > 0 && "API keys reach the app as Key Vault references",
+    f.signIn && "the sign-in client secret is a Key Vault reference",
+    f.appSecrets && "the app reads its own secrets from the vault as Key Vault references",
+  ].filter((r): r is string => typeof r === "string");
+  // With keys, the keys' reason alone (as the review has always said it).
+  if (references.length > 0) add(Flow.WebAppToKeyVault, f.appKeys.length > 0 ? references[0] : references.join("; "));
   if (f.appQueriesSearch && !searchKeyed) add(Flow.WebAppToSearch, "the app queries the index itself, with its identity");
   const deployerRoles = [...(f.customerManagedKey ? [Roles.KeyVaultCryptoOfficer] : []), ...(f.appKeys.length > 0 ? [Roles.KeyVaultSecretsOfficer] : [])];
   if (deployerRoles.length) add(Flow.DeployerToKeyVault, "terraform creates the platform's keys and secrets", deployerRoles);

@@ -1,4 +1,5 @@
 import { IConstruct } from "constructs";
+import { Token } from "cdktf";
 import { ValidationError } from "../errors";
 import { checkGuid } from "../validate";
 import { clientConfigOf } from "./client-config";
@@ -26,9 +27,13 @@ export interface IPrincipal {
   readonly kind: IdentityKind;
   /** Human label for the access matrix ("web app (system-assigned)"). */
   readonly label: string;
-  /** Stable identity of the principal for de-duplication and assignment names. */
+  /**
+   * Stable identity of the principal: the object id, or the construct path of the
+   * identity's owner. De-duplication, assignment addresses and names derive from it, never
+   * from `label`, so renaming a label changes no Terraform address and no assignment name.
+   */
   readonly key: string;
-  /** Short address-safe hint used in construct ids ("webapp"). */
+  /** Short address-safe hint used in construct ids ("webapp"), derived from the identity, not the label. */
   readonly slug: string;
 }
 
@@ -59,7 +64,9 @@ export class EntraPrincipal implements IGrantable, IPrincipal {
       throw new ValidationError(scope, "principalType", type, "is not a principal type", `use one of ${PRINCIPAL_TYPES.join(", ")}`);
     }
     const kind: IdentityKind = type === "User" ? "user" : type === "Group" ? "group" : "service-principal";
-    return new EntraPrincipal(objectId, type, kind, label ?? `${type} ${objectId}`, `object:${objectId.toLowerCase()}`, slugOf(label ?? objectId.slice(0, 8)));
+    // The slug comes from the object id: a label is for people and may change freely.
+    const id = objectId.toLowerCase();
+    return new EntraPrincipal(objectId, type, kind, label ?? `${type} ${objectId}`, `object:${id}`, `${kind}-${Token.isUnresolved(objectId) ? "ref" : id.slice(0, 8)}`);
   }
 
   /** The principal running `terraform apply` (from the provider's client config). */
@@ -77,14 +84,20 @@ export class EntraPrincipal implements IGrantable, IPrincipal {
     return new EntraPrincipal(principalId, "ServicePrincipal", "user-assigned", `${label} (user-assigned)`, `user-assigned:${owner.node.path}`, slugOf(owner.node.id));
   }
 
+  /** Undefined only for the deployer (see IPrincipal). */
+  public readonly principalType?: PrincipalType;
+
   private constructor(
     public readonly principalId: string,
-    public readonly principalType: PrincipalType | undefined,
+    principalType: PrincipalType | undefined,
     public readonly kind: IdentityKind,
     public readonly label: string,
     public readonly key: string,
     public readonly slug: string,
-  ) {}
+  ) {
+    // Absent rather than undefined, as IPrincipal declares it (exactOptionalPropertyTypes).
+    if (principalType !== undefined) this.principalType = principalType;
+  }
 
   public get grantPrincipal(): IPrincipal {
     return this;

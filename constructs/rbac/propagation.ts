@@ -1,9 +1,9 @@
 import { Construct, IConstruct } from "constructs";
 import { Lazy, TerraformResource, TerraformStack } from "cdktf";
 import { Sleep } from "@cdktf/provider-time/lib/sleep";
-import { TimeProvider } from "@cdktf/provider-time/lib/provider";
 import { Grant, addDependency } from "./grant";
 import { parseDuration } from "../validate";
+import { requireProvider } from "../providers";
 
 const ID = "RolePropagation";
 const DEFAULT_SECONDS = 120;
@@ -65,8 +65,7 @@ export class RolePropagation extends Construct {
 
   private ensureSleep(): Sleep {
     if (!this.sleep) {
-      const stack = TerraformStack.of(this);
-      if (!stack.node.tryFindChild("time")) new TimeProvider(stack, "time", {});
+      requireProvider(this, "time");
       this.sleep = new Sleep(this, "Wait", { createDuration: Lazy.stringValue({ produce: () => this.duration }) });
     }
     return this.sleep;

@@ -1,7 +1,8 @@
 import { IConstruct } from "constructs";
 import { ValidationError } from "../errors";
 import { compareText } from "../../catalogue/order";
-import { REDACTED, isKeyVaultReference, isSecretSetting } from "../../catalogue/secrets";
+import { type AppSettingPolicy, REDACTED, isKeyVaultReference, isSecretSetting, judgeAppSetting } from "../../catalogue/secrets";
+import type { SettingFact } from "./profile";
 
 /** Where a setting's value comes from, for the review. */
 export interface WebAppSetting {
@@ -14,7 +15,17 @@ export interface WebAppSetting {
   readonly description: string;
   /** A Key Vault reference: the app receives a secret without the secret being in config. */
   readonly keyVaultReference: boolean;
+  /**
+   * The platform fact the setting carries (the settings contract: constructs/settings/contract.ts),
+   * which the guardrails judge the app by: a key variable is one that carries `openai.key`
+   * or `search.key`, whatever its name.
+   * @default none: a setting of the app's own
+   */
+  readonly fact?: SettingFact;
 }
+
+/** The policy of a web app standing alone: no auth mode, no key variables of a profile. */
+const OPEN_POLICY: AppSettingPolicy = { keyless: false, keyVariables: new Map() };
 
 /**
  * The app settings of one web app, each with its origin. Settings are data until the
@@ -28,21 +39,28 @@ export class AppSettings {
    */
   private readonly map = new Map<string, WebAppSetting>();
 
+  private policyInForce: AppSettingPolicy = OPEN_POLICY;
+
   constructor(private readonly owner: IConstruct) {}
+
+  /** How secrets are judged: keyless or not, and the app's key variables (ChatPlatform sets it from its auth mode and profile). */
+  public get policy(): AppSettingPolicy {
+    return this.policyInForce;
+  }
+
+  /**
+   * Judges every setting, those already set and those to come, by `policy` (the one
+   * secrets rule: catalogue/secrets.ts judgeAppSetting), so a setting added later with
+   * `set()` meets the same rule as the configuration's.
+   */
+  public usePolicy(policy: AppSettingPolicy): void {
+    for (const s of this.map.values()) this.check(s, policy);
+    this.policyInForce = policy;
+  }
 
   /** Adds a setting; a second value for the same name is a conflict. */
   public set(setting: WebAppSetting): void {
-    // App settings are readable in the portal, the plan and state: a secret reaches the app
-    // only as a Key Vault reference, whoever sets it (a custom profile included).
-    if (isSecretSetting(setting.name, setting.value) && setting.value !== "") {
-      throw new ValidationError(
-        this.owner,
-        `appSettings.${setting.name}`,
-        REDACTED,
-        `is a literal secret set by ${setting.origin} (visible in the portal, the plan and state)`,
-        "store it in Key Vault and pass @Microsoft.KeyVault(SecretUri=...) instead",
-      );
-    }
+    this.check(setting, this.policyInForce);
     const existing = this.map.get(setting.name.toUpperCase());
     if (existing && existing.name !== setting.name) {
       throw new ValidationError(
@@ -63,6 +81,25 @@ export class AppSettings {
       );
     }
     this.map.set(setting.name.toUpperCase(), setting);
+  }
+
+  /** The settings that carry a platform fact: name -> fact (the contract the guardrails read). */
+  public get contract(): Record<string, SettingFact> {
+    return Object.fromEntries(this.all.filter((s) => s.fact !== undefined).map((s) => [s.name, s.fact!]));
+  }
+
+  /** App settings are readable in the portal, the plan and state: one rule for whoever sets one (a custom profile included). */
+  private check(setting: WebAppSetting, policy: AppSettingPolicy): void {
+    const verdict = judgeAppSetting(setting.name, setting.value, policy);
+    if (verdict) {
+      throw new ValidationError(
+        this.owner,
+        `appSettings.${setting.name}`,
+        verdict.redact ? REDACTED : setting.value,
+        `${verdict.problem} set by ${setting.origin} ${verdict.why}`,
+        verdict.fix,
+      );
+    }
   }
 
   /** The setting App Service would take for `name`, whatever its case. */

@@ -52,6 +52,71 @@ export interface PlatformFacts {
   };
   /** Whether App Service Authentication guards the app. */
   readonly signInEnabled: boolean;
+  /** The user-assigned identity the app runs as; present only with `userAssignedIdentity`. */
+  readonly identity?: {
+    /** What DefaultAzureCredential needs to pick it (`AZURE_CLIENT_ID`). */
+    readonly clientId: string;
+  };
+}
+
+/**
+ * The facts one app setting can carry, each with what it is. A profile's `variables`
+ * names the variable that carries each fact its app reads: the contract the platform
+ * fills and the guardrails judge the app by (constructs/settings/contract.ts).
+ */
+export const SETTING_FACTS = Object.freeze({
+  "openai.endpoint": "Azure OpenAI endpoint (custom subdomain)",
+  "openai.resourceName": "Azure OpenAI account name (= custom subdomain)",
+  "openai.key": "account key from Key Vault",
+  "openai.chatDeployment": "chat deployment",
+  "openai.embeddingDeployment": "embedding deployment",
+  "search.endpoint": "Search endpoint the app queries itself (F8)",
+  "search.serviceName": "Search service the app queries (F8)",
+  "search.indexName": "index the chat is grounded in",
+  "search.key": "Search admin key from Key Vault",
+  "storage.blobEndpoint": "blob endpoint the app reads documents from (F11)",
+  "storage.accountName": "storage account the cited documents are read from (F11)",
+  "storage.container": "container holding the documents",
+  "identity.clientId": "tells DefaultAzureCredential which user-assigned identity to use",
+} as const);
+
+/** A fact an app setting can carry (see SETTING_FACTS). */
+export type SettingFact = keyof typeof SETTING_FACTS;
+export const SETTING_FACT_NAMES = Object.freeze(Object.keys(SETTING_FACTS) as SettingFact[]);
+
+/** Which variable carries which fact, e.g. `{ "openai.endpoint": "LLM_URL", "openai.key": "LLM_API_KEY" }`. */
+export type ProfileVariables = { readonly [F in SettingFact]?: string };
+
+/** The value of `fact` in this platform, or undefined when the configuration has none (no key in keyless mode, no Search when the app does not query it). */
+export function factValue(facts: PlatformFacts, fact: SettingFact): string | undefined {
+  switch (fact) {
+    case "openai.endpoint":
+      return facts.openai.endpoint;
+    case "openai.resourceName":
+      return facts.openai.resourceName;
+    case "openai.key":
+      return facts.openai.keyReference;
+    case "openai.chatDeployment":
+      return facts.openai.chatDeployment.name;
+    case "openai.embeddingDeployment":
+      return facts.openai.embeddingDeployment?.name;
+    case "search.endpoint":
+      return facts.search?.endpoint;
+    case "search.serviceName":
+      return facts.search?.serviceName;
+    case "search.indexName":
+      return facts.search?.indexName;
+    case "search.key":
+      return facts.search?.keyReference;
+    case "storage.blobEndpoint":
+      return facts.storage?.blobEndpoint;
+    case "storage.accountName":
+      return facts.storage?.accountName;
+    case "storage.container":
+      return facts.storage?.container;
+    case "identity.clientId":
+      return facts.identity?.clientId;
+  }
 }
 
 /** Query types On Your Data accepts for Azure AI Search (snake_case forms). */
@@ -68,14 +133,32 @@ export interface ProfileSetting {
 }
 
 /**
- * Maps platform facts to the environment variables one particular app reads, and says
- * what that app does with them (how it grounds answers, which keys it can take), so the
- * platform grants exactly the calls the app makes. Add your own by implementing this
- * interface and passing it as ChatPlatform's `profile`.
+ * A contract between the platform and one particular app: which variable carries which
+ * platform fact (`variables`), what the app does with them (how it grounds answers,
+ * which keys it can take), and any variables of its own (`settings`), so the platform
+ * grants exactly the calls the app makes and the guardrails judge the app by what it
+ * declared, never by its variables' names. Add your own by implementing this interface
+ * and passing it as ChatPlatform's `profile`.
  */
 export interface SettingsProfile {
   /** Short name shown in the review ("sampleApp"). */
   readonly name: string;
+  /**
+   * Which variable carries which fact (see SETTING_FACTS), e.g.
+   * `{ "openai.endpoint": "LLM_URL", "openai.key": "LLM_API_KEY", "search.endpoint": "IDX_HOST" }`.
+   * The platform sets each declared variable whose fact this configuration has (no key in
+   * keyless mode, no Search when the app does not query it) unless `settings()` sets it
+   * itself (then to the same value); names the variables it adds for the calls the app
+   * makes after it (`search.endpoint`, `search.key`, `storage.blobEndpoint`,
+   * `storage.container`, `identity.clientId`); and writes the contract into the web app's
+   * Terraform JSON, where the guardrails read which variable is a key and which service
+   * each one addresses. The key variables decide `acceptsKeys` unless it is given.
+   * @default none declared: a variable of `settings()` carries a fact when its value is
+   * that fact's value, and the platform's own variables keep their default names
+   * (AZURE_SEARCH_ENDPOINT, AZURE_SEARCH_KEY, AZURE_STORAGE_BLOB_ENDPOINT,
+   * AZURE_STORAGE_CONTAINER, AZURE_CLIENT_ID)
+   */
+  readonly variables?: ProfileVariables;
   /**
    * Whether the app sends On Your Data requests when given search settings. The
    * platform's `onYourData` feature defaults to this, and is refused for a profile
@@ -86,10 +169,10 @@ export interface SettingsProfile {
   readonly onYourData?: boolean;
   /**
    * The app retrieves itself (app-side RAG): it queries Search (F8) and reads the
-   * documents' blobs (F11) with its identity, and its own settings name the Search
-   * service and the storage account. ChatPlatform turns `appQueriesSearch` and
-   * `appReadsBlobs` on for it (refusing them off) and adds none of its generic
-   * AZURE_SEARCH_ENDPOINT / AZURE_STORAGE_* variables.
+   * documents' blobs (F11) with its identity. ChatPlatform turns `appQueriesSearch` and
+   * `appReadsBlobs` on for it (refusing them off). Like any app that makes those calls,
+   * it gets the platform's Search and blob variables unless its own variables already
+   * address the service and the container (searchOpenAIDemo's do).
    * @default false
    */
   readonly appSideRetrieval?: boolean;
@@ -97,7 +180,7 @@ export interface SettingsProfile {
    * The services whose API key the app can take in keys mode (as a Key Vault reference).
    * A service missing here is called with the app's identity in keys mode too, so the
    * platform grants that flow and creates no secret for it.
-   * @default ["openai", "search"]
+   * @default the services whose key `variables` names; without `variables`, ["openai", "search"]
    */
   readonly acceptsKeys?: readonly KeyedService[];
   /**
@@ -117,8 +200,12 @@ export interface SettingsProfile {
    * @default Python 3.11 with App Service's default start command, for your own code
    */
   readonly runtime?: WebAppRuntime;
-  /** The variables, for the given facts. */
-  settings(facts: PlatformFacts): readonly ProfileSetting[];
+  /**
+   * Variables of the app's own (API versions, switches, names the platform has no fact
+   * for), and any declared in `variables` the profile prefers to set itself.
+   * @default none beyond `variables`
+   */
+  settings?(facts: PlatformFacts): readonly ProfileSetting[];
   /**
    * The environment whoever builds the index runs with (a script such as the app's own
    * ingestion), for the stack's `index_builder_env` output. Never a secret: builders use

@@ -1,4 +1,5 @@
-import { TYPES, appSettings, apps, describe, isFalse, isKeySettingName, isOpenAiAccount, keyOf, settingTargets } from "../azure";
+import { type KeyedService, TYPES, appSettings, apps, describe, isFalse, isOpenAiAccount, keyEvidence, settingTargets } from "../azure";
+import { isKeySetting, keyServiceOf } from "../declarations";
 import { Finding, Rule, finding, show } from "../rule";
 import { TfResource } from "../terraform-json";
 
@@ -21,18 +22,18 @@ export const keylessAppKeySettings: Rule = {
       const settings = appSettings(model, app);
       const targets = settings.flatMap((s) => settingTargets(model, s));
       for (const s of settings) {
-        // A key by its value's evidence (the account's key under any name), or by a *_KEY name.
-        const key = keyOf(model, s);
-        if (!key && !isKeySettingName(s.name)) continue;
+        // A key by the app's settings contract, its value's evidence, or (no contract) a *_KEY name.
+        if (!isKeySetting(model, app, s)) continue;
         if (s.value !== undefined && s.value.trim() === "") {
           findings.push(
             finding(this, app, `${describe(app)}: ${s.where} = "" (empty). An empty key is the worst case: the app takes the key path or a fallback instead of its identity.`),
           );
           continue;
         }
-        const service = key?.service;
-        const keyless =
-          key?.account && service && localAuthDisabled(key.account, service) ? key.account : targets.find((t) => service !== undefined && localAuthDisabled(t, service));
+        const service = keyServiceOf(model, app, s);
+        // The account whose key the value holds, else any service of that kind the app points at.
+        const account = keyEvidence(model, s)?.account;
+        const keyless = account && service && localAuthDisabled(account, service) ? account : targets.find((t) => service !== undefined && localAuthDisabled(t, service));
         if (keyless) {
           findings.push(finding(this, app, `${describe(app)}: ${s.where} is set, but ${keyless.address} disables key auth (${disabledBy(keyless)}), so the key can never work.`));
         }
@@ -42,7 +43,7 @@ export const keylessAppKeySettings: Rule = {
   },
 };
 
-function localAuthDisabled(r: TfResource, service: "openai" | "search" | "storage"): boolean {
+function localAuthDisabled(r: TfResource, service: KeyedService): boolean {
   if (service === "openai") return isOpenAiAccount(r) && isFalse(r.values.local_auth_enabled);
   if (service === "search") return r.type === TYPES.search && isFalse(r.values.local_authentication_enabled);
   return r.type === TYPES.storage && isFalse(r.values.shared_access_key_enabled);

@@ -1,5 +1,6 @@
 import { TYPES, appKind, apps, describe, identityOf, setting } from "../azure";
 import { Finding, Rule, finding } from "../rule";
+import { clientIdSetting } from "../declarations";
 
 /**
  * DefaultAzureCredential picks a user-assigned identity only when AZURE_CLIENT_ID names
@@ -27,7 +28,7 @@ export const uamiClientId: Rule = {
       const signIn = setting(model, app, "OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID")?.refs.map((r) => r.address) ?? [];
       const runtime = identity.userAssignedRefs.filter((r) => !signIn.includes(r.address));
       if (identity.systemAssigned && identity.userAssignedRefs.length > 0 && runtime.length === 0) continue;
-      const clientId = setting(model, app, "AZURE_CLIENT_ID");
+      const clientId = clientIdSetting(model, app);
       if (!clientId || (clientId.value !== undefined && clientId.value.trim() === "")) {
         findings.push(
           finding(

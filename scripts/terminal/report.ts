@@ -1,6 +1,7 @@
 import { ConfigError } from "../../config/environments";
 import { ValidationError, ValidationErrors, describe } from "../../constructs/errors";
 import { mapStackToSources } from "./stack";
+import { SynthFailure } from "../../guardrails/synth-failure";
 
 /**
  * The terminal's error boundary: every command run through `scripts/run.cjs` ends here
@@ -48,6 +49,9 @@ export function knownProblems(e: unknown): Problem[] | undefined {
       problem: i.message,
       fix: i.fix,
     }));
+  }
+  if (e instanceof SynthFailure) {
+    return e.problems.map((p) => ({ where: p.ruleId ? `${p.where}: guardrail ${p.ruleId}` : p.where, problem: p.problem, fix: p.fix }));
   }
   if (e instanceof ValidationError) return [validationProblem(e)];
   if (e instanceof ValidationErrors) return e.errors.map(validationProblem);

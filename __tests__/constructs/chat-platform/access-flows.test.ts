@@ -58,11 +58,16 @@ describe("the default platform holds azure-search-openai-demo's app-side retriev
     }
   });
 
-  it("names every assignment with a GUID derived at plan time from a deterministic seed and the subscription", () => {
-    const names = resources(json, "azurerm_role_assignment").map((a) => a.name);
+  it("names every assignment with a GUID derived at plan time from a deterministic seed and the scope's id (which holds the subscription)", () => {
+    const all = resources(json, "azurerm_role_assignment");
+    const names = all.map((a) => a.name);
     expect(new Set(names).size).toBe(names.length);
-    const seeded = /^\$\{uuidv5\("([0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})", data\.azurerm_client_config\.ClientConfig\.subscription_id\)\}$/;
-    for (const n of names) expect(n).toMatch(seeded);
+    const seeded = /^\$\{uuidv5\("([0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})", (azurerm_[a-z_]+\.[A-Za-z0-9_-]+\.id)\)\}$/;
+    for (const a of all) {
+      expect(a.name).toMatch(seeded);
+      // Hashed with the very scope the assignment is on.
+      expect(`\${${seeded.exec(a.name)?.[2]}}`).toBe(a.scope);
+    }
     expect(new Set(names.map((n) => seeded.exec(n)?.[1])).size).toBe(names.length);
     expect(resources(synthPlatform().json, "azurerm_role_assignment").map((a) => a.name)).toEqual(names);
   });

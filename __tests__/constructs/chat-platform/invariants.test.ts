@@ -265,24 +265,44 @@ describe("no key material leaves Key Vault (every file of cdktf.out)", () => {
 });
 
 // --- role-assignment names ------------------------------------------------------------------
-/** uuidv5(<v5 GUID seeded at synth>, <subscription>): unique per subscription, stable across plans. */
-const V5_GUID_PER_SUBSCRIPTION =
-  /^\$\{uuidv5\("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", data\.azurerm_client_config\.ClientConfig\.subscription_id\)\}$/;
-type Assignment = { address: string; name: string; key: string };
+/**
+ * uuidv5(<v5 GUID seeded at synth>, <the scope's ARM id>): Bicep's guid(scope, principal,
+ * role). The id holds the subscription, so names are unique per subscription (and per
+ * stamp: the resource's name is in it), stable across plans.
+ */
+const V5_GUID_PER_SCOPE = /^\$\{uuidv5\("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", azurerm_[a-z_]+\.[A-Za-z0-9_-]+\.id\)\}$/;
+type Assignment = { address: string; name: string; key: string; inputs: string };
 const assignmentsOf = (json: TfJson): Assignment[] =>
   Object.entries(json.resource.azurerm_role_assignment ?? {}).map(([id, r]) => ({
     address: `azurerm_role_assignment.${id}`,
     name: r.name,
     key: `${r.scope}|${r.principal_id}|${r.role_definition_id}`,
+    inputs: planTimeInputs(json, r.name),
   }));
+
+/**
+ * What `uuidv5("<seed>", <type>.<id>.id)` hashes at plan time: the seed and the scope's
+ * ARM id, which differs between resources by its name (same subscription and group
+ * assumed, the worst case for collisions). Two assignments whose inputs differ get
+ * different names.
+ */
+function planTimeInputs(json: TfJson, name: string): string {
+  const m = /^\$\{uuidv5\("([^"]+)", (azurerm_[a-z_]+)\.([A-Za-z0-9_-]+)\.id\)\}$/.exec(name);
+  if (!m) return name;
+  return `${m[1]}|${m[2]}/${json.resource[m[2]][m[3]].name}`;
+}
 
 describe("role-assignment names", () => {
   const full = runs.find((r) => r.name === "full")!;
   const first = assignmentsOf(JSON.parse(full.first));
 
-  it("are v5 (name-based) GUIDs of a synth-time seed and the subscription, computed at plan time", () => {
+  it("are v5 (name-based) GUIDs of a synth-time seed and the scope's id (which holds the subscription), computed at plan time", () => {
     expect(first.length).toBeGreaterThan(10);
-    for (const a of first) expect(a.name).toMatch(V5_GUID_PER_SUBSCRIPTION);
+    for (const a of first) {
+      expect(a.name).toMatch(V5_GUID_PER_SCOPE);
+      // The same resource the assignment is scoped to.
+      expect(a.name).toContain(a.key.split("|")[0].replace(/^\$\{|\}$/g, ""));
+    }
   });
 
   it("are the same across two synths, address by address", () => {
@@ -291,27 +311,28 @@ describe("role-assignment names", () => {
 
   it("are unique within a stack, one per (scope, principal, role)", () => {
     expect(new Set(first.map((a) => a.name)).size).toBe(first.length);
+    expect(new Set(first.map((a) => a.inputs)).size).toBe(first.length);
     expect(new Set(first.map((a) => a.key)).size).toBe(first.length);
   });
 
   it("differ between the dev and prod stacks of one app, even for the same developer", () => {
     const dev = assignmentsOf(appStack("dev"));
     const prod = assignmentsOf(appStack("prod"));
-    const devNames = new Set(dev.map((a) => a.name));
+    const devNames = new Set(dev.map((a) => a.inputs));
     expect(prod.some((a) => a.key.includes(DEV_A))).toBe(true);
-    expect(prod.filter((a) => devNames.has(a.name))).toEqual([]);
+    expect(prod.filter((a) => devNames.has(a.inputs))).toEqual([]);
   });
 
   /**
-   * Gap: names hash the construct path (`test/Platform/OpenAI`), not the stamp. Two
-   * projects in one tenant that both call their stack "test" (or "dev") but deploy
-   * different stamps (another prefix, hence other resources) get identical assignment
-   * names, e.g. for the same developer. Fails until the name seed includes the stamp.
+   * Two projects in one tenant that both call their stack "test" (or "dev") but deploy
+   * different stamps (another prefix, hence other resources) must not share assignment
+   * names, e.g. for the same developer: the scope's ARM id, which holds the resource's
+   * name, is hashed into every name.
    */
   it("differ between two stamps that share a stack id (separate apps, different prefix)", () => {
     const ours = assignmentsOf(variant("developers added"));
     const theirs = assignmentsOf(synthPlatform({ prefix: "team2", developers: [{ objectId: DEV_A }, { objectId: DEV_B, type: "Group" }] }).json);
-    const mine = new Set(ours.map((a) => a.name));
-    expect(theirs.filter((a) => mine.has(a.name)).map((a) => a.address)).toEqual([]);
+    const mine = new Set(ours.map((a) => a.inputs));
+    expect(theirs.filter((a) => mine.has(a.inputs)).map((a) => a.address)).toEqual([]);
   });
 });

@@ -295,12 +295,12 @@ const settingsRows: Row[] = [
     /store it in Key Vault/,
   ),
   row(
-    "on a connection string variable in keyless mode",
+    "on a literal connection string in keyless mode (Key Vault is the fix, not removing it)",
     extra({ COSMOS_CONNECTION_STRING: "AccountEndpoint=https://x.documents.azure.com/" }),
     P,
     "webApp.extraSettings.COSMOS_CONNECTION_STRING",
     '"(redacted)"',
-    /remove COSMOS_CONNECTION_STRING; the app authenticates with its managed identity/,
+    /store it in Key Vault and pass @Microsoft\.KeyVault/,
   ),
 ];
 

@@ -42,6 +42,7 @@ export function openAIProfile(options: OpenAIProfileOptions = {}): SettingsProfi
   }
   return {
     name: "openai",
+    variables: { "openai.endpoint": "AZURE_OPENAI_ENDPOINT", "openai.key": "AZURE_OPENAI_KEY", "openai.chatDeployment": "AZURE_OPENAI_CHATGPT_DEPLOYMENT" },
     onYourData: false,
     acceptsKeys: ["openai"],
     settings(facts: PlatformFacts): ProfileSetting[] {

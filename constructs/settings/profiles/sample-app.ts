@@ -66,6 +66,15 @@ export function sampleAppProfile(options: SampleAppProfileOptions = {}): Setting
   }
   return {
     name: "sampleApp",
+    // backend/settings.py. Its Search variables serve On Your Data (retired), which the
+    // platform no longer addresses: only the key is declared, for keys mode's secrets rule.
+    variables: {
+      "openai.resourceName": "AZURE_OPENAI_RESOURCE",
+      "openai.endpoint": "AZURE_OPENAI_ENDPOINT",
+      "openai.chatDeployment": "AZURE_OPENAI_MODEL",
+      "openai.key": "AZURE_OPENAI_KEY",
+      "search.key": "AZURE_SEARCH_KEY",
+    },
     onYourData: true,
     acceptsKeys: ["openai", "search"],
     sendsMaxTokens: true,

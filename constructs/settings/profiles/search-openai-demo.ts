@@ -46,6 +46,17 @@ export const SEARCH_OPENAI_DEMO_RUNTIME: WebAppRuntime = { kind: "python", versi
 export function searchOpenAIDemoProfile(): SettingsProfile {
   return {
     name: "searchOpenAIDemo",
+    // What the app's code reads each fact from (app.py setup_clients, servicesetup.py).
+    variables: {
+      "openai.resourceName": "AZURE_OPENAI_SERVICE",
+      "openai.key": "AZURE_OPENAI_API_KEY_OVERRIDE",
+      "openai.chatDeployment": "AZURE_OPENAI_CHATGPT_DEPLOYMENT",
+      "openai.embeddingDeployment": "AZURE_OPENAI_EMB_DEPLOYMENT",
+      "search.serviceName": "AZURE_SEARCH_SERVICE",
+      "search.indexName": "AZURE_SEARCH_INDEX",
+      "storage.accountName": "AZURE_STORAGE_ACCOUNT",
+      "storage.container": "AZURE_STORAGE_CONTAINER",
+    },
     onYourData: false,
     appSideRetrieval: true,
     acceptsKeys: ["openai"],
