@@ -1,10 +1,46 @@
 import { readFileSync } from "fs";
-import { Testing } from "cdktf";
-// Brings the typings of the matchers below (toHaveResourceWithProperties, ...).
-import "cdktf/lib/testing/adapters/jest";
+// The typings of cdktf's matchers (toHaveResourceWithProperties, ...); types only.
+import type {} from "cdktf/lib/testing/adapters/jest";
 
-// Adds toHaveResource, toHaveResourceWithProperties, toBeValidTerraform... to expect().
-Testing.setupJest();
+// cdktf's matchers, added to expect() as Testing.setupJest() adds them, but loaded on first
+// use: loading cdktf costs each test file ~85 ms, and the files that never synthesize
+// (the audit, the catalogue, the scripts) need none of it.
+const CDKTF_MATCHERS = [
+  "toHaveResource",
+  "toHaveResourceWithProperties",
+  "toHaveDataSource",
+  "toHaveDataSourceWithProperties",
+  "toHaveProvider",
+  "toHaveProviderWithProperties",
+  "toBeValidTerraform",
+  "toPlanSuccessfully",
+] as const;
+type Matcher = (this: jest.MatcherContext, ...args: unknown[]) => jest.CustomMatcherResult;
+let cdktfMatchers: Record<string, Matcher> | undefined;
+function loadCdktfMatchers(): Record<string, Matcher> {
+  if (!cdktfMatchers) {
+    const extend = expect.extend;
+    expect.extend = (matchers) => {
+      cdktfMatchers = matchers as Record<string, Matcher>;
+    };
+    try {
+      require("cdktf").Testing.setupJest();
+    } finally {
+      expect.extend = extend;
+    }
+  }
+  return cdktfMatchers!;
+}
+expect.extend(
+  Object.fromEntries(
+    CDKTF_MATCHERS.map((name) => [
+      name,
+      function (this: jest.MatcherContext, ...args: unknown[]) {
+        return loadCdktfMatchers()[name].apply(this, args);
+      },
+    ]),
+  ),
+);
 
 // Lifecycle checks judge on "today": tests and snapshots fix it, so none depends on the
 // clock (catalogue/today.ts). Tests of other days pass `today` or their own environment.
