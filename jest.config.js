@@ -8,7 +8,5 @@ module.exports = {
   // swc strips types without type checking; `tsc --noEmit` in `npm test` does the checking once.
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
-  // Fixtures of the template-style benchmark are not tests and are slow to load.
-  testPathIgnorePatterns: ["/node_modules/", "/bench/"],
   reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],
 };

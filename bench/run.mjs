@@ -11,7 +11,6 @@
  *                    runs, with nothing changed, after a config edit, after a source edit
  *   start            npm start (npm's own start-up included): synth + guardrails + review,
  *                    with nothing changed, after a config edit, after a source edit
- *   template         ts-node bench/fixtures/template-style/main.ts (package-root imports)
  *   cli              npx cdktf synth (the CLI around the app)
  *   stamps N         node scripts/run.cjs stamps N  (N = 1, 5, 20): N stamps in one app
  *   audit 100        the audit CLI over 100 directories of Terraform as written (bench/audit-corpus.mjs)
@@ -26,10 +25,8 @@
  *
  * Options:
  *   --rounds N            rounds of the fast cases (default 7, after one warm-up round)
- *   --template-rounds N   rounds of the template-style case (default 2)
  *   --cli-rounds N        rounds of `cdktf synth` (default 3)
  *   --skip-tests          do not run `npm test`
- *   --skip-template       do not run the template-style case
  *   --skip-cli            do not run `cdktf synth`
  *   --rss time|preload    force the peak-RSS method (default: /usr/bin/time when it works)
  *   --write               update the tracked bench/results.json
@@ -66,10 +63,8 @@ const positiveInt = (name, fallback) => {
 };
 const opts = {
   rounds: positiveInt("--rounds", 7),
-  templateRounds: positiveInt("--template-rounds", 2),
   cliRounds: positiveInt("--cli-rounds", 3),
   skipTests: flag("--skip-tests"),
-  skipTemplate: flag("--skip-template"),
   skipCli: flag("--skip-cli"),
   rss: option("--rss", "auto"),
   out: resolve(root, option("--out", flag("--write") ? "bench/results.json" : "bench/results.local.json")),
@@ -88,7 +83,6 @@ const TARGETS = {
 };
 /** Reported for comparison with earlier results, not gating. */
 const GOALS = {
-  templateVsApp: 40, // template style >= 40x slower than the app
   stamps20vs1: 2.5, // 20 stamps <= 2.5x one stamp
 };
 const RUN_TIMEOUT_MS = 300_000;
@@ -218,14 +212,6 @@ const staleBundles = new Set();
 const env = { CHAT_CONFIG: configCopy };
 
 // ---------------------------------------------------------------- cases
-const tsNodeBin = (() => {
-  try {
-    return require.resolve("ts-node/dist/bin.js");
-  } catch {
-    return undefined;
-  }
-})();
-const fixtureDir = join(root, "bench", "fixtures", "template-style");
 const cdktfJson = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8"));
 const appCommand = splitCommand(cdktfJson.app);
 const appEntry = appCommand.at(-1);
@@ -278,15 +264,6 @@ const cases = [
     verify: reflectsConfigEdit,
   },
   { id: "startSource", label: "npm start, after a source edit", display: "npm start", cmd: ["npm", "start", "--silent"], rounds: opts.rounds, prepare: afterSourceEdit("start") },
-  {
-    id: "template",
-    label: "template style (root import + ts-node)",
-    display: "ts-node bench/fixtures/template-style/main.ts",
-    cmd: tsNodeBin ? [process.execPath, tsNodeBin, "--project", join(fixtureDir, "tsconfig.json"), join(fixtureDir, "main.ts")] : undefined,
-    unavailable: opts.skipTemplate ? "skipped (--skip-template)" : tsNodeBin ? undefined : "ts-node is not installed",
-    rounds: opts.templateRounds,
-    warmup: false,
-  },
   {
     id: "cli",
     label: "cdktf synth (CLI)",
@@ -398,7 +375,6 @@ const targets = [
   target("npm start, after a source edit / floor", vsFloor("startSource"), TARGETS.startEditedVsFloor, "max"),
   target("app peak RSS (MB, worst round)", byId.app.maxRssMB, TARGETS.appRssMB, "max"),
   ...(tests ? [target("npm test (s)", tests.exitCode === 0 ? tests.seconds : NaN, TARGETS.testsSeconds, "max")] : []),
-  ...(byId.template.runs.length ? [target("template style / app", ratio("template", "app"), GOALS.templateVsApp, "min", false)] : []),
   target("20 stamps / 1 stamp", ratio("stamps20", "stamps1"), GOALS.stamps20vs1, "max", false),
   target("audit CLI, 100 directories (s)", byId.audit100.medianMs / 1000, TARGETS.audit100Seconds, "max"),
 ];
@@ -418,13 +394,12 @@ const results = {
       "cdktf-cli": cli.version?.split("\n")[0] ?? versionOf("cdktf-cli"),
       "@cdktf/provider-azurerm": versionOf("@cdktf/provider-azurerm"),
       esbuild: versionOf("esbuild"),
-      "ts-node": versionOf("ts-node"),
       typescript: versionOf("typescript"),
     },
     git: { commit: git(["rev-parse", "--short", "HEAD"]), dirty: Boolean(git(["status", "--porcelain"])) },
   },
   method: {
-    rounds: { fast: opts.rounds, template: opts.templateRounds, cli: opts.cliRounds, warmup: "one discarded round of the fast cases" },
+    rounds: { fast: opts.rounds, cli: opts.cliRounds, warmup: "one discarded round of the fast cases" },
     interleaved: true,
     wall: "spawn to exit of the child, median of rounds",
     peakRss:
