@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 
-const ROOT = join(__dirname, "..", "..");
+const ROOT = join(__dirname, "..");
 /** Bundles already built in this test file, by tool. */
 const bundles = new Map<string, string>();
 

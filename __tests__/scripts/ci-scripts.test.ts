@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderPlanSummary } from "../../scripts/ci/plan-summary";
-import { trustedCheckout } from "./ci-tools";
+import { trustedCheckout } from "../../testing/ci-tools";
 
 const CI = join(__dirname, "..", "..", "scripts", "ci");
 const bash = (script: string, args: string[], env: Record<string, string> = {}) =>

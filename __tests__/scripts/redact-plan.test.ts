@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { errorSummaries } from "../../scripts/ci/diagnostics";
 import { planFingerprint, redactPlan, runCli, SENSITIVE } from "../../scripts/ci/redact-plan";
 import { readInputs, renderJobSummary, renderPrComment } from "../../scripts/pr-comment";
-import { trustedCheckout } from "./ci-tools";
+import { trustedCheckout } from "../../testing/ci-tools";
 
 const ROOT = join(__dirname, "..", "..");
 // Planted secrets: the admin key (marked sensitive), a Key Vault secret value, a value in a
