@@ -110,7 +110,9 @@ const STANDARD_SKUS: readonly string[] = ["GlobalStandard", "DataZoneStandard", 
  * RETIREMENT_WARNING_DAYS, or a model, region or SKU the catalogue cannot vouch for).
  * An empty list means: deployable today, and not retiring soon.
  */
-export function judgeDeployment(d: DeploymentFacts, today: IsoDate): LifecycleVerdict[] {
+export function judgeDeployment(facts: DeploymentFacts, today: IsoDate): LifecycleVerdict[] {
+  // "Sweden Central" and "swedencentral" are one region to Azure Resource Manager; the catalogue keys the second.
+  const d = facts.region === undefined ? facts : { ...facts, region: facts.region.replace(/\s+/g, "").toLowerCase() };
   const what = `${d.model} ${d.version}`;
   const v = modelVersion(d.model, d.version);
   if (!v) {

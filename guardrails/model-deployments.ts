@@ -20,7 +20,7 @@ export function lifecycleFindings(rule: Rule, model: StackModel, kinds: readonly
     if (name === undefined || version === undefined || sku === undefined || [name, version, sku].some((v) => v.includes("${"))) continue;
     // The catalogue knows Azure OpenAI models only.
     if (format !== undefined && format.toLowerCase() !== "openai") continue;
-    const facts = { model: name, version, sku, region: d.location !== undefined ? normalizeRegion(d.location) : undefined };
+    const facts = { model: name, version, sku, region: d.location };
     const verdicts = judgeDeployment(facts, model.today);
     // A reasoned suppression of the closed-model rule declares an existing customer: the
     // version stays judged as closed (the suppression shows), and its retirement is still
@@ -38,11 +38,6 @@ export function lifecycleFindings(rule: Rule, model: StackModel, kinds: readonly
     }
   }
   return out;
-}
-
-/** "Sweden Central" and "swedencentral" are one region to Azure Resource Manager. */
-export function normalizeRegion(region: string): string {
-  return region.replace(/\s+/g, "").toLowerCase();
 }
 
 function capitalize(text: string): string {

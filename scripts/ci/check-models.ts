@@ -104,7 +104,7 @@ export function stackDeployments(stackJson: unknown): StackDeployment[] {
   return out;
 }
 
-/** "Sweden Central" and "swedencentral" are one region. */
+/** "Sweden Central" and "swedencentral" are one region (as catalogue/lifecycle.ts judgeDeployment reads it; this tool imports nothing). */
 export function normalizeRegion(region: string): string {
   return region.replace(/\s+/g, "").toLowerCase();
 }
