@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { CONFIG_ENV, ConfigError, configFile } from "../config/environments";
 import { synthesize } from "../main";
 import { InputError, checkDeployments, checkToday, formatChecks, listedModels, stackDeployments } from "./ci/check-models";
-import { runCommand } from "./terminal/report";
+import { NOTHING_SYNTHESIZED, type Outcome, runCommand } from "./terminal/report";
 
 /**
  * `npm run deploy -- <stack>... [cdktf deploy options]`: synthesizes, asks Azure's live
@@ -19,30 +19,67 @@ import { runCommand } from "./terminal/report";
 export const SKIP_FLAG = "--skip-model-check";
 
 export function main(args: string[]): Promise<void> {
-  return runCommand(() => {
-    const skip = args.includes(SKIP_FLAG);
-    const rest = args.filter((a) => a !== SKIP_FLAG);
-    const config = configFile(rest);
-    const { stacks, outdir } = synthesize(rest);
-    const named = rest.filter((a, i) => !a.startsWith("-") && rest[i - 1] !== "--config");
-    const targets = named.length > 0 ? named : stacks.map((s) => s.node.id);
-    if (skip) {
-      process.stderr.write(`⚠ ${SKIP_FLAG}: Azure's model list was not read; a closed or retired model fails at apply.\n`);
-    } else {
-      const failed = checkModels(outdir, targets);
-      if (failed) {
-        process.exitCode = 1;
-        return;
+  let outcome: Outcome = NOTHING_SYNTHESIZED;
+  return runCommand(
+    () => {
+      const skip = args.includes(SKIP_FLAG);
+      const rest = args.filter((a) => a !== SKIP_FLAG);
+      const config = configFile(rest);
+      const { stacks, outdir } = synthesize(rest);
+      outcome = (count) => `Nothing was deployed (${count}; the stacks were synthesized to ${outdir}).`;
+      const named = rest.filter((a, i) => !a.startsWith("-") && rest[i - 1] !== "--config");
+      const targets = stackTargets(
+        named,
+        stacks.map((s) => s.node.id),
+      );
+      if (skip) {
+        process.stderr.write(`⚠ ${SKIP_FLAG}: Azure's model list was not read; a closed or retired model fails at apply.\n`);
+      } else {
+        const failed = checkModels(outdir, targets);
+        if (failed) {
+          process.exitCode = 1;
+          return;
+        }
       }
+      const cdktfArgs = rest.filter((a, i) => a !== "--config" && rest[i - 1] !== "--config" && !a.startsWith("--config="));
+      const result = spawnSync("npx", ["cdktf", "deploy", ...cdktfArgs], {
+        stdio: "inherit",
+        shell: process.platform === "win32",
+        env: { ...process.env, [CONFIG_ENV]: config },
+      });
+      process.exitCode = result.status ?? 1;
+    },
+    () => outcome,
+  );
+}
+
+/**
+ * The stacks `named` selects, as cdktf deploy selects them (a name, or a pattern with `*`
+ * and `?`); all of them when none is named. A name or pattern that selects nothing is a
+ * usage error here, before Azure is asked anything.
+ */
+export function stackTargets(named: readonly string[], stacks: readonly string[]): string[] {
+  if (named.length === 0) return [...stacks];
+  const targets = new Set<string>();
+  for (const name of named) {
+    if (/[[\]{}!()+@]/.test(name)) {
+      throw new ConfigError("npm run deploy", [
+        { path: "stack", value: name, message: "is a pattern this command does not read (it reads names, * and ?)", fix: `name the stacks instead: ${stacks.join(", ")}` },
+      ]);
     }
-    const cdktfArgs = rest.filter((a, i) => a !== "--config" && rest[i - 1] !== "--config" && !a.startsWith("--config="));
-    const result = spawnSync("npx", ["cdktf", "deploy", ...cdktfArgs], {
-      stdio: "inherit",
-      shell: process.platform === "win32",
-      env: { ...process.env, [CONFIG_ENV]: config },
-    });
-    process.exitCode = result.status ?? 1;
-  });
+    const pattern = new RegExp(
+      `^${name
+        .replace(/[.^$|\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    );
+    const matched = stacks.filter((s) => pattern.test(s));
+    if (matched.length === 0) {
+      throw new ConfigError("npm run deploy", [{ path: "stack", value: name, message: "names no stack of this configuration", fix: `name one of: ${stacks.join(", ")}` }]);
+    }
+    for (const s of matched) targets.add(s);
+  }
+  return [...targets];
 }
 
 /** Prints the check of each stack's deployments; true when one would fail at apply. */

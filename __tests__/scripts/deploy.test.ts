@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { delimiter, join } from "path";
-import { main } from "../../scripts/deploy";
+import { main, stackTargets } from "../../scripts/deploy";
 
 /**
  * `npm run deploy -- <stack>`: Azure's live model list is read (a stand-in `az` on PATH
@@ -23,12 +23,13 @@ const model = (name: string, version: string, lifecycleStatus: string, skus: str
   },
 });
 
-function run(list: unknown[], args: string[]): { code: number | undefined; npx: string; stdout: string; stderr: string } {
+/** `az` answers with `list`, or runs `az` (a shell script body) when one is given. */
+function run(list: unknown[], args: string[], az?: string): { code: number | undefined; npx: string; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), "deploy-"));
   const bin = join(dir, "bin");
   mkdirSync(bin);
   writeFileSync(join(dir, "models.json"), JSON.stringify(list));
-  writeFileSync(join(bin, "az"), `#!/bin/sh\ncat "${join(dir, "models.json")}"\n`);
+  writeFileSync(join(bin, "az"), `#!/bin/sh\n${az ?? `cat "${join(dir, "models.json")}"`}\n`);
   writeFileSync(join(bin, "npx"), `#!/bin/sh\necho "$@" > "${join(dir, "npx.args")}"\n`);
   chmodSync(join(bin, "az"), 0o755);
   chmodSync(join(bin, "npx"), 0o755);
@@ -97,5 +98,41 @@ describe("npm run deploy", () => {
     const r = await run([], ["dev", "--skip-model-check"]);
     expect(r.stderr).toContain("--skip-model-check: Azure's model list was not read");
     expect(r.npx).toBe("cdktf deploy dev");
+  });
+
+  it("refuses a stack name that names no stack before asking Azure, listing the stacks", async () => {
+    const r = await run(DEPLOYABLE, ["nosuch"], "echo asked >&2; exit 1");
+    expect(r.stderr).toContain('✗ npm run deploy: stack = "nosuch"\n  names no stack of this configuration\n  fix: name one of: dev, prod');
+    expect(r.stderr).not.toContain("asked");
+    expect(r.stderr).toMatch(/Nothing was deployed \(1 problem; the stacks were synthesized to .*\)\.\n$/);
+    expect(r.npx).toBe("");
+    expect(r.code).toBe(1);
+  });
+
+  it("says the stacks were synthesized, and nothing deployed, when az cannot answer", async () => {
+    const r = await run([], ["dev"], "echo 'Please run az login to setup account.' >&2; exit 1");
+    expect(r.stderr).toContain("az failed: Please run az login to setup account.: Azure's model list for swedencentral could not be read before deploying");
+    expect(r.stderr).toContain("Nothing was deployed (1 problem;");
+    expect(r.stderr).not.toContain("Nothing was synthesized");
+    expect(r.code).toBe(1);
+  });
+});
+
+describe("stackTargets: the stacks a deploy names, as cdktf deploy selects them", () => {
+  const stacks = ["dev", "prod", "prod-eu"];
+  it("takes every stack when none is named, names as they are, and * and ? patterns", () => {
+    expect(stackTargets([], stacks)).toEqual(stacks);
+    expect(stackTargets(["prod"], stacks)).toEqual(["prod"]);
+    expect(stackTargets(["prod*", "prod-eu"], stacks)).toEqual(["prod", "prod-eu"]);
+    expect(stackTargets(["de?"], stacks)).toEqual(["dev"]);
+  });
+
+  it("fails a name that selects nothing, and a pattern it cannot read, naming the stacks", () => {
+    expect(() => stackTargets(["staging"], stacks)).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ value: "staging", fix: "name one of: dev, prod, prod-eu" })] }),
+    );
+    expect(() => stackTargets(["{dev,prod}"], stacks)).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ value: "{dev,prod}", fix: "name the stacks instead: dev, prod, prod-eu" })] }),
+    );
   });
 });

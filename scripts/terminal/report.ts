@@ -13,14 +13,19 @@ import { SynthFailure } from "../../guardrails/synth-failure";
  * The exit code is set, never forced: `process.exit()` would cut off output still
  * queued for a pipe (CI logs, `| tee`, the cdktf CLI capturing the app).
  */
-export async function runCommand(command: () => void | Promise<void>): Promise<void> {
+export async function runCommand(command: () => void | Promise<void>, outcome: () => Outcome = () => NOTHING_SYNTHESIZED): Promise<void> {
   try {
     await command();
   } catch (e) {
-    process.stderr.write(formatFailure(e));
+    process.stderr.write(formatFailure(e, outcome()));
     process.exitCode = 1;
   }
 }
+
+/** The line after a known failure's problems: what the command left as it was ("1 problem", "2 problems"). */
+export type Outcome = (count: string) => string;
+
+export const NOTHING_SYNTHESIZED: Outcome = (count) => `Nothing was synthesized (${count}; the previous output is unchanged).`;
 
 /** One problem: where (file and field, or construct path), what is wrong and the fix. */
 export interface Problem {
@@ -30,7 +35,7 @@ export interface Problem {
 }
 
 /** The text printed for a failure; known failures end with a count of problems. */
-export function formatFailure(e: unknown): string {
+export function formatFailure(e: unknown, outcome: Outcome = NOTHING_SYNTHESIZED): string {
   const problems = knownProblems(e);
   if (!problems) {
     const stack = e instanceof Error ? mapStackToSources(e.stack ?? `${e.name}: ${e.message}`) : String(e);
@@ -38,7 +43,7 @@ export function formatFailure(e: unknown): string {
   }
   const blocks = problems.map((p) => [`✗ ${p.where}`, `  ${p.problem}`, ...(p.fix ? [`  fix: ${p.fix}`] : [])].map(clean).join("\n"));
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-  return `${blocks.join("\n\n")}\n\nNothing was synthesized (${count}; the previous output is unchanged).\n`;
+  return `${blocks.join("\n\n")}\n\n${outcome(count)}\n`;
 }
 
 /** The problems of a known failure, or undefined for anything else. */
